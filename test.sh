@@ -19,6 +19,16 @@ for dir in tests/conformance; do
   fi
 done
 
+# --- CollabClient suite prerequisites (issue 7) ----------------------------------------------------
+# tests/CollabClient.Tests generates its OT reference cases with ot-text-unicode (ot-reference) and starts the stock
+# ShareDB server (bench/peers/sharedb-server) for its end-to-end tests.
+for dir in tests/CollabClient.Tests/ot-reference bench/peers/sharedb-server; do
+  if [ -f "$dir/package-lock.json" ]; then
+    log "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
 # --- .NET suites ---------------------------------------------------------------------------------
 log "dotnet build"
 dotnet build CollabSuite.sln -c Release --nologo -v quiet
