@@ -1,0 +1,33 @@
+// A stock ShareDB 7 server, in memory, with the text-unicode type registered: the reference peer the front end is
+// developed and checked against, and the ShareDB side of the ShareDB-vs-CollabSuite benchmark. Keep it stock.
+// Usage: node server.js [port]   (or PORT=...; 0 picks a free port). Binds 127.0.0.1 and prints "listening on PORT".
+'use strict';
+const http = require('http');
+const ShareDB = require('sharedb');
+const WebSocket = require('ws');
+const WebSocketJSONStream = require('@teamwork/websocket-json-stream');
+const textUnicode = require('ot-text-unicode').type;
+
+ShareDB.types.register(textUnicode);
+
+const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid port ${process.argv[2] ?? process.env.PORT}: give an integer 0-65535`);
+  process.exit(2);
+}
+
+const backend = new ShareDB({ presence: true });
+const server = http.createServer((req, res) => {
+  res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'text/plain' });
+  res.end(req.url === '/healthz' ? 'ok' : 'not found');
+});
+const wss = new WebSocket.Server({ server });
+wss.on('connection', (ws) => backend.listen(new WebSocketJSONStream(ws)));
+
+server.listen(port, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
+const stop = () => {
+  for (const client of wss.clients) client.terminate();
+  server.close(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
