@@ -6,9 +6,20 @@ const http = require('http');
 const ShareDB = require('sharedb');
 const WebSocket = require('ws');
 const WebSocketJSONStream = require('@teamwork/websocket-json-stream');
-const textUnicode = require('ot-text-unicode').type;
+const { type: textUnicode } = require('ot-text-unicode');
 
-ShareDB.types.register(textUnicode);
+// ot-text-unicode ships no transformPresence, and ShareDB refuses presence for a type without one. This is the
+// transform of /work/shared/PROTOCOL.md: a cursor {index} or selection {index, length} (code points) moved through
+// an op; other fields of the value (name, colour) are kept.
+function transformPresence(presence, op) {
+  if (presence == null || typeof presence.index !== 'number') return presence;
+  const index = textUnicode.transformPosition(presence.index, op);
+  if (typeof presence.length !== 'number') return { ...presence, index };
+  const end = textUnicode.transformPosition(presence.index + presence.length, op);
+  return { ...presence, index, length: end - index };
+}
+
+ShareDB.types.register({ ...textUnicode, transformPresence });
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

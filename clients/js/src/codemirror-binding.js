@@ -42,6 +42,8 @@ class CollabBinding {
       this.onPresence = () => this.queueCursorFlush();
       this.presence.on('receive', this.onPresence);
       this.queueCursorFlush();
+      // Show this editor to the others straight away, not only after its first cursor move.
+      queueMicrotask(() => this.publishSelection());
     }
     // Dispatching is not allowed while the view is being built; catch up right after if the texts differ.
     if (view.state.doc.toString() !== doc.data) queueMicrotask(() => this.resync());
