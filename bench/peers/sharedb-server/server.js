@@ -33,7 +33,13 @@ const server = http.createServer((req, res) => {
   res.end(req.url === '/healthz' ? 'ok' : 'not found');
 });
 const wss = new WebSocket.Server({ server });
-wss.on('connection', (ws) => backend.listen(new WebSocketJSONStream(ws)));
+wss.on('connection', (ws) => {
+  const stream = new WebSocketJSONStream(ws);
+  // ShareDB may still write to a socket the client has just dropped; the stream reports that as an 'error' event,
+  // which would end the process if nobody listened. The connection is gone either way: log it and go on.
+  stream.on('error', (error) => console.warn(`connection error: ${error.message}`));
+  backend.listen(stream);
+});
 
 server.listen(port, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
 const stop = () => {

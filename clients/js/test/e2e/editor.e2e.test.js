@@ -26,6 +26,8 @@ async function openEditor(docName, userName) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error));
+  // The page's console goes to the test output: the story of a failure (states, errors) is there.
+  page.on('console', (message) => console.log(`[${userName} ${message.type()}] ${message.text()}`));
   await page.goto(servers.pageUrl(docName, userName));
   await page.waitForFunction(() => window.collabDemo?.view && window.collabDemo.client.state === 'connected');
   return { context, page, errors, name: userName };

@@ -2,7 +2,7 @@
 // asked for with COLLAB_E2E_SERVER=sharedb), Debian's Chromium through playwright-core, and a Node ShareDB client to
 // read the server's snapshot. Everything binds 127.0.0.1 on free ports and is stopped by the tests.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { registerTextUnicodeType } from '../../src/text-unicode-type.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../../..');
 export const ARTIFACTS = path.resolve(here, '../../test-artifacts/e2e');
+mkdirSync(ARTIFACTS, { recursive: true });
 const HOST_DLL = process.env.COLLABHOST_DLL ?? findHostDll();
 const STOCK_SERVER = path.join(repo, 'bench/peers/sharedb-server/server.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,8 +44,14 @@ export function freePort() {
 function startProcess(command, args, options = {}) {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  // Server logs are test artefacts too: test-artifacts/e2e/<name>.log.
+  const log = createWriteStream(path.join(ARTIFACTS, `${options.logName ?? path.basename(args[0] ?? command)}.log`));
+  const keep = (chunk) => {
+    output += chunk;
+    log.write(chunk);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   return {
     child,
@@ -82,6 +89,7 @@ export async function startServers() {
   const hostPort = await freePort();
   const host = startProcess('dotnet', [HOST_DLL, '--urls', `http://127.0.0.1:${hostPort}`], {
     cwd: await tempDir('host'),
+    logName: 'collabhost',
     env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Production' },
   });
   const processes = [host];
@@ -89,7 +97,7 @@ export async function startServers() {
     await waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, host);
     let wsUrl = `ws://127.0.0.1:${hostPort}/ws`;
     if (process.env.COLLAB_E2E_SERVER === 'sharedb') {
-      const stock = startProcess(process.execPath, [STOCK_SERVER, String(await freePort())]);
+      const stock = startProcess(process.execPath, [STOCK_SERVER, String(await freePort())], { logName: 'sharedb-peer' });
       processes.push(stock);
       const port = await new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`stock server did not start:\n${stock.output()}`)), STARTUP_TIMEOUT_MS);
