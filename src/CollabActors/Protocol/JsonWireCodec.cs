@@ -1,0 +1,55 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace CollabActors.Protocol;
+
+/// <summary>The JSON encoding (text frames): one JSON object per frame, strictly UTF-8, no duplicate keys.</summary>
+public sealed class JsonWireCodec : IWireCodec
+{
+    public static readonly JsonWireCodec Instance = new();
+
+    internal static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        MaxDepth = WireLimits.MaxDepth,
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    public WireEncoding Encoding => WireEncoding.Json;
+
+    public ClientMessage Decode(ReadOnlyMemory<byte> frame)
+    {
+        // The JSON reader only checks UTF-8 inside strings lazily; check the whole frame so bad bytes never get in.
+        if (!Utf8.IsValid(frame.Span))
+            return Unreadable("The frame is not valid UTF-8.");
+        return DecodeUtf8Json(frame);
+    }
+
+    internal static ClientMessage DecodeUtf8Json(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, DocumentOptions);
+            return ClientMessageReader.Read(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            return Unreadable($"The frame is not valid JSON: {e.Message}");
+        }
+    }
+
+    public byte[] Encode(ServerMessage message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            ServerMessageJsonWriter.Write(writer, message);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static UnreadableMessage Unreadable(string message) =>
+        new(new RequestEcho(null), new ProtocolError(ProtocolErrorCodes.MessageBadlyFormed, message));
+}

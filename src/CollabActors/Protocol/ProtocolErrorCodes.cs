@@ -1,0 +1,34 @@
+namespace CollabActors.Protocol;
+
+/// <summary>
+/// Error codes sent in <c>error.code</c>. ShareDB's own <c>ERR_*</c> codes (lib/error.js) where one fits, so stock
+/// clients react as they do against a ShareDB server; the few that ShareDB lacks follow its naming.
+/// </summary>
+public static class ProtocolErrorCodes
+{
+    /// <summary>Invalid JSON or UTF-8, an unknown action, a missing or mistyped field.</summary>
+    public const string MessageBadlyFormed = "ERR_MESSAGE_BADLY_FORMED";
+
+    /// <summary>An op whose components are not a text-unicode op.</summary>
+    public const string OpBadlyFormed = "ERR_OT_OP_BADLY_FORMED";
+
+    /// <summary>An op that does not fit the document (skips or deletes past its end).</summary>
+    public const string OpNotApplied = "ERR_OT_OP_NOT_APPLIED";
+
+    public const string OpVersionNewerThanCurrentSnapshot = "ERR_OP_VERSION_NEWER_THAN_CURRENT_SNAPSHOT";
+    public const string DocAlreadyCreated = "ERR_DOC_ALREADY_CREATED";
+    public const string DocDoesNotExist = "ERR_DOC_DOES_NOT_EXIST";
+    public const string DocTypeNotRecognized = "ERR_DOC_TYPE_NOT_RECOGNIZED";
+    public const string ConnectionSeqIntegerOverflow = "ERR_CONNECTION_SEQ_INTEGER_OVERFLOW";
+
+    /// <summary>qf/qs/qu: this server keeps documents, not a queryable database.</summary>
+    public const string QueriesNotSupported = "ERR_QUERIES_NOT_SUPPORTED";
+
+    /// <summary>The connection already holds as many document subscriptions as it may.</summary>
+    public const string TooManySubscriptions = "ERR_TOO_MANY_SUBSCRIPTIONS";
+
+    /// <summary>The document did not answer in time (it is restarting or its node is unreachable).</summary>
+    public const string DocumentUnavailable = "ERR_DOCUMENT_UNAVAILABLE";
+
+    public const string UnknownError = "ERR_UNKNOWN_ERROR";
+}

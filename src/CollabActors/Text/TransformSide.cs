@@ -1,0 +1,8 @@
+namespace CollabActors.Text;
+
+/// <summary>Which op wins a tie when both insert at the same place: Left goes first.</summary>
+public enum TransformSide
+{
+    Left,
+    Right,
+}

@@ -1,0 +1,191 @@
+using System.Text;
+using System.Text.Json;
+using CollabActors.Protocol;
+using CollabActors.Text;
+
+namespace CollabActors.Tests.Protocol;
+
+public class JsonWireCodecDecodeTests
+{
+    private static ClientMessage Decode(string json) => JsonWireCodec.Instance.Decode(Encoding.UTF8.GetBytes(json));
+
+    private static UnreadableMessage DecodeBad(string json) => Assert.IsType<UnreadableMessage>(Decode(json));
+
+    [Fact]
+    public void Handshake_carries_the_previous_client_id()
+    {
+        var hs = Assert.IsType<HandshakeRequest>(Decode("""{"a":"hs","id":"abc","protocol":1,"protocolMinor":2}"""));
+        Assert.Equal(new HandshakeRequest("abc", 1, 2), hs);
+        var first = Assert.IsType<HandshakeRequest>(Decode("""{"a":"hs","id":null,"protocol":1,"protocolMinor":2}"""));
+        Assert.Null(first.PreviousClientId);
+    }
+
+    [Fact]
+    public void Fetch_subscribe_and_unsubscribe_name_the_document()
+    {
+        Assert.Equal(new FetchRequest("docs", "d1", null), Decode("""{"a":"f","c":"docs","d":"d1","v":null}"""));
+        Assert.Equal(new FetchRequest("docs", "d1", 3), Decode("""{"a":"f","c":"docs","d":"d1","v":3}"""));
+        Assert.Equal(new SubscribeRequest("docs", "d1", null), Decode("""{"a":"s","c":"docs","d":"d1"}"""));
+        Assert.Equal(new UnsubscribeRequest("docs", "d1"), Decode("""{"a":"u","c":"docs","d":"d1"}"""));
+    }
+
+    [Fact]
+    public void Bulk_requests_take_a_list_of_ids_or_a_map_of_versions()
+    {
+        var byIds = Assert.IsType<BulkSubscribeRequest>(Decode("""{"a":"bs","c":"docs","b":["x","y"]}"""));
+        Assert.Equal(["x", "y"], byIds.Documents.Ids);
+        Assert.Null(byIds.Documents.Versions);
+        var byVersions = Assert.IsType<BulkFetchRequest>(Decode("""{"a":"bf","c":"docs","b":{"x":1,"y":4}}"""));
+        Assert.Equal(1, byVersions.Documents.VersionOf("x"));
+        Assert.Equal(4, byVersions.Documents.VersionOf("y"));
+        Assert.IsType<BulkUnsubscribeRequest>(Decode("""{"a":"bu","c":"docs","b":["x"]}"""));
+    }
+
+    [Fact]
+    public void An_edit_op_is_read_as_a_text_unicode_op()
+    {
+        var op = Assert.IsType<SubmitRequest>(
+            Decode("""{"a":"op","c":"docs","d":"d1","v":1,"seq":2,"x":{},"op":[5," world",{"d":3}]}"""));
+        Assert.Equal(1, op.Version);
+        Assert.Equal(2, op.Seq);
+        Assert.Null(op.Src);
+        var edit = Assert.IsType<EditChange>(op.Change);
+        Assert.Equal(TextOp.Parse("""[5," world",{"d":3}]"""), edit.Op);
+    }
+
+    [Fact]
+    public void Create_and_delete_ops_are_read_with_their_source()
+    {
+        var create = Assert.IsType<SubmitRequest>(Decode(
+            """{"a":"op","c":"docs","d":"d1","v":null,"src":"old","seq":1,"create":{"type":"http://sharejs.org/types/text-unicode","data":"hello"}}"""));
+        Assert.Null(create.Version);
+        Assert.Equal("old", create.Src);
+        Assert.Equal(new CreateChange(TextUnicodeType.Uri, "hello"), create.Change);
+        var delete = Assert.IsType<SubmitRequest>(Decode("""{"a":"op","c":"docs","d":"d1","v":4,"seq":3,"del":true}"""));
+        Assert.Same(DeleteChange.Instance, delete.Change);
+    }
+
+    [Fact]
+    public void Snapshot_requests_carry_their_request_id()
+    {
+        Assert.Equal(new SnapshotAtVersionRequest(7, "docs", "d1", 2), Decode("""{"a":"nf","id":7,"c":"docs","d":"d1","v":2}"""));
+        Assert.Equal(new SnapshotAtTimeRequest(8, "docs", "d1", 1700000000000),
+            Decode("""{"a":"nt","id":8,"c":"docs","d":"d1","ts":1700000000000}"""));
+    }
+
+    [Fact]
+    public void Presence_messages_keep_their_value_as_detached_json()
+    {
+        var p = Assert.IsType<PresenceUpdate>(Decode(
+            """{"a":"p","ch":"docs.d1","id":"p1","p":{"index":3,"length":0},"pv":5,"c":"docs","d":"d1","v":2,"t":"http://sharejs.org/types/text-unicode"}"""));
+        Assert.Equal("p1", p.PresenceId);
+        Assert.Equal(5, p.PresenceVersion);
+        Assert.Equal(2, p.Version);
+        Assert.Equal(3, p.Value!.Value.GetProperty("index").GetInt32());
+        var gone = Assert.IsType<PresenceUpdate>(Decode("""{"a":"p","ch":"docs.d1","id":"p1","p":null,"pv":6}"""));
+        Assert.Null(gone.Value);
+        Assert.Equal(new PresenceSubscribeRequest("docs.d1", 1), Decode("""{"a":"ps","ch":"docs.d1","seq":1}"""));
+        Assert.Equal(new PresenceUnsubscribeRequest("docs.d1", 2), Decode("""{"a":"pu","ch":"docs.d1","seq":2}"""));
+        Assert.Equal(new PresenceRequest("docs.d1"), Decode("""{"a":"pr","ch":"docs.d1"}"""));
+    }
+
+    [Fact]
+    public void Ping_and_queries_are_recognised()
+    {
+        Assert.Same(PingRequest.Instance, Decode("""{"a":"pp"}"""));
+        Assert.Equal(new QueryRequest("qf", 1, "docs"), Decode("""{"a":"qf","id":1,"c":"docs","q":{}}"""));
+    }
+
+    [Fact]
+    public void Invalid_json_is_a_badly_formed_message()
+    {
+        var bad = DecodeBad("""{"a":"f","c":"docs",""");
+        Assert.Equal(ProtocolErrorCodes.MessageBadlyFormed, bad.Error.Code);
+        Assert.Contains("not valid JSON", bad.Error.Message);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_a_badly_formed_message()
+    {
+        byte[] frame = [.. Encoding.UTF8.GetBytes("""{"a":"f","c":"do"""), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("""cs","d":"x"}""")];
+        var bad = Assert.IsType<UnreadableMessage>(JsonWireCodec.Instance.Decode(frame));
+        Assert.Equal(ProtocolErrorCodes.MessageBadlyFormed, bad.Error.Code);
+        Assert.Contains("UTF-8", bad.Error.Message);
+    }
+
+    [Theory]
+    [InlineData("[1,2]", "must be a JSON object")]
+    [InlineData("""{"c":"docs"}""", "Field 'a'")]
+    [InlineData("""{"a":5}""", "Field 'a'")]
+    [InlineData("""{"a":"zz","c":"docs"}""", "Unknown action 'zz'")]
+    [InlineData("""{"a":"f","d":"d1"}""", "Field 'c' (collection) is missing")]
+    [InlineData("""{"a":"f","c":"docs","d":7}""", "Field 'd' (document id) must be a string")]
+    [InlineData("""{"a":"s","c":"docs","d":"d1","v":"3"}""", "Field 'v' must be a non-negative whole number")]
+    [InlineData("""{"a":"s","c":"docs","d":"d1","v":-1}""", "Field 'v' must be a non-negative whole number")]
+    [InlineData("""{"a":"s","c":"docs","d":"d1","v":1.5}""", "Field 'v' must be a non-negative whole number")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"op":[1]}""", "Field 'seq'")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1}""", "needs one of 'op', 'create' or 'del'")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":["a"],"del":true}""", "exactly one of")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"del":1}""", "Field 'del' must be true")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"data":"x"}}""", "create.type")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"type":"text-unicode","data":{"x":1}}}""", "create.data")]
+    [InlineData("""{"a":"bs","c":"docs","b":"x"}""", "Field 'b' must be")]
+    [InlineData("""{"a":"bs","c":"docs","b":[1]}""", "Field 'b' must list")]
+    [InlineData("""{"a":"bf","c":"docs","b":{"x":"1"}}""", "Field 'b.x'")]
+    [InlineData("""{"a":"nf","c":"docs","d":"d1"}""", "Field 'id' (request id) is missing")]
+    [InlineData("""{"a":"p","ch":"docs.d1","id":"p1","p":{}}""", "Field 'pv'")]
+    [InlineData("""{"a":"ps","seq":1}""", "Field 'ch'")]
+    [InlineData("""{"a":"f","a":"s","c":"docs","d":"d1"}""", "not valid JSON")]
+    public void Missing_mistyped_and_unknown_fields_are_named_in_the_error(string json, string expected)
+    {
+        var bad = DecodeBad(json);
+        Assert.Equal(ProtocolErrorCodes.MessageBadlyFormed, bad.Error.Code);
+        Assert.Contains(expected, bad.Error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":{"d":1}}""")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[true]}""")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[{"x":1}]}""")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[99999999999]}""")]
+    public void An_op_that_is_not_a_text_unicode_op_is_badly_formed(string json)
+    {
+        var bad = DecodeBad(json);
+        Assert.Equal(ProtocolErrorCodes.OpBadlyFormed, bad.Error.Code);
+        Assert.Equal(new RequestEcho("op", "docs", "d1", Seq: 1, Version: 0), bad.Request);
+    }
+
+    [Fact]
+    public void A_seq_past_javascripts_safe_integers_is_refused_as_shareDB_does()
+    {
+        var bad = DecodeBad("""{"a":"op","c":"docs","d":"d1","v":0,"seq":9007199254740991,"op":["x"]}""");
+        Assert.Equal(ProtocolErrorCodes.ConnectionSeqIntegerOverflow, bad.Error.Code);
+    }
+
+    [Fact]
+    public void A_failed_request_still_echoes_the_fields_that_route_its_error()
+    {
+        var bad = DecodeBad("""{"a":"s","c":"docs","d":"d1","v":"x"}""");
+        Assert.Equal(new RequestEcho("s", "docs", "d1"), bad.Request);
+        var snapshot = DecodeBad("""{"a":"nf","id":3,"c":"docs"}""");
+        Assert.Equal(3, snapshot.Request.RequestId);
+        var bulk = DecodeBad("""{"a":"bs","b":["x"]}""");
+        Assert.Equal(["x"], bulk.Request.Bulk!.Ids);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_limit_is_refused()
+    {
+        string deep = new string('[', WireLimits.MaxDepth + 5) + new string(']', WireLimits.MaxDepth + 5);
+        var bad = DecodeBad($$"""{"a":"p","ch":"c","id":"p","pv":1,"p":{{deep}}}""");
+        Assert.Equal(ProtocolErrorCodes.MessageBadlyFormed, bad.Error.Code);
+    }
+
+    [Fact]
+    public void A_presence_value_outlives_the_frame_it_was_read_from()
+    {
+        var p = Assert.IsType<PresenceUpdate>(Decode("""{"a":"p","ch":"c","id":"p","pv":1,"p":{"index":9}}"""));
+        GC.Collect();
+        Assert.Equal("""{"index":9}""", JsonSerializer.Serialize(p.Value));
+    }
+}
