@@ -45,6 +45,44 @@ while read -r f p; do
 done < <(sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+),.*/\1 \2/p' "$results")
 if [ "$dotnet_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
+# --- front end: clients/js (issue 6) ---------------------------------------------------------------
+# Unit tests (node --test), a check that the committed demo bundle in src/CollabHost/wwwroot is what the sources
+# build to, and end-to-end tests in Debian's Chromium driven by playwright-core against the CollabHost built above.
+# COLLAB_E2E_SERVER=sharedb points the pages at the stock ShareDB peer (bench/peers/sharedb-server) instead of /ws.
+count_node_tests() { # adds the "# pass N" / "# fail N" lines of a node --test run to the totals
+  local p f
+  p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$1" | tail -1); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$1" | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ "$2" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
+}
+if [ ! -x /usr/bin/chromium ]; then
+  log "apt-get install chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+fi
+for dir in clients/js bench/peers/sharedb-server; do
+  log "npm ci in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+done
+
+log "clients/js: demo bundle in src/CollabHost/wwwroot matches its sources"
+if (cd clients/js && node scripts/build-demo.mjs --check); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+log "clients/js: unit tests"
+js_results=$(mktemp)
+set +e
+(cd clients/js && node --test test/unit/) 2>&1 | tee "$js_results"
+js_status=${PIPESTATUS[0]}
+set -e
+count_node_tests "$js_results" "$js_status"
+
+log "clients/js: end-to-end tests in Chromium"
+set +e
+(cd clients/js && COLLAB_E2E_SERVER="${COLLAB_E2E_SERVER:-sharedb}" node --test --test-concurrency=1 test/e2e/) 2>&1 | tee "$js_results"
+js_status=${PIPESTATUS[0]}
+set -e
+count_node_tests "$js_results" "$js_status"
+
 # --- summary -------------------------------------------------------------------------------------
 echo
 echo "tests: $passed passed, $failed failed"

@@ -8,6 +8,7 @@ public static class CollabHostApp
         var builder = WebApplication.CreateBuilder(args);
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapDemoEndpoints();
         return app;
     }
 }

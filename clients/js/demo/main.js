@@ -1,0 +1,158 @@
+// The demo editor CollabHost serves at `/`: a landing page to create or open a document, and `/d/{name}`, a shared
+// CodeMirror editor with everyone's cursors, who is here, and the connection state. Built into
+// src/CollabHost/wwwroot/app.js by scripts/build-demo.mjs.
+import { basicSetup } from 'codemirror';
+import { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { collabEditing, colorForId, connect, CURSOR_COLORS } from '../src/index.js';
+
+const COLLECTION = 'docs';
+const DOCUMENT_NAME = /^[\p{L}\p{N}._-]{1,100}$/u;
+const STATE_LABELS = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline — edits are kept and sent when back',
+  closed: 'Disconnected',
+};
+const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', 'Donald', 'Frances', 'Niklaus'];
+
+const app = document.getElementById('app');
+const params = new URLSearchParams(location.search);
+const match = location.pathname.match(/^\/d\/([^/]+)\/?$/);
+if (match) openEditor(decodeURIComponent(match[1]));
+else showLanding();
+
+function showLanding() {
+  document.title = 'CollabSuite';
+  app.innerHTML = `
+    <main class="landing">
+      <h1>CollabSuite</h1>
+      <p>Shared documents: open one, send its address to others, and type together. Everyone's cursor shows up
+         with their name.</p>
+      <button id="new-doc" type="button">Create a new document</button>
+      <p class="or">or open one by name</p>
+      <form id="open-doc">
+        <input id="doc-name" name="name" placeholder="meeting-notes" autocomplete="off" aria-label="Document name">
+        <button class="secondary" type="submit">Open</button>
+      </form>
+      <div class="error" id="doc-error" role="alert"></div>
+    </main>`;
+  document.getElementById('new-doc').addEventListener('click', () => goToDocument(`doc-${randomId(8)}`));
+  document.getElementById('open-doc').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = document.getElementById('doc-name').value.trim();
+    if (!DOCUMENT_NAME.test(name)) {
+      document.getElementById('doc-error').textContent =
+        'A document name is 1 to 100 letters, digits, dots, dashes or underscores.';
+      return;
+    }
+    goToDocument(name);
+  });
+}
+
+function goToDocument(name) {
+  // Keep ?server= and the like, so a demo pointed at another server stays pointed at it.
+  location.assign(`/d/${encodeURIComponent(name)}${location.search}`);
+}
+
+async function openEditor(name) {
+  if (!DOCUMENT_NAME.test(name)) {
+    app.innerHTML = '<main class="landing"><h1>Not a document name</h1><p></p><a href="/">Back</a></main>';
+    app.querySelector('p').textContent = `"${name}" is not 1 to 100 letters, digits, dots, dashes or underscores.`;
+    return;
+  }
+  document.title = `${name} — CollabSuite`;
+  const user = loadUser();
+  app.innerHTML = `
+    <header class="topbar">
+      <a class="brand" href="/">CollabSuite</a>
+      <span class="doc-name"></span>
+      <span class="spacer"></span>
+      <div class="people" aria-label="Who is here"></div>
+      <input class="me-name" aria-label="Your name" maxlength="40">
+      <span class="status" data-state="connecting" role="status">Connecting…</span>
+    </header>
+    <main class="editor"><p class="loading">Opening the document…</p></main>`;
+  app.querySelector('.doc-name').textContent = name;
+  const status = app.querySelector('.status');
+  const people = app.querySelector('.people');
+  const nameInput = app.querySelector('.me-name');
+  nameInput.value = user.name;
+
+  const client = connect(params.get('server') ?? defaultServerUrl());
+  const showState = (state) => {
+    status.dataset.state = state;
+    status.textContent = STATE_LABELS[state] ?? state;
+  };
+  client.on((event) => {
+    if (event.type === 'state') showState(event.state);
+    if (event.type === 'error') console.error(event.error);
+  });
+  showState(client.state);
+
+  const doc = await client.openDocument(COLLECTION, name);
+  const presence = client.connection.getDocPresence(COLLECTION, name);
+  await new Promise((resolve, reject) => presence.subscribe((error) => (error ? reject(error) : resolve())));
+
+  const editor = app.querySelector('.editor');
+  editor.innerHTML = '';
+  const view = new EditorView({
+    parent: editor,
+    state: EditorState.create({
+      doc: doc.data,
+      extensions: [basicSetup, EditorView.lineWrapping, collabEditing(doc, { presence, user })],
+    }),
+  });
+  view.focus();
+
+  const showPeople = () => {
+    people.replaceChildren(personChip(user.name, user.color, true));
+    for (const [id, value] of Object.entries(presence.remotePresences)) {
+      if (value) people.appendChild(personChip(value.name, value.color, false, id));
+    }
+  };
+  presence.on('receive', showPeople);
+  showPeople();
+
+  nameInput.addEventListener('change', () => {
+    const newName = nameInput.value.trim().slice(0, 40);
+    if (!newName) return;
+    user.name = newName;
+    localStorage.setItem('collabsuite.name', newName);
+    showPeople();
+    // Republish the selection so others see the new name now rather than at the next cursor move.
+    view.dispatch({ selection: view.state.selection });
+  });
+
+  // For the end-to-end tests and for poking at the demo from the browser console.
+  window.collabDemo = { client, doc, presence, view, user };
+}
+
+function personChip(name, color, isMe, id = '') {
+  const chip = document.createElement('span');
+  chip.className = isMe ? 'person me' : 'person';
+  const dot = document.createElement('span');
+  dot.className = 'dot';
+  dot.style.backgroundColor = /^#[0-9a-fA-F]{6}$/.test(color ?? '') ? color : colorForId(id);
+  chip.append(dot, document.createTextNode(isMe ? `${name} (you)` : String(name ?? 'Anonymous').slice(0, 40)));
+  return chip;
+}
+
+function loadUser() {
+  const stored = localStorage.getItem('collabsuite.name');
+  const name = params.get('name') ?? stored ?? `${NAMES[Math.floor(Math.random() * NAMES.length)]} ${randomId(2)}`;
+  if (!stored) localStorage.setItem('collabsuite.name', name);
+  const color = CURSOR_COLORS[Math.floor(Math.random() * CURSOR_COLORS.length)];
+  return { name, color };
+}
+
+function defaultServerUrl() {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
+
+function randomId(length) {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}

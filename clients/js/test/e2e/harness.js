@@ -1,0 +1,170 @@
+// Starts what the end-to-end tests drive: CollabHost (serving the demo, and its /ws unless the stock ShareDB peer is
+// asked for with COLLAB_E2E_SERVER=sharedb), Debian's Chromium through playwright-core, and a Node ShareDB client to
+// read the server's snapshot. Everything binds 127.0.0.1 on free ports and is stopped by the tests.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import ShareDB from 'sharedb/lib/client/index.js';
+import WebSocket from 'ws';
+import { registerTextUnicodeType } from '../../src/text-unicode-type.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '../../../..');
+export const ARTIFACTS = path.resolve(here, '../../test-artifacts/e2e');
+mkdirSync(ARTIFACTS, { recursive: true });
+const HOST_DLL = process.env.COLLABHOST_DLL ?? findHostDll();
+const STOCK_SERVER = path.join(repo, 'bench/peers/sharedb-server/server.js');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const STARTUP_TIMEOUT_MS = 60_000;
+
+/** CollabHost.dll as ./test.sh builds it (Release), whatever the target framework folder is called. */
+function findHostDll() {
+  const bin = path.join(repo, 'src/CollabHost/bin/Release');
+  const frameworks = existsSync(bin) ? readdirSync(bin).filter((f) => existsSync(path.join(bin, f, 'CollabHost.dll'))) : [];
+  return path.join(bin, frameworks.sort().at(-1) ?? 'net10.0', 'CollabHost.dll');
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a child process until stop(); its output is kept for the failure message. */
+function startProcess(command, args, options = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  let output = '';
+  // Server logs are test artefacts too: test-artifacts/e2e/<name>.log.
+  const log = createWriteStream(path.join(ARTIFACTS, `${options.logName ?? path.basename(args[0] ?? command)}.log`));
+  const keep = (chunk) => {
+    output += chunk;
+    log.write(chunk);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    child,
+    output: () => output,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitForHttp(url, proc) {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`server exited with ${proc.child.exitCode}:\n${proc.output()}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${STARTUP_TIMEOUT_MS} ms:\n${proc.output()}`);
+}
+
+/** CollabHost on a free port, and the WebSocket URL the pages use (CollabHost's /ws or the stock peer's). */
+export async function startServers() {
+  if (!existsSync(HOST_DLL)) {
+    throw new Error(`${HOST_DLL} not found: build it first (dotnet build src/CollabHost -c Release)`);
+  }
+  const hostPort = await freePort();
+  const host = startProcess('dotnet', [HOST_DLL, '--urls', `http://127.0.0.1:${hostPort}`], {
+    cwd: await tempDir('host'),
+    logName: 'collabhost',
+    env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Production' },
+  });
+  const processes = [host];
+  try {
+    await waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, host);
+    let wsUrl = `ws://127.0.0.1:${hostPort}/ws`;
+    if (process.env.COLLAB_E2E_SERVER === 'sharedb') {
+      const stock = startProcess(process.execPath, [STOCK_SERVER, String(await freePort())], { logName: 'sharedb-peer' });
+      processes.push(stock);
+      const port = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`stock server did not start:\n${stock.output()}`)), STARTUP_TIMEOUT_MS);
+        stock.child.stdout.on('data', () => {
+          const found = stock.output().match(/listening on (\d+)/);
+          if (found) { clearTimeout(timer); resolve(Number(found[1])); }
+        });
+      });
+      wsUrl = `ws://127.0.0.1:${port}`;
+    }
+    const useQuery = process.env.COLLAB_E2E_SERVER === 'sharedb';
+    return {
+      wsUrl,
+      server: useQuery ? 'stock ShareDB peer' : 'CollabHost /ws',
+      pageUrl: (docName, userName) => {
+        const params = new URLSearchParams({ name: userName });
+        if (useQuery) params.set('server', wsUrl);
+        return `http://127.0.0.1:${hostPort}/d/${encodeURIComponent(docName)}?${params}`;
+      },
+      homeUrl: `http://127.0.0.1:${hostPort}/`,
+      stop: async () => { for (const p of processes.reverse()) await p.stop(); },
+    };
+  } catch (error) {
+    for (const p of processes) await p.stop();
+    throw error;
+  }
+}
+
+async function tempDir(name) {
+  const dir = path.join(ARTIFACTS, '..', 'tmp', `${name}-${process.pid}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** Debian's Chromium; Playwright gives each launch a fresh temporary user-data dir. */
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** The document as the server has it, read with a Node ShareDB client. */
+export async function serverSnapshot(wsUrl, docName) {
+  registerTextUnicodeType();
+  const socket = new WebSocket(wsUrl);
+  const connection = new ShareDB.Connection(socket);
+  try {
+    const doc = connection.get('docs', docName);
+    await new Promise((resolve, reject) => doc.fetch((error) => (error ? reject(error) : resolve())));
+    return { version: doc.version, type: doc.type?.uri ?? null, data: doc.data };
+  } finally {
+    connection.close();
+  }
+}
+
+/** Polls `probe` until it returns a truthy value; fails after `timeoutMs` with `describe()` in the message. */
+export async function eventually(probe, describe, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out: ${await describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
