@@ -111,6 +111,22 @@ public sealed class CollabDocument
         return waiter.Task;
     }
 
+    /// <summary>
+    /// Computes an edit from the current local text and submits it atomically (no remote op can land in between).
+    /// <paramref name="makeEdit"/> runs under the connection's lock and returns null to make no edit. Returns the op.
+    /// </summary>
+    public TextOp? Edit(Func<string, TextOp?> makeEdit)
+    {
+        ArgumentNullException.ThrowIfNull(makeEdit);
+        lock (_connection.Sync)
+        {
+            string text = _state.Text ?? throw new InvalidOperationException("The document does not exist: create it before editing.");
+            TextOp? op = makeEdit(text);
+            if (op is not null) SubmitCore(op, waiter: null);
+            return op;
+        }
+    }
+
     /// <summary>Completes once every local op has been acknowledged.</summary>
     public Task WhenNothingPendingAsync(CancellationToken ct = default)
     {
@@ -182,10 +198,12 @@ public sealed class CollabDocument
         JsonObject message = inflight.IsCreate
             ? ClientMessages.SubmitCreate(Collection, Id, _state.Version, inflight.Seq, inflight.Src, inflight.CreateText!)
             : ClientMessages.SubmitEdit(Collection, Id, _state.Version, inflight.Seq, inflight.Src, inflight.Op!);
-        if (!_connection.TrySend(message)) return;
+        if (!_connection.IsConnected) return;
         _inflightSentAt = Stopwatch.GetTimestamp();
         _state.MarkInflightSent(_connection.Id!);
+        // Reported before the frame goes out, so an observer can register the op before anyone can receive it.
         if (firstTime) Sent?.Invoke(new LocalOpSent(_state.Inflight!.Src!, inflight.Seq, _inflightEdits, _inflightFirstEdit, _inflightSentAt));
+        _connection.TrySend(message);
     }
 
     internal void OnConnected(bool reconnected)

@@ -15,7 +15,7 @@ internal sealed class WireSession : IDisposable
     private readonly int _maxFrameBytes;
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
-    private byte[] _receiveBuffer = new byte[16 * 1024];
+    private byte[] _receiveBuffer = new byte[4 * 1024];
     private int _disposed;
 
     public WireSession(ClientWebSocket socket, FrameEncoding encoding, int maxFrameBytes)
@@ -48,7 +48,7 @@ internal sealed class WireSession : IDisposable
             if (result.EndOfMessage)
             {
                 JsonObject message = WireFrameCodec.Decode(_receiveBuffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
-                if (_receiveBuffer.Length > 1024 * 1024) _receiveBuffer = new byte[16 * 1024];
+                if (_receiveBuffer.Length > 1024 * 1024) _receiveBuffer = new byte[4 * 1024];
                 return message;
             }
         }

@@ -1,7 +1,7 @@
 namespace CollabClient.Tests.Support;
 
 /// <summary>Finds files of this repository from a test's output folder (the folder holding CollabSuite.sln).</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using CollabActors.Text;
+using CollabClient;
+using CollabLoad.Metrics;
+using CollabLoad.Options;
+
+namespace CollabLoad.Editing;
+
+/// <summary>One simulated person: a connection, one document, a cursor and a typing rhythm, reporting to <see cref="LoadMetrics"/>.</summary>
+public sealed class SimulatedEditor : IAsyncDisposable
+{
+    private readonly LoadOptions _options;
+    private readonly LoadMetrics _metrics;
+    private readonly KeystrokeGenerator _keys;
+    private readonly Action<SimulatedEditor> _onAcked;
+    private CollabConnection? _connection;
+    private CollabDocument? _doc;
+
+    public SimulatedEditor(int index, string docId, LoadOptions options, LoadMetrics metrics, Action<SimulatedEditor> onAcked)
+    {
+        Index = index;
+        DocId = docId;
+        _options = options;
+        _metrics = metrics;
+        _onAcked = onAcked;
+        var random = new Random(HashCode.Combine(options.Seed, index));
+        _keys = new KeystrokeGenerator(random, options.MaxDocLength);
+        Rhythm = new TypingRhythm(random, options.Rate);
+    }
+
+    public int Index { get; }
+    public string DocId { get; }
+    public TypingRhythm Rhythm { get; }
+    public CollabDocument? Document => _doc;
+    public CollabConnection? Connection => _connection;
+
+    public async Task ConnectAsync(CancellationToken ct)
+    {
+        var clientOptions = new CollabClientOptions { Encoding = _options.Encoding, LocalAddress = _options.SourceAddressFor(Index) };
+        _connection = await CollabConnection.ConnectAsync(_options.Url, clientOptions, ct).ConfigureAwait(false);
+        _connection.StateChanged += state =>
+        {
+            if (state == ConnectionState.Reconnecting) Interlocked.Increment(ref _metrics.Reconnects);
+            if (state == ConnectionState.Failed) _metrics.RecordError($"editor connection failed: {_connection.Failure?.Message}");
+        };
+        CollabDocument doc = _connection.GetDocument(_options.Collection, DocId);
+        doc.Sent += OnSent;
+        doc.Acknowledged += OnAcknowledged;
+        doc.RemoteOp += OnRemoteOp;
+        doc.Error += e => _metrics.RecordError(e.Message);
+        doc.PresenceReceived += _ => Interlocked.Increment(ref _metrics.PresenceReceived);
+        await doc.SubscribeAsync(ct).ConfigureAwait(false);
+        if (_options.Presence) await doc.SubscribePresenceAsync(ct).ConfigureAwait(false);
+        _doc = doc;
+        doc.Edit(text =>
+        {
+            _keys.Cursor = TextUnicodeType.CodePointLength(text);
+            return null;
+        });
+    }
+
+    /// <summary>Makes one keystroke now (called by the scheduler); true if it produced an op (false: cursor move only).</summary>
+    public bool Type()
+    {
+        CollabDocument doc = _doc ?? throw new InvalidOperationException("Not connected.");
+        if (_connection!.State == ConnectionState.Failed) return false;
+        bool publish = false;
+        TextOp? edit;
+        try
+        {
+            edit = doc.Edit(text =>
+            {
+                TextOp? op = _keys.NextEdit(text);
+                publish = _options.Presence && (_keys.MovedCursor || Rhythm.BurstEnded);
+                return op;
+            });
+        }
+        catch (InvalidOperationException e)
+        {
+            // The document is reloading after a rejected op: the keystroke is lost, as it would be for a person.
+            _metrics.RecordError("edit refused: " + e.Message);
+            return false;
+        }
+        Interlocked.Increment(ref _metrics.Edits);
+        if (_metrics.Measuring) Interlocked.Increment(ref _metrics.MeasuredEdits);
+        _metrics.Timeline.Edit();
+        if (publish)
+        {
+            doc.PublishPresence(PresenceCursor.Create(_keys.Cursor));
+            Interlocked.Increment(ref _metrics.PresenceSent);
+        }
+        return edit is not null;
+    }
+
+    private void OnSent(LocalOpSent sent)
+    {
+        _metrics.Deliveries.Register(sent.Src, sent.Seq, sent.FirstEditTimestamp, _options.EditorsPerDoc - 1);
+        Interlocked.Increment(ref _metrics.Sent);
+        _metrics.Timeline.Sent();
+    }
+
+    private void OnAcknowledged(LocalOpAcknowledged ack)
+    {
+        long now = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _metrics.Acked);
+        _metrics.Timeline.Acked();
+        if (_metrics.Measuring)
+        {
+            _metrics.AckLatency.RecordTicks(ack.SentTimestamp, now);
+            Interlocked.Increment(ref _metrics.MeasuredAcked);
+        }
+        _onAcked(this);
+    }
+
+    private void OnRemoteOp(RemoteOpApplied op)
+    {
+        // Under the connection's lock, like Type's edit: the cursor and the text move together.
+        _keys.Cursor = TextUnicodeType.TransformPosition(_keys.Cursor, op.Applied);
+        if (_metrics.Deliveries.Seen(op.Src, op.Seq) is long firstEdit)
+        {
+            Interlocked.Increment(ref _metrics.Delivered);
+            _metrics.Timeline.Delivered();
+            if (_metrics.Measuring) _metrics.DeliveryLatency.RecordTicks(firstEdit, Stopwatch.GetTimestamp());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Net;
+using CollabClient;
+
+namespace CollabLoad.Options;
+
+/// <summary>Everything a load run is told on the command line (see <see cref="LoadOptionsParser.Usage"/>).</summary>
+public sealed record LoadOptions
+{
+    public required Uri Url { get; init; }
+    public int Docs { get; init; } = 10;
+    public int EditorsPerDoc { get; init; } = 4;
+    /// <summary>Edits per second per editor (open loop).</summary>
+    public double Rate { get; init; } = 5;
+    public LoadMode Mode { get; init; } = LoadMode.Open;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RampUp { get; init; } = TimeSpan.FromSeconds(5);
+    public FrameEncoding Encoding { get; init; } = FrameEncoding.Json;
+    public string Collection { get; init; } = "load";
+    /// <summary>Document ids are this prefix plus a number; by default unique per run.</summary>
+    public string? DocPrefix { get; init; }
+    public bool Presence { get; init; } = true;
+    /// <summary>Editors keep their document near this many code points by deleting more when it is longer.</summary>
+    public int MaxDocLength { get; init; } = 2000;
+    /// <summary>Hold this many quiet connections instead of typing (memory per connection).</summary>
+    public int? IdleConnections { get; init; }
+    /// <summary>Source addresses 127.0.0.2, .3 …: how many to spread connections over (null: the system's choice).</summary>
+    public int? SourceAddresses { get; init; }
+    /// <summary>A server process to read RSS from (/proc/PID/status), for memory per connection.</summary>
+    public int? ServerPid { get; init; }
+    public int Seed { get; init; } = Environment.TickCount;
+    /// <summary>Folder for the JSON result and the HTML report (none written when null).</summary>
+    public string? OutputDirectory { get; init; }
+    /// <summary>A label for the run in reports (e.g. "sharedb" or "collabhost").</summary>
+    public string Label { get; init; } = "run";
+    /// <summary>Plain progress lines even on a terminal.</summary>
+    public bool PlainOutput { get; init; }
+    /// <summary>Time allowed at the end for acks, catch-up and the convergence check.</summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Connections opened at once during ramp-up (bounded so a burst of handshakes stays realistic).</summary>
+    public int ConnectConcurrency { get; init; } = 64;
+
+    public int Editors => Docs * EditorsPerDoc;
+
+    /// <summary>The source address for the i-th connection, or null.</summary>
+    public IPAddress? SourceAddressFor(int index) =>
+        SourceAddresses is int n ? new IPAddress([127, 0, 0, (byte)(2 + index % n)]) : null;
+}

@@ -1,0 +1,88 @@
+using CollabLoad.Metrics;
+
+namespace CollabLoad.Reporting;
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+public sealed record LatencySummary(long Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs, double MeanMs)
+{
+    public static LatencySummary From(LatencyHistogram h) => new(h.Count,
+        Ms(h.PercentileMicros(50)), Ms(h.PercentileMicros(95)), Ms(h.PercentileMicros(99)), Ms(h.MaxMicros), Math.Round(h.MeanMicros / 1000.0, 3));
+
+    private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
+}
+
+/// <summary>The end-of-run check that every editor holds the server's text.</summary>
+public sealed record ConvergenceResult(int DocsChecked, int EditorsChecked, int DivergentEditors, IReadOnlyList<string> Divergences)
+{
+    public bool Converged => DivergentEditors == 0 && EditorsChecked > 0;
+}
+
+/// <summary>One histogram bucket for the report's latency chart.</summary>
+public sealed record HistogramBucket(double UpperMs, long Count);
+
+/// <summary>Everything a typing run measured; written as JSON and drawn in the HTML report.</summary>
+public sealed record LoadResult
+{
+    public required string Label { get; init; }
+    public required string Url { get; init; }
+    public required string Mode { get; init; }
+    public required string Encoding { get; init; }
+    public required int Docs { get; init; }
+    public required int EditorsPerDoc { get; init; }
+    public required int Editors { get; init; }
+    public required double RatePerEditor { get; init; }
+    /// <summary>Editors × rate: the edits per second the open loop asks for (null in closed loop).</summary>
+    public double? TargetEditsPerSecond { get; init; }
+    public required double MeasuredSeconds { get; init; }
+    public required double RampUpSeconds { get; init; }
+    public required int Seed { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required string Command { get; init; }
+    public required int ConnectedEditors { get; init; }
+    public required long ConnectFailures { get; init; }
+    public required long Edits { get; init; }
+    public required double EditsPerSecond { get; init; }
+    public required long OpsSent { get; init; }
+    public required long OpsAcked { get; init; }
+    /// <summary>Acknowledged ops per second over the measured window (after ramp-up).</summary>
+    public required double AckedOpsPerSecond { get; init; }
+    public required long RemoteDeliveries { get; init; }
+    public required LatencySummary AckLatency { get; init; }
+    public required LatencySummary DeliveryLatency { get; init; }
+    public required LatencySummary SchedulerLag { get; init; }
+    public required long PresenceSent { get; init; }
+    public required long PresenceReceived { get; init; }
+    public required long Errors { get; init; }
+    public required IReadOnlyList<string> ErrorSamples { get; init; }
+    public required long Reconnects { get; init; }
+    public required ConvergenceResult Convergence { get; init; }
+    public long? ServerRssBytesAtEnd { get; init; }
+    public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
+    public required IReadOnlyList<HistogramBucket> AckHistogram { get; init; }
+    public required IReadOnlyList<HistogramBucket> DeliveryHistogram { get; init; }
+
+    public bool Passed => Errors == 0 && ConnectFailures == 0 && Convergence.Converged;
+}
+
+/// <summary>What an idle-connections run measured.</summary>
+public sealed record IdleResult
+{
+    public required string Label { get; init; }
+    public required string Url { get; init; }
+    public required string Encoding { get; init; }
+    public required int ConnectionsRequested { get; init; }
+    public required int ConnectionsHeld { get; init; }
+    public required int ConnectFailures { get; init; }
+    public required IReadOnlyList<string> ErrorSamples { get; init; }
+    public required int? SourceAddresses { get; init; }
+    public required double HeldSeconds { get; init; }
+    public required double ConnectSeconds { get; init; }
+    public long? ServerRssBytesBefore { get; init; }
+    public long? ServerRssBytesHeld { get; init; }
+    /// <summary>(RSS while holding − RSS before) / connections held.</summary>
+    public double? ServerBytesPerConnection { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required string Command { get; init; }
+
+    public bool Passed => ConnectFailures == 0 && ConnectionsHeld == ConnectionsRequested;
+}

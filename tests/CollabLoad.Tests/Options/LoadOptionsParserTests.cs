@@ -1,0 +1,83 @@
+using CollabClient;
+using CollabLoad.Options;
+
+namespace CollabLoad.Tests.Options;
+
+public sealed class LoadOptionsParserTests
+{
+    [Fact]
+    public void The_documented_example_command_line_parses()
+    {
+        LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:5000/ws", "--docs", "50", "--editors-per-doc", "4", "--rate", "5", "--duration", "60s"]);
+        Assert.Equal(new Uri("ws://127.0.0.1:5000/ws"), o.Url);
+        Assert.Equal(50, o.Docs);
+        Assert.Equal(4, o.EditorsPerDoc);
+        Assert.Equal(200, o.Editors);
+        Assert.Equal(5, o.Rate);
+        Assert.Equal(TimeSpan.FromSeconds(60), o.Duration);
+        Assert.Equal(LoadMode.Open, o.Mode);
+        Assert.Equal(FrameEncoding.Json, o.Encoding);
+    }
+
+    [Theory]
+    [InlineData("500ms", 0.5)]
+    [InlineData("30s", 30)]
+    [InlineData("2m", 120)]
+    [InlineData("1.5", 1.5)]
+    public void Durations_take_a_unit(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), LoadOptionsParser.ParseDuration(text));
+
+    [Fact]
+    public void Closed_loop_messagepack_idle_and_source_addresses_parse()
+    {
+        LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:1/ws", "--mode", "closed", "--encoding", "msgpack",
+            "--idle-connections", "10000", "--source-addresses", "4", "--server-pid", "123"]);
+        Assert.Equal(LoadMode.Closed, o.Mode);
+        Assert.Equal(FrameEncoding.MessagePack, o.Encoding);
+        Assert.Equal(10000, o.IdleConnections);
+        Assert.Equal(123, o.ServerPid);
+        Assert.Equal("127.0.0.2", o.SourceAddressFor(0)!.ToString());
+        Assert.Equal("127.0.0.5", o.SourceAddressFor(3)!.ToString());
+        Assert.Equal("127.0.0.2", o.SourceAddressFor(4)!.ToString());
+    }
+
+    [Theory]
+    [InlineData("ws://10.0.0.5:5000/ws")]
+    [InlineData("ws://example.com/ws")]
+    [InlineData("ws://[::1]:5000/ws")]
+    [InlineData("http://127.0.0.1:5000/ws")]
+    [InlineData("not a url")]
+    public void Targets_outside_127_0_0_0_8_or_non_websocket_urls_are_refused(string url)
+    {
+        var e = Assert.Throws<LoadOptionsException>(() => LoadOptionsParser.Parse(["--url", url]));
+        Assert.Contains("--url", e.Message);
+    }
+
+    [Theory]
+    [InlineData("ws://127.0.0.1:5000/ws")]
+    [InlineData("ws://127.1.2.3:5000/ws")]
+    [InlineData("ws://localhost:5000/ws")]
+    public void Loopback_targets_are_accepted(string url) =>
+        Assert.Equal(new Uri(url), LoadOptionsParser.Parse(["--url", url]).Url);
+
+    [Theory]
+    [InlineData(new[] { "--docs", "5" }, "--url is required")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--docs", "0" }, "--docs must be between")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--docs", "many" }, "--docs must be an integer")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--rate", "-1" }, "--rate must be between")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--duration", "soon" }, "not a duration")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--mode", "fast" }, "--mode must be one of open, closed")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--encoding", "xml" }, "--encoding must be one of json, msgpack")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--docs" }, "--docs needs a value")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--docs", "--rate" }, "--docs needs a value")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--frobnicate" }, "Unknown option --frobnicate")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--docs", "1", "--docs", "2" }, "--docs is given twice")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "extra" }, "Unexpected argument 'extra'")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--label", "a b" }, "--label must be")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--source-addresses", "251" }, "--source-addresses must be between")]
+    public void A_bad_command_line_gets_a_clear_error(string[] args, string expected)
+    {
+        var e = Assert.Throws<LoadOptionsException>(() => LoadOptionsParser.Parse(args));
+        Assert.Contains(expected, e.Message);
+    }
+}

@@ -1,0 +1,53 @@
+using CollabClient.Tests.Support;
+using CollabLoad.Options;
+using CollabLoad.Reporting;
+using CollabLoad.Runs;
+using Xunit.Abstractions;
+
+namespace CollabLoad.Tests.Runs;
+
+/// <summary>
+/// A few seconds of simulated editors against the stock ShareDB server: asserts zero errors and that every editor
+/// converges with a fresh fetch. Never asserts a speed.
+/// </summary>
+public sealed class ShortLoadRunTests(StockShareDbServerFixture fixture, ITestOutputHelper output) : IClassFixture<StockShareDbServerFixture>
+{
+    private sealed class TestOutputProgress(ITestOutputHelper output) : IProgressSink
+    {
+        public void Line(string message) => output.WriteLine(message);
+        public void Tick(ProgressSnapshot s) => output.WriteLine($"{s.Elapsed.TotalSeconds:0}s edits/s={s.EditsLastSecond} acked/s={s.AckedLastSecond} errors={s.Errors}");
+    }
+
+    [Theory]
+    [InlineData(LoadMode.Open)]
+    [InlineData(LoadMode.Closed)]
+    public async Task A_short_run_has_no_errors_and_every_editor_converges(LoadMode mode)
+    {
+        var options = new LoadOptions
+        {
+            Url = fixture.Server.Url,
+            Docs = 4,
+            EditorsPerDoc = 3,
+            Rate = 20,
+            Mode = mode,
+            Duration = TimeSpan.FromSeconds(3),
+            RampUp = TimeSpan.FromMilliseconds(500),
+            Seed = 20261124,
+            SettleTimeout = TimeSpan.FromSeconds(20),
+            Label = "test-" + mode,
+        };
+        LoadResult result = await new LoadRun(options, new TestOutputProgress(output)).RunAsync("(test)", CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Empty(result.ErrorSamples);
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(12, result.ConnectedEditors);
+        Assert.True(result.Convergence.Converged, string.Join("; ", result.Convergence.Divergences));
+        Assert.Equal(12, result.Convergence.EditorsChecked);
+        // Editing really happened and was seen by the others (not a run that converged by doing nothing).
+        Assert.True(result.OpsAcked > 0);
+        Assert.True(result.RemoteDeliveries > 0);
+        Assert.True(result.Passed);
+        Assert.Contains("<svg", HtmlReport.Render(result));
+    }
+}
