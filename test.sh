@@ -19,6 +19,19 @@ for dir in tests/conformance; do
   fi
 done
 
+# --- text engine conformance cases (issue 2) -------------------------------------------------------
+# tests/conformance/cases.jsonl is committed (so `dotnet test` alone replays it); here we regenerate it with the
+# pinned ot-text-unicode and check the committed file is exactly what the reference produces today.
+log "tests/conformance: committed cases.jsonl equals a fresh run of generate-cases.js"
+fresh_cases=$(mktemp)
+if (cd tests/conformance && node generate-cases.js --out "$fresh_cases") && cmp -s "$fresh_cases" tests/conformance/cases.jsonl; then
+  passed=$((passed + 1))
+else
+  echo "tests/conformance/cases.jsonl is stale: run (cd tests/conformance && node generate-cases.js) and commit it"
+  failed=$((failed + 1))
+fi
+rm -f "$fresh_cases"
+
 # --- CollabClient suite prerequisites (issue 7) ----------------------------------------------------
 # tests/CollabClient.Tests generates its OT reference cases with ot-text-unicode (ot-reference) and starts the stock
 # ShareDB server (bench/peers/sharedb-server) for its end-to-end tests.
