@@ -1,2 +1,77 @@
-Console.Error.WriteLine("not built yet: see the issue that introduces this program");
-return 2;
+// CollabBench: replays editing traces (../shared/traces format) through the text engine's TextDocument and, in the
+// same run, through the reference ot-text-unicode 4.0.0 in Node, and prints both timings and their ratio.
+// Usage: dotnet run -c Release --project bench/CollabBench -- TRACE... [--runs N] [--warmup N]
+//        [--reference-runs N] [--no-reference]
+using System.Globalization;
+using System.Runtime.InteropServices;
+using CollabBench;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+// Defaults: enough runs for a stable median on a shared 2-core machine; the reference takes seconds per run.
+const int DefaultRuns = 11;
+const int DefaultWarmup = 5;
+const int DefaultReferenceRuns = 5;
+const int ReferenceWarmup = 1;
+
+var traces = new List<string>();
+int runs = DefaultRuns, warmup = DefaultWarmup, referenceRuns = DefaultReferenceRuns;
+bool withReference = true;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--runs": runs = int.Parse(args[++i]); break;
+        case "--warmup": warmup = int.Parse(args[++i]); break;
+        case "--reference-runs": referenceRuns = int.Parse(args[++i]); break;
+        case "--no-reference": withReference = false; break;
+        default: traces.Add(args[i]); break;
+    }
+}
+if (traces.Count == 0 || runs < 5 || warmup < 1 || referenceRuns < 1)
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CollabBench -- TRACE... [--runs N (>= 5)] " +
+                            "[--warmup N] [--reference-runs N] [--no-reference]");
+    return 2;
+}
+
+Console.WriteLine("CollabBench: editing traces through CollabActors.Text.TextDocument and through ot-text-unicode 4.0.0 (Node)");
+Console.WriteLine("reproduce: dotnet run -c Release --project bench/CollabBench -- " + string.Join(' ', args));
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.CpuModel()}, {RuntimeInformation.FrameworkDescription}, " +
+                  $"load average {Machine.LoadAverage()}");
+
+string? referenceFolder = null;
+string? referenceProblem = null;
+if (withReference) referenceFolder = ReferenceReplay.Locate(out referenceProblem);
+if (referenceProblem is not null) Console.WriteLine("reference: not run, " + referenceProblem);
+
+bool ok = referenceProblem is null;
+foreach (string path in traces)
+{
+    var trace = EditingTrace.Load(path);
+    Console.WriteLine();
+    Console.WriteLine($"{trace.Name}: {(trace.Concurrent ? "concurrent, 2 agents" : "sequential")}, " +
+                      $"{trace.PatchCount:N0} patches in {trace.Transactions.Length:N0} txns, " +
+                      $"{trace.EndContent.Length:N0} chars at the end");
+
+    var engine = EngineMeasurement.Measure(trace, runs, warmup);
+    double opsPerSecond = trace.PatchCount / (engine.MedianMs / 1000);
+    Console.WriteLine($"  CollabSuite TextDocument  median {engine.MedianMs,9:F2} ms  min {engine.MinMs:F2}  max {engine.MaxMs:F2}  " +
+                      $"({runs} runs after {warmup} warmup)");
+    Console.WriteLine($"                            {opsPerSecond / 1e6:F2} M ops/s, allocated {engine.AllocatedBytesPerRun:N0} bytes per run " +
+                      $"({(double)engine.AllocatedBytesPerRun / trace.PatchCount:F0} B/op), " +
+                      (engine.MatchesEndContent ? "result equals endContent" : "RESULT DIFFERS FROM endContent"));
+    ok &= engine.MatchesEndContent;
+
+    if (referenceFolder is null) continue;
+    var reference = ReferenceReplay.Run(referenceFolder, path, referenceRuns, ReferenceWarmup);
+    Console.WriteLine($"  reference (node {reference.NodeVersion})   median {reference.MedianMs,9:F2} ms  min {reference.MinMs:F2}  " +
+                      $"max {reference.MaxMs:F2}  ({reference.Runs} runs after {ReferenceWarmup} warmup), " +
+                      (reference.MatchesEndContent ? "result equals endContent" : "RESULT DIFFERS FROM endContent"));
+    Console.WriteLine($"  ratio: TextDocument is {reference.MedianMs / engine.MedianMs:F0}x faster than the reference (medians)");
+    ok &= reference.MatchesEndContent;
+}
+Console.WriteLine();
+Console.WriteLine($"load average at the end: {Machine.LoadAverage()}");
+return ok ? 0 : 1;
