@@ -6,8 +6,13 @@ public static class CollabHostApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        var options = builder.Configuration.GetSection(CollabOptions.Section).Get<CollabOptions>() ?? new CollabOptions();
+        builder.Services.Configure<CollabOptions>(builder.Configuration.GetSection(CollabOptions.Section));
+        builder.Services.AddCollabActors(options);
+
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapWebSocketEndpoints();
         app.MapDemoEndpoints();
         return app;
     }

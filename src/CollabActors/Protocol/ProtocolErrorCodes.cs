@@ -19,6 +19,16 @@ public static class ProtocolErrorCodes
     public const string DocAlreadyCreated = "ERR_DOC_ALREADY_CREATED";
     public const string DocDoesNotExist = "ERR_DOC_DOES_NOT_EXIST";
     public const string DocTypeNotRecognized = "ERR_DOC_TYPE_NOT_RECOGNIZED";
+    public const string DocWasDeleted = "ERR_DOC_WAS_DELETED";
+
+    /// <summary>An op's base version is older than the ops this server keeps to transform it (ShareDB's code for missing ops).</summary>
+    public const string OpVersionTooOld = "ERR_SUBMIT_TRANSFORM_OPS_NOT_FOUND";
+
+    /// <summary>The op would make the document larger than its size limit.</summary>
+    public const string DocumentTooLarge = "ERR_DOCUMENT_TOO_LARGE";
+
+    /// <summary>nf/nt asked for a version or time older than this server keeps.</summary>
+    public const string SnapshotUnavailable = "ERR_SNAPSHOT_UNAVAILABLE";
     public const string ConnectionSeqIntegerOverflow = "ERR_CONNECTION_SEQ_INTEGER_OVERFLOW";
 
     /// <summary>qf/qs/qu: this server keeps documents, not a queryable database.</summary>

@@ -37,10 +37,7 @@ public sealed class TextDocument
     /// </summary>
     public void Apply(TextOp op)
     {
-        TextUnicodeType.Check(op);
-        long walked = TextUnicodeType.InputLength(op);
-        if (walked > Length) throw new OpTooLongException((int)Math.Min(walked, int.MaxValue), Length);
-        if (MaxUtf16Length is { } max) EnsureFits(op, max);
+        Validate(op);
 
         int position = 0;
         foreach (OpComponent c in op.Span)
@@ -59,6 +56,32 @@ public sealed class TextDocument
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Throws the <see cref="TextOpException"/> that <see cref="Apply"/> would throw for this op (bad shape, longer
+    /// than the document, past the size limit), without changing anything.
+    /// </summary>
+    public void Validate(TextOp op)
+    {
+        TextUnicodeType.Check(op);
+        long walked = TextUnicodeType.InputLength(op);
+        if (walked > Length) throw new OpTooLongException((int)Math.Min(walked, int.MaxValue), Length);
+        if (MaxUtf16Length is { } max) EnsureFits(op, max);
+    }
+
+    /// <summary>The op that undoes <paramref name="op"/> on this document as it is now (before applying it).</summary>
+    public TextOp InverseOf(TextOp op)
+    {
+        var invertible = new OpBuilder(op.Count);
+        int position = 0;
+        foreach (OpComponent c in op.Span)
+        {
+            if (c.IsDelete && c.Text is null) invertible.Append(OpComponent.DeleteCounted(Substring(position, c.Length), c.Length));
+            else invertible.Append(c);
+            if (!c.IsInsert) position += c.Length;
+        }
+        return TextUnicodeType.Invert(invertible.Build());
     }
 
     private void EnsureFits(TextOp op, int max)

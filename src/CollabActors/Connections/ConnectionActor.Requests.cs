@@ -1,0 +1,256 @@
+using Akka.Actor;
+using CollabActors.Documents;
+using CollabActors.Presence;
+using CollabActors.Protocol;
+
+namespace CollabActors.Connections;
+
+// The session half of the connection (ShareDB's agent.js): one method per action, and the replies from documents.
+public sealed partial class ConnectionActor
+{
+    /// <summary>Longest client id a handshake may carry; ids are echoed as the src of every op.</summary>
+    private const int MaxClientIdLength = 128;
+
+    private void Handle(ClientMessage message)
+    {
+        switch (message)
+        {
+            case UnreadableMessage unreadable:
+                Send(new ErrorReply(unreadable.Request, unreadable.Error));
+                break;
+            case HandshakeRequest hs:
+                if (hs.PreviousClientId is { Length: > 0 and <= MaxClientIdLength } previous) _src = previous;
+                Send(HandshakeReply.Handshake(_src));
+                break;
+            case PingRequest:
+                Send(PongReply.Instance);
+                break;
+            case FetchRequest f:
+                Forward(f, new DocumentId(f.Collection, f.DocumentId),
+                    (doc, id) => new DocumentCommands.Fetch(doc, id, Self, f.Version));
+                break;
+            case SubscribeRequest s:
+                Subscribe(s, new DocumentId(s.Collection, s.DocumentId), s.Version, bulk: null);
+                break;
+            case UnsubscribeRequest u:
+                Unsubscribe(new DocumentId(u.Collection, u.DocumentId));
+                Send(new UnsubscribeReply(u.Collection, u.DocumentId));
+                break;
+            case SubmitRequest op:
+                Forward(op, new DocumentId(op.Collection, op.DocumentId),
+                    (doc, id) => new DocumentCommands.Submit(doc, id, Self, op.Src ?? _src, op.Seq, op.Version, op.Change));
+                break;
+            case BulkFetchRequest bf:
+                StartBulk(bf, bf.Collection, bf.Documents, subscribe: false);
+                break;
+            case BulkSubscribeRequest bs:
+                StartBulk(bs, bs.Collection, bs.Documents, subscribe: true);
+                break;
+            case BulkUnsubscribeRequest bu:
+                foreach (string id in bu.Documents.Ids) Unsubscribe(new DocumentId(bu.Collection, id));
+                Send(new BulkReply(MessageActions.BulkUnsubscribe, bu.Collection, null, bu.Documents));
+                break;
+            case SnapshotAtVersionRequest nf:
+                Forward(nf, new DocumentId(nf.Collection, nf.DocumentId),
+                    (doc, id) => new DocumentCommands.FetchSnapshotAtVersion(doc, id, Self, nf.Version));
+                break;
+            case SnapshotAtTimeRequest nt:
+                Forward(nt, new DocumentId(nt.Collection, nt.DocumentId),
+                    (doc, id) => new DocumentCommands.FetchSnapshotAtTime(doc, id, Self, nt.TimestampMs));
+                break;
+            case PresenceUpdate p:
+                PublishPresence(p);
+                break;
+            case PresenceSubscribeRequest ps:
+                if (_presenceSeq.TryGetValue(ps.Channel, out long seenSeq) && ps.Seq < seenSeq) break;
+                bool fresh = _presenceSeq.TryAdd(ps.Channel, ps.Seq);
+                _presenceSeq[ps.Channel] = ps.Seq;
+                if (fresh)
+                {
+                    _presence.Tell(new PresenceCommands.Subscribe(ps.Channel, Self, _src));
+                    _presence.Tell(new PresenceCommands.Request(ps.Channel, Self, _src));
+                }
+                Send(new PresenceSubscriptionReply(MessageActions.PresenceSubscribe, ps.Channel, ps.Seq));
+                break;
+            case PresenceUnsubscribeRequest pu:
+                if (_presenceSeq.Remove(pu.Channel)) _presence.Tell(new PresenceCommands.Unsubscribe(pu.Channel, Self));
+                Send(new PresenceSubscriptionReply(MessageActions.PresenceUnsubscribe, pu.Channel, pu.Seq));
+                break;
+            case PresenceRequest pr:
+                _presence.Tell(new PresenceCommands.Request(pr.Channel, Self, _src));
+                Send(new PresenceRequestMessage(null));
+                break;
+            case QueryRequest q:
+                Send(ErrorReply.To(q, ProtocolErrorCodes.QueriesNotSupported,
+                    "Queries are not supported: this server keeps documents, not a queryable database."));
+                break;
+            default:
+                Send(ErrorReply.To(message, ProtocolErrorCodes.MessageBadlyFormed, $"Unsupported action '{message.Action}'."));
+                break;
+        }
+    }
+
+    private void Forward(ClientMessage request, DocumentId document, Func<DocumentId, long, IWithDocumentId> command,
+        BulkProgress? bulk = null)
+    {
+        long requestId = ++_nextRequestId;
+        _pending[requestId] = new PendingRequest(request, document, bulk);
+        _documents.Tell(command(document, requestId));
+    }
+
+    private void Subscribe(ClientMessage request, DocumentId document, long? version, BulkProgress? bulk)
+    {
+        DocumentView view = ViewOf(document);
+        if (!view.WantsSubscription)
+        {
+            if (_subscriptions >= _settings.MaxSubscriptions)
+            {
+                var error = new ProtocolError(ProtocolErrorCodes.TooManySubscriptions,
+                    $"A connection may hold at most {_settings.MaxSubscriptions} document subscriptions.");
+                if (bulk is null) Send(new ErrorReply(request.Echo(), error));
+                else RecordBulk(bulk, document, BulkItemResult.Failed(error));
+                return;
+            }
+            view.WantsSubscription = true;
+            _subscriptions++;
+        }
+        Forward(request, document, (doc, id) => new DocumentCommands.Subscribe(doc, id, Self, version), bulk);
+    }
+
+    private void Unsubscribe(DocumentId document)
+    {
+        if (!_documentsSeen.TryGetValue(document, out DocumentView? view) || !view.WantsSubscription) return;
+        view.WantsSubscription = false;
+        view.Subscribed = false;
+        _subscriptions--;
+        _documents.Tell(new DocumentCommands.Unsubscribe(document, Self));
+    }
+
+    private void StartBulk(ClientMessage request, string collection, BulkSelection documents, bool subscribe)
+    {
+        var bulk = new BulkProgress(request, collection, documents);
+        if (documents.Ids.Count == 0)
+        {
+            FinishBulk(bulk);
+            return;
+        }
+        foreach (string id in documents.Ids)
+        {
+            var document = new DocumentId(collection, id);
+            long? version = documents.VersionOf(id);
+            if (subscribe) Subscribe(request, document, version, bulk);
+            else Forward(request, document, (doc, rid) => new DocumentCommands.Fetch(doc, rid, Self, version), bulk);
+        }
+    }
+
+    private void RecordBulk(BulkProgress bulk, DocumentId document, BulkItemResult result)
+    {
+        bulk.Results[document.Id] = result;
+        if (bulk.Complete) FinishBulk(bulk);
+    }
+
+    private void FinishBulk(BulkProgress bulk)
+    {
+        // With versions the ops were sent already and the reply echoes b; with ids it carries the snapshots.
+        bool withSnapshots = bulk.Documents.Versions is null;
+        Send(new BulkReply(bulk.Request.Action, bulk.Collection, withSnapshots ? bulk.Results : null,
+            withSnapshots ? null : bulk.Documents));
+    }
+
+    private void PublishPresence(PresenceUpdate p)
+    {
+        var presence = new PresenceMessage(p.Channel, _src, p.PresenceId, p.Value, p.PresenceVersion,
+            p.Collection, p.DocumentId, p.Version, p.Type);
+        var key = (p.Channel, p.PresenceId);
+        if (p.Value is null) _ownPresence.Remove(key);
+        else _ownPresence[key] = presence;
+
+        if (p.Collection is not null && p.DocumentId is not null)
+            _documents.Tell(new DocumentCommands.PublishPresence(new DocumentId(p.Collection, p.DocumentId), Self, presence));
+        else
+            _presence.Tell(new PresenceCommands.Publish(p.Channel, Self, presence));
+        Send(presence);
+    }
+
+    // ---- replies from documents ----
+
+    private PendingRequest? TakePending(long requestId) =>
+        _pending.Remove(requestId, out PendingRequest? pending) ? pending : null;
+
+    private void OnFetched(DocumentReplies.Fetched fetched)
+    {
+        if (TakePending(fetched.RequestId) is not { } pending) return;
+        DocumentView view = ViewOf(fetched.Document);
+        bool subscribe = pending.Request is SubscribeRequest or BulkSubscribeRequest;
+        if (subscribe) view.Subscribed = view.WantsSubscription;
+        foreach (CommittedOp op in fetched.Ops) Deliver(fetched.Document, view, op, frame: null);
+        if (fetched.Snapshot is { } snapshot) view.NextVersion = snapshot.Version;
+
+        if (pending.Bulk is { } bulk)
+        {
+            RecordBulk(bulk, fetched.Document, fetched.Snapshot is { } s ? BulkItemResult.Of(s) : BulkItemResult.Of(new WireSnapshot(view.NextVersion ?? 0, null, null)));
+            return;
+        }
+        DocumentId d = fetched.Document;
+        Send(subscribe ? new SubscribeReply(d.Collection, d.Id, fetched.Snapshot) : new FetchReply(d.Collection, d.Id, fetched.Snapshot));
+    }
+
+    private void OnAcknowledged(DocumentReplies.Acknowledged ack)
+    {
+        if (TakePending(ack.RequestId) is null) return;
+        DocumentView view = ViewOf(ack.Document);
+        foreach (CommittedOp op in ack.Missed) Deliver(ack.Document, view, op, frame: null);
+        // After a reconnect the op itself may have reached the client already (catch-up ops on subscribe): the
+        // client took that as its ack, so a second one would confuse it.
+        if (view.NextVersion is { } next && ack.Version < next) return;
+        view.NextVersion = ack.Version + 1;
+        Send(new OpAck(ack.Document.Collection, ack.Document.Id, ack.Src, ack.Seq, ack.Version));
+    }
+
+    private void OnRejected(DocumentReplies.Rejected rejected)
+    {
+        if (TakePending(rejected.RequestId) is not { } pending) return;
+        if (pending.Request is SubscribeRequest or BulkSubscribeRequest
+            && _documentsSeen.TryGetValue(rejected.Document, out DocumentView? view) && !view.Subscribed && view.WantsSubscription)
+        {
+            view.WantsSubscription = false;
+            _subscriptions--;
+        }
+        if (pending.Bulk is { } bulk) RecordBulk(bulk, rejected.Document, BulkItemResult.Failed(rejected.Error));
+        else Send(new ErrorReply(pending.Request.Echo(), rejected.Error));
+    }
+
+    private void OnSnapshotAt(DocumentReplies.SnapshotAt reply)
+    {
+        if (TakePending(reply.RequestId) is not { } pending) return;
+        long requestId = pending.Request switch
+        {
+            SnapshotAtVersionRequest nf => nf.RequestId,
+            SnapshotAtTimeRequest nt => nt.RequestId,
+            _ => 0,
+        };
+        Send(new SnapshotReply(pending.Request.Action, requestId, reply.Snapshot));
+    }
+
+    private void OnOpPublished(DocumentReplies.OpPublished published)
+    {
+        if (!_documentsSeen.TryGetValue(published.Document, out DocumentView? view) || !view.Subscribed) return;
+        Deliver(published.Document, view, published.Op, published.Frame);
+    }
+
+    /// <summary>Sends an op unless the client already has it, so catch-up and pushes never overlap.</summary>
+    private void Deliver(DocumentId document, DocumentView view, CommittedOp op, PreparedMessage? frame)
+    {
+        if (view.NextVersion is { } next && op.Version < next) return;
+        view.NextVersion = op.Version + 1;
+        if (frame is not null) Send(frame);
+        else Send(op.ToMessage(document));
+    }
+
+    private DocumentView ViewOf(DocumentId document)
+    {
+        if (!_documentsSeen.TryGetValue(document, out DocumentView? view))
+            _documentsSeen[document] = view = new DocumentView();
+        return view;
+    }
+}

@@ -1,0 +1,244 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Event;
+using CollabActors.Documents;
+using CollabActors.Presence;
+using CollabActors.Protocol;
+
+namespace CollabActors.Connections;
+
+/// <summary>
+/// One WebSocket connection: ShareDB's agent (speaks the protocol for one client) and gorilla's writePump (the only
+/// writer to its socket). Frames come in from <see cref="WebSocketReceiveLoop"/>; requests go to document and
+/// presence actors; replies and pushes come back through the mailbox and are written one batch at a time, so there
+/// are never two concurrent sends. The outbound queue is bounded: a client that stops reading is closed (1008) and
+/// nobody else notices. Timers drive the heartbeat: a ping every interval, and a peer silent for the timeout after a
+/// ping is taken for gone.
+/// </summary>
+public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
+{
+    private readonly WebSocket _socket;
+    private readonly HeartbeatStream _heartbeat;
+    private readonly ConnectionSettings _settings;
+    private readonly IActorRef _documents;
+    private readonly IActorRef _presence;
+    private readonly TaskCompletionSource _stopped;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private readonly OutboundQueue _outbound;
+    private readonly Dictionary<long, PendingRequest> _pending = new();
+    private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
+    private readonly Dictionary<string, long> _presenceSeq = new();
+    private readonly Dictionary<(string Channel, string Id), PresenceMessage> _ownPresence = new();
+    private string _src;
+    private WireEncoding _encoding = WireEncoding.Json;
+    private long _nextRequestId;
+    private int _subscriptions;
+    private bool _sending;
+    private bool _closing;
+    private bool _closeSent;
+    private (WebSocketCloseStatus Status, string Reason)? _pendingClose;
+
+    public ConnectionActor(
+        WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped)
+    {
+        _socket = socket;
+        _heartbeat = heartbeat;
+        _src = clientId;
+        _settings = settings;
+        _documents = documents;
+        _presence = presence;
+        _stopped = stopped;
+        _outbound = new OutboundQueue(settings.MaxQueuedFrames, settings.MaxQueuedBytes);
+
+        Receive<ConnectionMessages.FrameReceived>(OnFrame);
+        Receive<ConnectionMessages.FrameTooLarge>(f =>
+            Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {f.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}."));
+        Receive<ConnectionMessages.ReceiveEnded>(OnReceiveEnded);
+        Receive<WriteCompleted>(_ => OnWriteCompleted());
+        Receive<WriteFailed>(f => Abort("write failed: " + f.Error.Message));
+        Receive<HeartbeatTick>(_ => OnHeartbeatTick());
+        Receive<LivenessCheck>(OnLivenessCheck);
+        Receive<CloseTimedOut>(_ => Abort("closing handshake timed out"));
+
+        Receive<DocumentReplies.Fetched>(OnFetched);
+        Receive<DocumentReplies.Acknowledged>(OnAcknowledged);
+        Receive<DocumentReplies.Rejected>(OnRejected);
+        Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
+        Receive<DocumentReplies.OpPublished>(OnOpPublished);
+        Receive<PresenceReplies.Published>(p => Send(p.Frame));
+        Receive<PresenceReplies.Requested>(r => Send(new PresenceRequestMessage(r.Channel)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(
+        WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped));
+
+    protected override void PreStart()
+    {
+        // ShareDB greets first: the client checks the protocol and default type before anything else.
+        Send(HandshakeReply.Init(_src));
+        Timers.StartPeriodicTimer("ping", HeartbeatTick.Instance, _settings.PingInterval);
+    }
+
+    protected override void PostStop()
+    {
+        foreach ((DocumentId document, DocumentView view) in _documentsSeen)
+        {
+            if (view.Subscribed) _documents.Tell(new DocumentCommands.Unsubscribe(document, Self));
+        }
+        // As ShareDB does when a presence stream ends: the others see this client's cursors go.
+        foreach (PresenceMessage presence in _ownPresence.Values)
+        {
+            _presence.Tell(new PresenceCommands.Publish(presence.Channel, Self,
+                presence with { Value = null, PresenceVersion = presence.PresenceVersion + 1 }));
+        }
+        foreach (string channel in _presenceSeq.Keys) _presence.Tell(new PresenceCommands.Unsubscribe(channel, Self));
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _socket.Abort();
+        _socket.Dispose();
+        _stopped.TrySetResult();
+    }
+
+    // ---- incoming frames ----
+
+    private void OnFrame(ConnectionMessages.FrameReceived frame)
+    {
+        if (_closing) return;
+        _encoding = frame.Binary ? WireEncoding.MessagePack : WireEncoding.Json;
+        ClientMessage message = WireCodecs.For(_encoding).Decode(frame.Payload);
+        Handle(message);
+    }
+
+    private void OnReceiveEnded(ConnectionMessages.ReceiveEnded ended)
+    {
+        if (ended.Error is not null || _socket.State != WebSocketState.CloseReceived)
+        {
+            if (!_closing) _log.Debug("Connection {0} ended: {1}", _src, ended.Error?.Message ?? "closed");
+            Context.Stop(Self);
+            return;
+        }
+        // The client closed: answer its close frame, then stop.
+        Close(ended.Status ?? WebSocketCloseStatus.NormalClosure, "");
+    }
+
+    // ---- writing (the write pump) ----
+
+    private void Send(ServerMessage message) => Enqueue(OutboundFrame.Of(message, _encoding));
+
+    private void Send(PreparedMessage message) => Enqueue(OutboundFrame.Of(message, _encoding));
+
+    private void Enqueue(OutboundFrame frame)
+    {
+        if (_closing) return;
+        if (!_outbound.TryAdd(frame))
+        {
+            _log.Warning("Connection {0} is not reading: {1} frames, {2} bytes queued; closing it", _src, _outbound.Count, _outbound.Bytes);
+            _outbound.Clear();
+            Close(WebSocketCloseStatus.PolicyViolation, "Slow consumer: too many messages waiting to be sent.");
+            return;
+        }
+        if (!_sending) WriteNextBatch();
+    }
+
+    private void WriteNextBatch()
+    {
+        if (_pendingClose is { } close && _outbound.Count == 0)
+        {
+            _pendingClose = null;
+            _sending = true;
+            _closeSent = true;
+            _socket.CloseOutputAsync(close.Status, close.Reason, CancellationToken.None)
+                .PipeTo(Self, success: () => WriteCompleted.Instance, failure: e => new WriteFailed(e));
+            return;
+        }
+        if (_outbound.Count == 0) return;
+        _sending = true;
+        // All queued frames go in one write task, back to back: one wakeup of the send path per batch.
+        OutboundFrame[] batch = _outbound.DrainAll();
+        WriteBatchAsync(_socket, _heartbeat, batch)
+            .PipeTo(Self, success: () => WriteCompleted.Instance, failure: e => new WriteFailed(e));
+    }
+
+    private static async Task WriteBatchAsync(WebSocket socket, HeartbeatStream heartbeat, OutboundFrame[] batch)
+    {
+        foreach (OutboundFrame frame in batch)
+        {
+            if (frame.IsPing)
+            {
+                await heartbeat.WritePingAsync().ConfigureAwait(false);
+                continue;
+            }
+            await socket.SendAsync(frame.Bytes, frame.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+                endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void OnWriteCompleted()
+    {
+        _sending = false;
+        if (_closeSent && _socket.State == WebSocketState.Closed)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        WriteNextBatch();
+    }
+
+    /// <summary>Starts the closing handshake after what is already queued; the socket is aborted if it does not finish in time.</summary>
+    private void Close(WebSocketCloseStatus status, string reason)
+    {
+        if (_closing) return;
+        _closing = true;
+        if (status != WebSocketCloseStatus.NormalClosure) _log.Info("Closing connection {0}: {1} {2}", _src, (int)status, reason);
+        if (status == WebSocketCloseStatus.PolicyViolation) _outbound.Clear();
+        _pendingClose = (status, reason.Length > 120 ? reason[..120] : reason);
+        Timers.StartSingleTimer("close", CloseTimedOut.Instance, _settings.CloseTimeout);
+        if (!_sending) WriteNextBatch();
+    }
+
+    private void Abort(string why)
+    {
+        _log.Info("Aborting connection {0}: {1}", _src, why);
+        _socket.Abort();
+        Context.Stop(Self);
+    }
+
+    // ---- heartbeat ----
+
+    private void OnHeartbeatTick()
+    {
+        if (_closing) return;
+        long sentAt = Environment.TickCount64;
+        Enqueue(OutboundFrame.Ping);
+        Timers.StartSingleTimer("liveness", new LivenessCheck(sentAt), _settings.PongTimeout);
+    }
+
+    private void OnLivenessCheck(LivenessCheck check)
+    {
+        if (_heartbeat.LastInboundTick >= check.PingSentAt) return;
+        Abort($"no answer to a ping within {_settings.PongTimeout.TotalSeconds:0.#} s");
+    }
+
+    private sealed record WriteCompleted
+    {
+        public static readonly WriteCompleted Instance = new();
+    }
+
+    private sealed record WriteFailed(Exception Error);
+
+    private sealed record HeartbeatTick
+    {
+        public static readonly HeartbeatTick Instance = new();
+    }
+
+    private sealed record LivenessCheck(long PingSentAt);
+
+    private sealed record CloseTimedOut
+    {
+        public static readonly CloseTimedOut Instance = new();
+    }
+}

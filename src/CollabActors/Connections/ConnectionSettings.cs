@@ -1,0 +1,31 @@
+namespace CollabActors.Connections;
+
+/// <summary>
+/// The tunables of one connection (gorilla's writeWait/pongWait/pingPeriod/maxMessageSize), bound from
+/// <c>Collab:Connections</c>. The defaults keep an idle browser connected and drop a vanished peer within 45 s.
+/// </summary>
+public sealed record ConnectionSettings
+{
+    /// <summary>Largest frame a client may send; a larger one closes the socket with 1009.</summary>
+    public int MaxFrameBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Frames waiting to be written before the client counts as a slow consumer and is closed (1008).</summary>
+    public int MaxQueuedFrames { get; init; } = 1000;
+
+    /// <summary>Bytes waiting to be written before the client counts as a slow consumer and is closed (1008).</summary>
+    public long MaxQueuedBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>How often a ping goes out. Browsers and the sharedb client answer pings by themselves.</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long after a ping the peer may stay silent before it is taken for gone and its socket aborted.</summary>
+    public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Documents one connection may be subscribed to at once.</summary>
+    public int MaxSubscriptions { get; init; } = 1000;
+
+    public static ConnectionSettings Default { get; } = new();
+}

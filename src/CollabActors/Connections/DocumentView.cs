@@ -1,0 +1,14 @@
+namespace CollabActors.Connections;
+
+/// <summary>What one connection knows of one document: whether it is subscribed, and which version it has seen up to.</summary>
+internal sealed class DocumentView
+{
+    /// <summary>The client asked to subscribe and has not unsubscribed since (counts against the subscription limit).</summary>
+    public bool WantsSubscription { get; set; }
+
+    /// <summary>The document pushes ops to this connection.</summary>
+    public bool Subscribed { get; set; }
+
+    /// <summary>The version of the next op the client needs; ops below it were already sent (never send one twice).</summary>
+    public long? NextVersion { get; set; }
+}

@@ -1,0 +1,17 @@
+using CollabActors.Documents;
+using CollabActors.Protocol;
+
+namespace CollabActors.Connections;
+
+/// <summary>A request sent on to a document and waiting for its reply; bulk requests share one <see cref="BulkProgress"/>.</summary>
+internal sealed record PendingRequest(ClientMessage Request, DocumentId Document, BulkProgress? Bulk = null);
+
+/// <summary>A bulk fetch or subscribe gathering one reply per document before it answers the client.</summary>
+internal sealed class BulkProgress(ClientMessage request, string collection, BulkSelection documents)
+{
+    public ClientMessage Request { get; } = request;
+    public string Collection { get; } = collection;
+    public BulkSelection Documents { get; } = documents;
+    public Dictionary<string, BulkItemResult> Results { get; } = new();
+    public bool Complete => Results.Count == Documents.Ids.Count;
+}

@@ -1,0 +1,42 @@
+using Akka.Actor;
+using CollabActors.Protocol;
+
+namespace CollabActors.Documents;
+
+/// <summary>
+/// What a connection asks of a document. Every command names the actor to answer (<c>ReplyTo</c>, a connection)
+/// and a <c>RequestId</c> the connection chose, echoed in the reply so it can match replies to requests.
+/// </summary>
+public static class DocumentCommands
+{
+    /// <summary><c>f</c>: the snapshot, or with <see cref="FromVersion"/> the ops since that version.</summary>
+    public sealed record Fetch(DocumentId Document, long RequestId, IActorRef ReplyTo, long? FromVersion) : IWithDocumentId;
+
+    /// <summary><c>s</c>: as fetch, and from then on every committed op is pushed to <see cref="ReplyTo"/>.</summary>
+    public sealed record Subscribe(DocumentId Document, long RequestId, IActorRef ReplyTo, long? FromVersion) : IWithDocumentId;
+
+    /// <summary><c>u</c>, or the connection ending: stop pushing ops to <see cref="Subscriber"/>.</summary>
+    public sealed record Unsubscribe(DocumentId Document, IActorRef Subscriber) : IWithDocumentId;
+
+    /// <summary><c>op</c>: create, edit or delete the document. <see cref="Version"/> is the base version the client saw.</summary>
+    public sealed record Submit(
+        DocumentId Document, long RequestId, IActorRef ReplyTo, string Src, long Seq, long? Version, OpChange Change)
+        : IWithDocumentId;
+
+    /// <summary><c>nf</c>: a read-only snapshot at a version (null: the latest).</summary>
+    public sealed record FetchSnapshotAtVersion(DocumentId Document, long RequestId, IActorRef ReplyTo, long? Version)
+        : IWithDocumentId;
+
+    /// <summary><c>nt</c>: a read-only snapshot as it was at a time (Unix ms; null: the latest).</summary>
+    public sealed record FetchSnapshotAtTime(DocumentId Document, long RequestId, IActorRef ReplyTo, long? TimestampMs)
+        : IWithDocumentId;
+
+    /// <summary>
+    /// <c>p</c> for this document's presence: move the value to the latest version, then publish it on the channel.
+    /// <see cref="Presence"/> carries the publisher's <c>src</c>.
+    /// </summary>
+    public sealed record PublishPresence(DocumentId Document, IActorRef Publisher, PresenceMessage Presence) : IWithDocumentId;
+
+    /// <summary>How many subscribers the document has; answered with <see cref="DocumentReplies.DocumentStatus"/>.</summary>
+    public sealed record GetStatus(DocumentId Document) : IWithDocumentId;
+}

@@ -1,0 +1,49 @@
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using CollabActors.Documents;
+using CollabActors.Presence;
+
+namespace CollabHost;
+
+/// <summary>The ActorSystem in the host's DI: config/akka.hocon, remoting, the cluster, and the two shard regions.</summary>
+public static class AkkaSetup
+{
+    public const string SystemName = "collab";
+
+    /// <summary>Shards per region: about ten per node of the largest cluster we plan for.</summary>
+    private const int MaxShards = 100;
+
+    public static IServiceCollection AddCollabActors(this IServiceCollection services, CollabOptions options)
+    {
+        string hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka.hocon"));
+        services.AddAkka(SystemName, builder =>
+        {
+            builder
+                .AddHocon(hocon, HoconAddMode.Prepend)
+                .WithRemoting(options.Cluster.Hostname, options.Cluster.Port)
+                .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes })
+                .WithShardRegion<PresenceRegion>("presence",
+                    channel => PresenceChannelActor.Props(channel),
+                    new PresenceMessageExtractor(MaxShards),
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                .WithShardRegion<DocumentRegion>("document",
+                    (_, registry) => entityId => DocumentActor.Props(
+                        DocumentId.FromEntityId(entityId), options.Documents, registry.Get<PresenceRegion>()),
+                    new DocumentMessageExtractor(MaxShards),
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                .WithActors((system, _) =>
+                {
+                    // Without seed nodes this node is a cluster of one: it joins itself at the address it bound.
+                    if (options.Cluster.SeedNodes.Length == 0)
+                    {
+                        var cluster = Cluster.Get(system);
+                        cluster.Join(cluster.SelfAddress);
+                    }
+                });
+        });
+        return services;
+    }
+}

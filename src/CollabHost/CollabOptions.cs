@@ -1,0 +1,32 @@
+using CollabActors.Connections;
+using CollabActors.Documents;
+
+namespace CollabHost;
+
+/// <summary>The host's settings: the <c>Collab</c> section of appsettings.json (or environment, e.g. <c>Collab__DataDir</c>).</summary>
+public sealed class CollabOptions
+{
+    public const string Section = "Collab";
+
+    /// <summary>Folder for local data (the embedded SQLite journal). Relative paths are relative to the working directory.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    public ClusterNodeOptions Cluster { get; set; } = new();
+
+    public DocumentSettings Documents { get; set; } = DocumentSettings.Default;
+
+    public ConnectionSettings Connections { get; set; } = ConnectionSettings.Default;
+}
+
+/// <summary>Where this node listens for other nodes and which nodes it joins.</summary>
+public sealed class ClusterNodeOptions
+{
+    /// <summary>Address other nodes reach this one on.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>Akka remoting port; 0 picks a free one (fine for a one-node cluster).</summary>
+    public int Port { get; set; }
+
+    /// <summary>Seed node addresses (<c>akka.tcp://collab@host:port</c>); empty: the node joins itself.</summary>
+    public string[] SeedNodes { get; set; } = [];
+}
