@@ -20,6 +20,12 @@ internal ref struct OpBuilder
     {
     }
 
+    /// <param name="capacity">Expected number of components; beyond the inline buffer it is allocated up front.</param>
+    public OpBuilder(int capacity)
+    {
+        if (capacity > InlineCapacity) _spilled = new OpComponent[capacity];
+    }
+
     public void Append(OpComponent c)
     {
         if (c.Length == 0) return; // skip 0, "" and {d:0} / {d:""} are no-ops
