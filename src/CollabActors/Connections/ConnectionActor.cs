@@ -27,6 +27,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private readonly OutboundQueue _outbound;
     private readonly PresenceThrottle _presenceThrottle;
+    private readonly TimeSpan _presenceInterval;
+    private readonly Dictionary<string, PreparedMessage> _heldPresence = new();
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
     private readonly Dictionary<string, long> _presenceSeq = new();
@@ -52,7 +54,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _presence = presence;
         _stopped = stopped;
         _outbound = new OutboundQueue(settings.MaxQueuedFrames, settings.MaxQueuedBytes);
-        _presenceThrottle = new PresenceThrottle(TimeSpan.FromSeconds(1.0 / Math.Max(1, settings.PresenceMaxPerSecond)));
+        _presenceInterval = TimeSpan.FromSeconds(1.0 / Math.Max(1, settings.PresenceMaxPerSecond));
+        _presenceThrottle = new PresenceThrottle(_presenceInterval);
 
         Receive<ConnectionMessages.FrameReceived>(OnFrame);
         Receive<ConnectionMessages.FrameTooLarge>(f =>
@@ -70,7 +73,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
-        Receive<PresenceReplies.Published>(p => Enqueue(OutboundFrame.Of(p.Frame, _encoding), PresenceKey(p.Frame.Message)));
+        Receive<PresenceReplies.Published>(HoldPresence);
+        Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
         Receive<PresenceReplies.Requested>(r => Send(new PresenceRequestMessage(r.Channel)));
     }
@@ -221,6 +225,34 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
+    // ---- presence to this client ----
+
+    /// <summary>
+    /// Other editors' presence reaches this client at most once per interval per editor: the first update after a
+    /// quiet spell goes at once and opens a window; updates during the window are merged per editor (latest wins)
+    /// and go together, in one write, when it ends.
+    /// </summary>
+    private void HoldPresence(PresenceReplies.Published published)
+    {
+        if (_closing) return;
+        string key = PresenceKey(published.Frame.Message)!;
+        if (!Timers.IsTimerActive("presence-window"))
+        {
+            Enqueue(OutboundFrame.Of(published.Frame, _encoding), key);
+            Timers.StartSingleTimer("presence-window", PresenceWindowEnded.Instance, _presenceInterval);
+            return;
+        }
+        _heldPresence[key] = published.Frame;
+    }
+
+    private void FlushHeldPresence()
+    {
+        if (_heldPresence.Count == 0) return;
+        foreach ((string key, PreparedMessage frame) in _heldPresence) Enqueue(OutboundFrame.Of(frame, _encoding), key);
+        _heldPresence.Clear();
+        Timers.StartSingleTimer("presence-window", PresenceWindowEnded.Instance, _presenceInterval);
+    }
+
     // ---- heartbeat ----
 
     private void OnHeartbeatTick()
@@ -252,6 +284,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record LivenessCheck(long PingSentAt);
 
     private sealed record PresenceDue(string Channel, string PresenceId);
+
+    private sealed record PresenceWindowEnded
+    {
+        public static readonly PresenceWindowEnded Instance = new();
+    }
 
     private sealed record CloseTimedOut
     {
