@@ -34,7 +34,8 @@ rm -f "$fresh_cases"
 
 # --- CollabClient suite prerequisites (issue 7) ----------------------------------------------------
 # tests/CollabClient.Tests generates its OT reference cases with ot-text-unicode (ot-reference) and starts the stock
-# ShareDB server (bench/peers/sharedb-server) for its end-to-end tests.
+# ShareDB server (bench/peers/sharedb-server) for its end-to-end tests; they, and CollabLoad's short run, also run
+# against CollabHost started in the test process.
 for dir in tests/CollabClient.Tests/ot-reference bench/peers/sharedb-server; do
   if [ -f "$dir/package-lock.json" ]; then
     log "npm ci in $dir"
