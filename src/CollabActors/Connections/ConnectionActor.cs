@@ -214,7 +214,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         if (_closing) return;
         long sentAt = Environment.TickCount64;
         Enqueue(OutboundFrame.Ping);
-        Timers.StartSingleTimer("liveness", new LivenessCheck(sentAt), _settings.PongTimeout);
+        // One check per ping, keyed by the check itself: under one shared key each tick would restart the pending
+        // check, and with PongTimeout >= PingInterval it would never fire.
+        var check = new LivenessCheck(sentAt);
+        Timers.StartSingleTimer(check, check, _settings.PongTimeout);
     }
 
     private void OnLivenessCheck(LivenessCheck check)
