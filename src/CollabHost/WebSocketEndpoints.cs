@@ -37,7 +37,13 @@ public static class WebSocketEndpoints
                 await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped),
             "connection-" + clientId);
 
-        await WebSocketReceiveLoop.RunAsync(socket, connection, settings.MaxFrameBytes, CancellationToken.None);
+        // Aborting the WebSocket disposes Kestrel's upgraded stream, which does not end a read already waiting on it:
+        // when the actor ends the connection (a dead peer, a close that timed out) the loop's read is cancelled, or
+        // the request, and with it the TCP connection, would live on until the vanished peer's TCP stack gave up.
+        using var receiving = new CancellationTokenSource();
+        Task loop = WebSocketReceiveLoop.RunAsync(socket, connection, settings.MaxFrameBytes, receiving.Token);
+        if (await Task.WhenAny(loop, stopped.Task) == stopped.Task) await receiving.CancelAsync();
+        await loop;
         // The request (and with it the TCP connection) lives until the actor has closed the socket and stopped.
         if (await Task.WhenAny(stopped.Task, Task.Delay(settings.CloseTimeout * 2)) != stopped.Task)
         {
