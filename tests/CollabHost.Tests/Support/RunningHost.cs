@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using CollabActors.Documents;
+using CollabActors.Presence;
 using CollabHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,14 @@ public sealed class RunningHost : IAsyncDisposable
         IActorRef region = await _app.Services.GetRequiredService<IRequiredActor<DocumentRegion>>().GetAsync();
         return await region.Ask<DocumentReplies.DocumentStatus>(
             new DocumentCommands.GetStatus(new DocumentId(collection, id)), timeout ?? TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>How many subscribers a presence channel has, asked of it through the shard region.</summary>
+    public async Task<int> PresenceSubscribersAsync(string channel)
+    {
+        IActorRef region = await _app.Services.GetRequiredService<IRequiredActor<PresenceRegion>>().GetAsync();
+        var status = await region.Ask<PresenceReplies.ChannelStatus>(new PresenceCommands.GetStatus(channel), TimeSpan.FromSeconds(5));
+        return status.Subscribers;
     }
 
     /// <summary>How many connection actors (/user/connection-*) answer an Identify within <paramref name="window"/>.</summary>
