@@ -99,11 +99,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             if (view.Subscribed) _documents.Tell(new DocumentCommands.Unsubscribe(document, Self));
         }
-        // As ShareDB does when a presence stream ends: the others see this client's cursors go.
+        // As ShareDB does when a presence stream ends: the others see this client's cursors go. Document presence
+        // goes through its document, which stamps the latest version: a null at the version the cursor was made at
+        // is stale to a client whose document has moved on, and the stock client holds stale presence back.
         foreach (PresenceMessage presence in _ownPresence.Values)
         {
-            _presence.Tell(new PresenceCommands.Publish(presence.Channel, Self,
-                presence with { Value = null, PresenceVersion = presence.PresenceVersion + 1 }));
+            ForwardPresence(presence with { Value = null, PresenceVersion = presence.PresenceVersion + 1 });
         }
         foreach (string channel in _presenceSeq.Keys) _presence.Tell(new PresenceCommands.Unsubscribe(channel, Self));
         if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _socket.Abort();
@@ -260,7 +261,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         if (_closing) return;
         long sentAt = Environment.TickCount64;
         Enqueue(OutboundFrame.Ping);
-        Timers.StartSingleTimer("liveness", new LivenessCheck(sentAt), _settings.PongTimeout);
+        // One check per ping, keyed by the check itself: under one shared key each tick would restart the pending
+        // check, and with PongTimeout >= PingInterval it would never fire.
+        var check = new LivenessCheck(sentAt);
+        Timers.StartSingleTimer(check, check, _settings.PongTimeout);
     }
 
     private void OnLivenessCheck(LivenessCheck check)
