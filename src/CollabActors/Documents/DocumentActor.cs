@@ -56,14 +56,13 @@ public sealed class DocumentActor : ReceivePersistentActor
         // Idle: the shard stops this entity with Stop, buffering messages meanwhile and restarting it on the next one.
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(DocumentCommands.Stop.Instance)));
         Command<DocumentCommands.Stop>(_ => StopAfterSnapshot());
-        Command<SaveSnapshotSuccess>(saved =>
+        Command<SaveSnapshotSuccess>(_ =>
         {
-            _snapshotVersion = Math.Max(_snapshotVersion, saved.Metadata.SequenceNr);
             if (_stopping) Context.Stop(Self);
         });
         Command<SaveSnapshotFailure>(failed =>
         {
-            // The journal still has every op; the next recovery replays more.
+            // The journal still has every op; the next recovery replays more, and the next snapshot is N ops on.
             _log.Warning(failed.Cause, "Snapshot of {0} at {1} not saved", PersistenceId, failed.Metadata.SequenceNr);
             if (_stopping) Context.Stop(Self);
         });
@@ -97,7 +96,7 @@ public sealed class DocumentActor : ReceivePersistentActor
                     _state.Apply(committed);
                     submit.ReplyTo.Tell(Acknowledge(submit, committed.Version));
                     Publish(committed, author: submit.ReplyTo);
-                    if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshot(_state.ToSnapshot());
+                    if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshotNow();
                 });
                 break;
             case SubmitDecision.NeedOlderOps older when olderOps is null:
@@ -243,8 +242,15 @@ public sealed class DocumentActor : ReceivePersistentActor
     {
         if (_stopping) return;
         _stopping = true;
-        if (_state.Version > _snapshotVersion) SaveSnapshot(_state.ToSnapshot());
+        if (_state.Version > _snapshotVersion) SaveSnapshotNow();
         else Context.Stop(Self);
+    }
+
+    /// <summary>Saves the current state; counted as saved at once so the ops until it is confirmed do not save again.</summary>
+    private void SaveSnapshotNow()
+    {
+        _snapshotVersion = _state.Version;
+        SaveSnapshot(_state.ToSnapshot());
     }
 
     private void Forget(IActorRef subscriber)

@@ -217,7 +217,8 @@ public sealed class DocumentState
     {
         int i = _log.Count;
         while (i > 0 && _log[i - 1].Op.TimestampMs > timestampMs) i--;
-        if (i == 0 && _log.Count > 0 && OldestLoggedVersion > 0) return null;
+        // Before the log's first op (or, with an empty log after a snapshot, before the last op): not known here.
+        if (i == 0 && OldestLoggedVersion > 0 && (_log.Count > 0 || timestampMs < _lastOpTimestampMs)) return null;
         return i == _log.Count ? Version : _log[i].Op.Version;
     }
 
