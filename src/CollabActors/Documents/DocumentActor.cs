@@ -53,8 +53,12 @@ public sealed class DocumentActor : ReceivePersistentActor
         Command<Terminated>(t => Forget(t.ActorRef));
         Command<DocumentHistoryReader.HistoryRead>(OnHistoryRead);
         Command<DocumentHistoryReader.HistoryReadFailed>(OnHistoryReadFailed);
-        // Idle: the shard stops this entity with Stop, buffering messages meanwhile and restarting it on the next one.
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(DocumentCommands.Stop.Instance)));
+        // Idle and nobody subscribed: the shard stops this entity with Stop, buffering messages meanwhile and starting
+        // it again on the next one. A subscribed document stays, or its subscribers would miss later ops.
+        Command<ReceiveTimeout>(_ =>
+        {
+            if (_subscribers.Count == 0) Context.Parent.Tell(new Passivate(DocumentCommands.Stop.Instance));
+        });
         Command<DocumentCommands.Stop>(_ => StopAfterSnapshot());
         Command<SaveSnapshotSuccess>(_ =>
         {

@@ -21,7 +21,10 @@ public sealed record DocumentSettings
     /// <summary>A snapshot is saved every this many ops (and when the document passivates); recovery replays the rest.</summary>
     public int SnapshotEvery { get; init; } = 500;
 
-    /// <summary>A document with no message for this long saves a snapshot and stops; the next message reloads it.</summary>
+    /// <summary>
+    /// A document with no subscriber and no message for this long saves a snapshot and stops; the next message
+    /// loads it again.
+    /// </summary>
     public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a read of older ops or snapshots from the journal may take before the request fails.</summary>

@@ -1,3 +1,7 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
 namespace CollabHost.Tests.Support;
 
 /// <summary>
@@ -44,6 +48,29 @@ public sealed class JournalStore : IDisposable
         yield return $"--Collab:DataDir={DataDir}";
         yield return $"--Collab:Journal:Provider={Provider}";
         if (ConnectionString is not null) yield return $"--Collab:Journal:ConnectionString={ConnectionString}";
+    }
+
+    /// <summary>A connection of our own to the store's database, beside the host's.</summary>
+    public async Task<DbConnection> OpenAsync()
+    {
+        DbConnection connection = Provider == Sqlite
+            ? new SqliteConnection($"Data Source={SqliteFile};Pooling=False")
+            : new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>The sequence number (= document version) of the latest snapshot of a document, or null.</summary>
+    public async Task<long?> LatestSnapshotAsync(string collection, string id)
+    {
+        await using DbConnection connection = await OpenAsync();
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(sequence_number) FROM snapshot WHERE persistence_id = @id";
+        DbParameter parameter = command.CreateParameter();
+        parameter.ParameterName = "id";
+        parameter.Value = "document-" + new CollabActors.Documents.DocumentId(collection, id).EntityId;
+        command.Parameters.Add(parameter);
+        return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value) : null;
     }
 
     public void Dispose()

@@ -29,9 +29,28 @@ public sealed class RawShareDbClient : IAsyncDisposable
         _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None);
 
     /// <summary>Reads frames until one matches (others are dropped).</summary>
-    public async Task<JsonObject> ReceiveAsync(Func<JsonObject, bool> wanted)
+    public async Task<JsonObject> ReceiveAsync(Func<JsonObject, bool> wanted) =>
+        await TryReceiveAsync(wanted, ReplyTimeout) ?? throw new TimeoutException($"No matching reply within {ReplyTimeout}.");
+
+    /// <summary>
+    /// Reads frames until one matches, or null when none came within <paramref name="within"/>; then the socket is
+    /// aborted (ClientWebSocket aborts on a cancelled receive), so connect again to carry on.
+    /// </summary>
+    public async Task<JsonObject?> TryReceiveAsync(Func<JsonObject, bool> wanted, TimeSpan within)
     {
-        using var timeout = new CancellationTokenSource(ReplyTimeout);
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            return await ReceiveCoreAsync(wanted, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private async Task<JsonObject> ReceiveCoreAsync(Func<JsonObject, bool> wanted, CancellationToken cancel)
+    {
         var buffer = new byte[1 << 20];
         while (true)
         {
@@ -39,7 +58,7 @@ public sealed class RawShareDbClient : IAsyncDisposable
             ValueWebSocketReceiveResult result;
             do
             {
-                result = await _socket.ReceiveAsync(buffer.AsMemory(length), timeout.Token);
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancel);
                 length += result.Count;
             } while (!result.EndOfMessage);
             if (result.MessageType == WebSocketMessageType.Close) throw new WebSocketException("The server closed the socket.");
@@ -49,13 +68,19 @@ public sealed class RawShareDbClient : IAsyncDisposable
     }
 
     /// <summary>Submits an edit with an explicit src and seq and returns the server's answer (ack or error).</summary>
-    public async Task<JsonObject> SubmitAsync(string collection, string id, long version, string src, long seq, JsonNode op)
+    public async Task<JsonObject> SubmitAsync(string collection, string id, long version, string src, long seq, JsonNode op) =>
+        await TrySubmitAsync(collection, id, version, src, seq, op, ReplyTimeout)
+        ?? throw new TimeoutException($"No answer to op {src}/{seq} within {ReplyTimeout}.");
+
+    /// <summary>As <see cref="SubmitAsync"/>, or null when no answer came within <paramref name="within"/>.</summary>
+    public async Task<JsonObject?> TrySubmitAsync(
+        string collection, string id, long version, string src, long seq, JsonNode op, TimeSpan within)
     {
         await SendAsync(new JsonObject
         {
             ["a"] = "op", ["c"] = collection, ["d"] = id, ["v"] = version, ["src"] = src, ["seq"] = seq, ["op"] = op,
         });
-        return await ReceiveAsync(m => (string?)m["a"] == "op" && (string?)m["src"] == src && (long?)m["seq"] == seq);
+        return await TryReceiveAsync(m => (string?)m["a"] == "op" && (string?)m["src"] == src && (long?)m["seq"] == seq, within);
     }
 
     public async Task<JsonObject> SnapshotAtVersionAsync(string collection, string id, long version, int requestId)
