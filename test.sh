@@ -34,7 +34,8 @@ rm -f "$fresh_cases"
 
 # --- CollabClient suite prerequisites (issue 7) ----------------------------------------------------
 # tests/CollabClient.Tests generates its OT reference cases with ot-text-unicode (ot-reference) and starts the stock
-# ShareDB server (bench/peers/sharedb-server) for its end-to-end tests.
+# ShareDB server (bench/peers/sharedb-server) for its end-to-end tests; they, and CollabLoad's short run, also run
+# against CollabHost started in the test process.
 for dir in tests/CollabClient.Tests/ot-reference bench/peers/sharedb-server; do
   if [ -f "$dir/package-lock.json" ]; then
     log "npm ci in $dir"
@@ -85,8 +86,9 @@ if [ "$dotnet_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # --- front end: clients/js (issue 6) ---------------------------------------------------------------
 # Unit tests (node --test), a check that the committed demo bundle in src/CollabHost/wwwroot is what the sources
-# build to, and end-to-end tests in Debian's Chromium driven by playwright-core against the CollabHost built above.
-# COLLAB_E2E_SERVER=sharedb points the pages at the stock ShareDB peer (bench/peers/sharedb-server) instead of /ws.
+# build to, and end-to-end tests in Debian's Chromium driven by playwright-core against the CollabHost built above
+# (its /ws, started on free ports by test/e2e/harness.js). COLLAB_E2E_SERVER=sharedb points the pages at the stock
+# ShareDB peer (bench/peers/sharedb-server) instead, to tell a client bug from a server one.
 count_node_tests() { # adds the "# pass N" / "# fail N" lines of a node --test run to the totals
   local p f
   p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$1" | tail -1); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$1" | tail -1)
@@ -116,7 +118,7 @@ count_node_tests "$js_results" "$js_status"
 
 log "clients/js: end-to-end tests in Chromium"
 set +e
-(cd clients/js && COLLAB_E2E_SERVER="${COLLAB_E2E_SERVER:-sharedb}" node --test --test-concurrency=1 test/e2e/) 2>&1 | tee "$js_results"
+(cd clients/js && COLLAB_E2E_SERVER="${COLLAB_E2E_SERVER:-collabhost}" node --test --test-concurrency=1 test/e2e/) 2>&1 | tee "$js_results"
 js_status=${PIPESTATUS[0]}
 set -e
 count_node_tests "$js_results" "$js_status"

@@ -5,7 +5,7 @@ namespace CollabActors.Text;
 /// the op is an endless skip. Offsets are kept both in code points and in UTF-16 units so slicing a long insert
 /// repeatedly stays linear.
 /// </summary>
-internal sealed class ComponentTaker
+internal ref struct ComponentTaker
 {
     public const int Whole = -1;
 

@@ -58,7 +58,7 @@ public static class TextUnicodeType
     public static TextOp Normalize(TextOp op)
     {
         ArgumentNullException.ThrowIfNull(op);
-        var builder = new OpBuilder(op.Count);
+        var builder = new OpBuilder();
         foreach (OpComponent c in op.Span) builder.Append(c);
         return builder.Build();
     }
@@ -120,7 +120,7 @@ public static class TextUnicodeType
             throw new ArgumentOutOfRangeException(nameof(side), side, "side must be Left or Right");
         Check(op);
         Check(other);
-        var result = new OpBuilder(op.Count + other.Count);
+        var result = new OpBuilder();
         var taker = new ComponentTaker(op);
         foreach (OpComponent c2 in other.Span)
         {
@@ -166,7 +166,7 @@ public static class TextUnicodeType
     {
         Check(a);
         Check(b);
-        var result = new OpBuilder(a.Count + b.Count);
+        var result = new OpBuilder();
         var taker = new ComponentTaker(a);
         foreach (OpComponent component in b.Span)
         {
@@ -262,7 +262,7 @@ public static class TextUnicodeType
     {
         ArgumentNullException.ThrowIfNull(op);
         ArgumentNullException.ThrowIfNull(doc);
-        var result = new OpBuilder(op.Count);
+        var result = new OpBuilder();
         int at = 0; // UTF-16 offset of the walk in doc
         foreach (OpComponent c in op.Span)
         {
@@ -285,7 +285,7 @@ public static class TextUnicodeType
     public static TextOp Invert(TextOp op)
     {
         ArgumentNullException.ThrowIfNull(op);
-        var result = new OpBuilder(op.Count);
+        var result = new OpBuilder();
         foreach (OpComponent c in op.Span)
         {
             result.Append(c.Kind switch
@@ -313,7 +313,7 @@ public static class TextUnicodeType
     public static TextOp StripInvertible(TextOp op)
     {
         ArgumentNullException.ThrowIfNull(op);
-        var result = new OpBuilder(op.Count);
+        var result = new OpBuilder();
         foreach (OpComponent c in op.Span) result.Append(c.IsDelete ? OpComponent.Delete(c.Length) : c);
         return result.Build();
     }

@@ -35,6 +35,29 @@ public sealed class TextUnicodeTypeTests
     }
 
     [Fact]
+    public void Ops_with_more_components_than_the_builders_inline_buffer_come_out_whole()
+    {
+        // 39 components (the last a delete), then the same with every component doubled so each pair must merge.
+        var components = Enumerable.Range(0, 39).Select(i => (i % 3) switch
+        {
+            0 => OpComponent.Skip(i + 1),
+            1 => OpComponent.Insert("😀" + i),
+            _ => OpComponent.Delete(2),
+        }).ToArray();
+        var op = new TextOp(components);
+        Assert.Equal(op, TextUnicodeType.Normalize(op));
+        var doubled = new TextOp(components.SelectMany(c => c.Kind switch
+        {
+            OpComponentKind.Skip => new[] { OpComponent.Skip(1), OpComponent.Skip(c.Length - 1) },
+            OpComponentKind.Insert => [OpComponent.Insert(c.Text![..2]), OpComponent.Insert(c.Text[2..])],
+            _ => [OpComponent.Delete(1), OpComponent.Delete(1)],
+        }));
+        Assert.Equal(op, TextUnicodeType.Normalize(doubled));
+        Assert.Equal(op, TextUnicodeType.Transform(op, TextOp.Empty, TransformSide.Left));
+        Assert.Equal(op, TextUnicodeType.Compose(TextOp.Empty, op));
+    }
+
+    [Fact]
     public void Normalize_merges_neighbours_and_trims_the_trailing_skip()
     {
         Assert.Equal(Op("[3,\"ab\",{\"d\":3}]"), TextUnicodeType.Normalize(Op("[1,2,\"a\",\"b\",{\"d\":1},{\"d\":2},0,4]")));

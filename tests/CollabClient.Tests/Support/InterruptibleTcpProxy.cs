@@ -10,20 +10,22 @@ namespace CollabClient.Tests.Support;
 public sealed class InterruptibleTcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
+    private readonly Uri _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _connections = [];
     private readonly Task _acceptLoop;
     private volatile bool _holdServerBytes;
 
-    public InterruptibleTcpProxy(int targetPort)
+    /// <summary>Relays to the server at <paramref name="target"/> (a ws:// URL on 127.0.0.1).</summary>
+    public InterruptibleTcpProxy(Uri target)
     {
-        _targetPort = targetPort;
+        _target = target;
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
 
-    public Uri Url => new($"ws://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+    /// <summary>The server's URL with the proxy's port: same path, so the server sees the request it expects.</summary>
+    public Uri Url => new UriBuilder(_target) { Port = ((IPEndPoint)_listener.LocalEndpoint).Port }.Uri;
 
     /// <summary>From now on, bytes from the server to the current clients are dropped.</summary>
     public void HoldServerBytes() => _holdServerBytes = true;
@@ -56,7 +58,7 @@ public sealed class InterruptibleTcpProxy : IAsyncDisposable
             client.NoDelay = true;
             try
             {
-                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+                await server.ConnectAsync(IPAddress.Loopback, _target.Port, _stop.Token);
             }
             catch (Exception)
             {

@@ -7,7 +7,7 @@ namespace CollabClient.Tests.Support;
 /// The stock ShareDB 7 server of bench/peers/sharedb-server (in memory, ot-text-unicode), started as a Node process on
 /// a free port for the duration of a test class.
 /// </summary>
-public sealed partial class StockShareDbServer : IAsyncDisposable
+public sealed partial class StockShareDbServer : IProtocolServer, IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -16,6 +16,8 @@ public sealed partial class StockShareDbServer : IAsyncDisposable
         _process = process;
         Port = port;
     }
+
+    public string Name => "stock ShareDB";
 
     public int Port { get; }
 

@@ -7,10 +7,10 @@ using Xunit.Abstractions;
 namespace CollabLoad.Tests.Runs;
 
 /// <summary>
-/// A few seconds of simulated editors against the stock ShareDB server: asserts zero errors and that every editor
-/// converges with a fresh fetch. Never asserts a speed.
+/// A few seconds of simulated editors against a ShareDB-protocol server: asserts zero errors and that every editor
+/// converges with a fresh fetch. Never asserts a speed. Each server under test derives a class from it.
 /// </summary>
-public sealed class ShortLoadRunTests(StockShareDbServerFixture fixture, ITestOutputHelper output) : IClassFixture<StockShareDbServerFixture>
+public abstract class ShortLoadRunTests(IProtocolServer server, ITestOutputHelper output)
 {
     private sealed class TestOutputProgress(ITestOutputHelper output) : IProgressSink
     {
@@ -25,7 +25,7 @@ public sealed class ShortLoadRunTests(StockShareDbServerFixture fixture, ITestOu
     {
         var options = new LoadOptions
         {
-            Url = fixture.Server.Url,
+            Url = server.Url,
             Docs = 4,
             EditorsPerDoc = 3,
             Rate = 20,

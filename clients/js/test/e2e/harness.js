@@ -1,6 +1,6 @@
-// Starts what the end-to-end tests drive: CollabHost (serving the demo, and its /ws unless the stock ShareDB peer is
-// asked for with COLLAB_E2E_SERVER=sharedb), Debian's Chromium through playwright-core, and a Node ShareDB client to
-// read the server's snapshot. Everything binds 127.0.0.1 on free ports and is stopped by the tests.
+// Starts what the end-to-end tests drive: CollabHost (serving the demo, and by default its /ws; COLLAB_E2E_SERVER=sharedb
+// points the pages at the stock ShareDB peer instead), Debian's Chromium through playwright-core, and a Node ShareDB
+// client to read the server's snapshot. Everything binds 127.0.0.1 on free ports and is stopped by the tests.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -20,6 +20,12 @@ const HOST_DLL = process.env.COLLABHOST_DLL ?? findHostDll();
 const STOCK_SERVER = path.join(repo, 'bench/peers/sharedb-server/server.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STARTUP_TIMEOUT_MS = 60_000;
+// Which WebSocket server the pages talk to: CollabHost's own /ws (the default), or the stock ShareDB peer.
+const SERVER_KINDS = ['collabhost', 'sharedb'];
+const SERVER_KIND = process.env.COLLAB_E2E_SERVER || 'collabhost';
+if (!SERVER_KINDS.includes(SERVER_KIND)) {
+  throw new Error(`COLLAB_E2E_SERVER=${SERVER_KIND}: expected one of ${SERVER_KINDS.join(', ')}`);
+}
 
 /** CollabHost.dll as ./test.sh builds it (Release), whatever the target framework folder is called. */
 function findHostDll() {
@@ -96,7 +102,8 @@ export async function startServers() {
   try {
     await waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, host);
     let wsUrl = `ws://127.0.0.1:${hostPort}/ws`;
-    if (process.env.COLLAB_E2E_SERVER === 'sharedb') {
+    const useStockPeer = SERVER_KIND === 'sharedb';
+    if (useStockPeer) {
       const stock = startProcess(process.execPath, [STOCK_SERVER, String(await freePort())], { logName: 'sharedb-peer' });
       processes.push(stock);
       const port = await new Promise((resolve, reject) => {
@@ -108,13 +115,12 @@ export async function startServers() {
       });
       wsUrl = `ws://127.0.0.1:${port}`;
     }
-    const useQuery = process.env.COLLAB_E2E_SERVER === 'sharedb';
     return {
       wsUrl,
-      server: useQuery ? 'stock ShareDB peer' : 'CollabHost /ws',
+      server: useStockPeer ? 'stock ShareDB peer' : 'CollabHost /ws',
       pageUrl: (docName, userName) => {
         const params = new URLSearchParams({ name: userName });
-        if (useQuery) params.set('server', wsUrl);
+        if (useStockPeer) params.set('server', wsUrl);
         return `http://127.0.0.1:${hostPort}/d/${encodeURIComponent(docName)}?${params}`;
       },
       homeUrl: `http://127.0.0.1:${hostPort}/`,
