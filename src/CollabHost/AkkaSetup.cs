@@ -23,6 +23,7 @@ public static class AkkaSetup
         {
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
+                .AddHocon(JournalSetup.Hocon(options), HoconAddMode.Prepend)
                 .WithRemoting(options.Cluster.Hostname, options.Cluster.Port)
                 .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes })
                 .WithShardRegion<PresenceRegion>("presence",
@@ -33,7 +34,15 @@ public static class AkkaSetup
                     (_, registry) => entityId => DocumentActor.Props(
                         DocumentId.FromEntityId(entityId), options.Documents, registry.Get<PresenceRegion>()),
                     new DocumentMessageExtractor(MaxShards),
-                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                    new ShardOptions
+                    {
+                        StateStoreMode = StateStoreMode.DData,
+                        RememberEntities = false,
+                        // Documents passivate themselves (Collab:Documents:PassivateAfter) and snapshot on the way out,
+                        // also when a shard hands off because this node leaves.
+                        ShouldPassivateIdleEntities = false,
+                        HandOffStopMessage = DocumentCommands.Stop.Instance,
+                    })
                 .WithActors((system, _) =>
                 {
                     // Without seed nodes this node is a cluster of one: it joins itself at the address it bound.

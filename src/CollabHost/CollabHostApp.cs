@@ -13,6 +13,7 @@ public static class CollabHostApp
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapWebSocketEndpoints();
+        app.MapDocumentApiEndpoints();
         app.MapDemoEndpoints();
         return app;
     }

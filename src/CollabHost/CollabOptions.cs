@@ -13,6 +13,8 @@ public sealed class CollabOptions
 
     public ClusterNodeOptions Cluster { get; set; } = new();
 
+    public JournalOptions Journal { get; set; } = new();
+
     public DocumentSettings Documents { get; set; } = DocumentSettings.Default;
 
     public ConnectionSettings Connections { get; set; } = ConnectionSettings.Default;

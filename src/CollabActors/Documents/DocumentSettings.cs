@@ -12,5 +12,23 @@ public sealed record DocumentSettings
     /// </summary>
     public int OpLogCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Sources (<c>src</c>) whose last committed <c>seq</c> is remembered, in snapshots too, so that a resend is
+    /// acknowledged rather than applied twice even after the op log or a restart forgot the op.
+    /// </summary>
+    public int RecentSubmittersKept { get; init; } = 1_000;
+
+    /// <summary>A snapshot is saved every this many ops (and when the document passivates); recovery replays the rest.</summary>
+    public int SnapshotEvery { get; init; } = 500;
+
+    /// <summary>
+    /// A document with no subscriber and no message for this long saves a snapshot and stops; the next message
+    /// loads it again.
+    /// </summary>
+    public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a read of older ops or snapshots from the journal may take before the request fails.</summary>
+    public TimeSpan HistoryReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public static DocumentSettings Default { get; } = new();
 }
