@@ -15,9 +15,11 @@ public sealed class CollabOptions
 
     public JournalOptions Journal { get; set; } = new();
 
-    public DocumentSettings Documents { get; set; } = DocumentSettings.Default;
+    // Fresh instances, never the shared Default ones: the configuration binder sets properties on what it finds here,
+    // and two hosts in one process (tests) must not change each other's settings.
+    public DocumentSettings Documents { get; set; } = new();
 
-    public ConnectionSettings Connections { get; set; } = ConnectionSettings.Default;
+    public ConnectionSettings Connections { get; set; } = new();
 }
 
 /// <summary>
