@@ -18,7 +18,7 @@ public static class WebSocketEndpoints
     }
 
     private static async Task HandleAsync(
-        HttpContext context, ActorSystem system, IRequiredActor<DocumentRegion> documents,
+        HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
         IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, ILoggerFactory logs)
     {
         if (WebSocketUpgrade.Refusal(context) is { } refusal)
@@ -37,13 +37,24 @@ public static class WebSocketEndpoints
                 await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped),
             "connection-" + clientId);
 
-        await WebSocketReceiveLoop.RunAsync(socket, connection, settings.MaxFrameBytes, CancellationToken.None);
+        // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node).
+        await using CancellationTokenRegistration onStopping =
+            lifetime.ApplicationStopping.Register(() => connection.Tell(ConnectionMessages.ServerShuttingDown.Instance));
+        Task receiving = WebSocketReceiveLoop.RunAsync(socket, connection, settings.MaxFrameBytes, CancellationToken.None);
+        if (await Task.WhenAny(receiving, stopped.Task) == stopped.Task)
+        {
+            // The actor ended the connection (heartbeat timeout, slow consumer, close timeout). Aborting the socket
+            // does not wake a read pending on Kestrel's upgraded stream, so cut the TCP connection itself.
+            context.Abort();
+            await receiving;
+            return;
+        }
         // The request (and with it the TCP connection) lives until the actor has closed the socket and stopped.
         if (await Task.WhenAny(stopped.Task, Task.Delay(settings.CloseTimeout * 2)) != stopped.Task)
         {
             logs.CreateLogger(typeof(WebSocketEndpoints)).LogWarning("Connection {ClientId} did not stop in time; aborting", clientId);
             connection.Tell(PoisonPill.Instance);
-            socket.Abort();
+            context.Abort();
         }
     }
 }

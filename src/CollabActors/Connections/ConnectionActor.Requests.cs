@@ -165,12 +165,28 @@ public sealed partial class ConnectionActor
         if (p.Value is null) _ownPresence.Remove(key);
         else _ownPresence[key] = presence;
 
-        if (p.Collection is not null && p.DocumentId is not null)
-            _documents.Tell(new DocumentCommands.PublishPresence(new DocumentId(p.Collection, p.DocumentId), Self, presence));
-        else
-            _presence.Tell(new PresenceCommands.Publish(p.Channel, Self, presence));
+        if (_presenceThrottle.Offer(presence, Environment.TickCount64, out TimeSpan flushAfter)) ForwardPresence(presence);
+        else if (flushAfter != TimeSpan.MinValue)
+            Timers.StartSingleTimer(("presence", p.Channel, p.PresenceId), new PresenceDue(p.Channel, p.PresenceId), flushAfter);
         Send(presence);
     }
+
+    private void ForwardHeldPresence(string channel, string presenceId)
+    {
+        if (_presenceThrottle.TakeDue(channel, presenceId, Environment.TickCount64) is { } held) ForwardPresence(held);
+    }
+
+    private void ForwardPresence(PresenceMessage presence)
+    {
+        if (presence.Collection is not null && presence.DocumentId is not null)
+            _documents.Tell(new DocumentCommands.PublishPresence(new DocumentId(presence.Collection, presence.DocumentId), Self, presence));
+        else
+            _presence.Tell(new PresenceCommands.Publish(presence.Channel, Self, presence));
+    }
+
+    /// <summary>One editor's presence on one channel: a newer update replaces an unsent older one.</summary>
+    private static string? PresenceKey(ServerMessage message) =>
+        message is PresenceMessage p ? p.Channel + "\n" + p.Src + "\n" + p.PresenceId : null;
 
     // ---- replies from documents ----
 

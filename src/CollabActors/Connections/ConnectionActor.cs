@@ -26,6 +26,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly OutboundQueue _outbound;
+    private readonly PresenceThrottle _presenceThrottle;
+    private readonly TimeSpan _presenceInterval;
+    private readonly Dictionary<string, PreparedMessage> _heldPresence = new();
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
     private readonly Dictionary<string, long> _presenceSeq = new();
@@ -51,11 +54,14 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _presence = presence;
         _stopped = stopped;
         _outbound = new OutboundQueue(settings.MaxQueuedFrames, settings.MaxQueuedBytes);
+        _presenceInterval = TimeSpan.FromSeconds(1.0 / Math.Max(1, settings.PresenceMaxPerSecond));
+        _presenceThrottle = new PresenceThrottle(_presenceInterval);
 
         Receive<ConnectionMessages.FrameReceived>(OnFrame);
         Receive<ConnectionMessages.FrameTooLarge>(f =>
             Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {f.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}."));
         Receive<ConnectionMessages.ReceiveEnded>(OnReceiveEnded);
+        Receive<ConnectionMessages.ServerShuttingDown>(_ => Close(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."));
         Receive<WriteCompleted>(_ => OnWriteCompleted());
         Receive<WriteFailed>(f => Abort("write failed: " + f.Error.Message));
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
@@ -67,7 +73,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
-        Receive<PresenceReplies.Published>(p => Send(p.Frame));
+        Receive<PresenceReplies.Published>(HoldPresence);
+        Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
+        Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
         Receive<PresenceReplies.Requested>(r => Send(new PresenceRequestMessage(r.Channel)));
     }
 
@@ -131,10 +139,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void Send(PreparedMessage message) => Enqueue(OutboundFrame.Of(message, _encoding));
 
-    private void Enqueue(OutboundFrame frame)
+    private void Enqueue(OutboundFrame frame, string? coalescingKey = null)
     {
         if (_closing) return;
-        if (!_outbound.TryAdd(frame))
+        if (!_outbound.TryAdd(frame, coalescingKey))
         {
             _log.Warning("Connection {0} is not reading: {1} frames, {2} bytes queued; closing it", _src, _outbound.Count, _outbound.Bytes);
             _outbound.Clear();
@@ -165,15 +173,25 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private static async Task WriteBatchAsync(WebSocket socket, HeartbeatStream heartbeat, OutboundFrame[] batch)
     {
-        foreach (OutboundFrame frame in batch)
+        // Several frames go out corked: framed back to back into one buffer and written with one send.
+        bool cork = batch.Length > 1;
+        if (cork) await heartbeat.CorkAsync().ConfigureAwait(false);
+        try
         {
-            if (frame.IsPing)
+            foreach (OutboundFrame frame in batch)
             {
-                await heartbeat.WritePingAsync().ConfigureAwait(false);
-                continue;
+                if (frame.IsPing)
+                {
+                    await heartbeat.WritePingAsync().ConfigureAwait(false);
+                    continue;
+                }
+                await socket.SendAsync(frame.Bytes, frame.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+                    endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
             }
-            await socket.SendAsync(frame.Bytes, frame.Binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
-                endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (cork) await heartbeat.UncorkAsync().ConfigureAwait(false);
         }
     }
 
@@ -207,6 +225,34 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
+    // ---- presence to this client ----
+
+    /// <summary>
+    /// Other editors' presence reaches this client at most once per interval per editor: the first update after a
+    /// quiet spell goes at once and opens a window; updates during the window are merged per editor (latest wins)
+    /// and go together, in one write, when it ends.
+    /// </summary>
+    private void HoldPresence(PresenceReplies.Published published)
+    {
+        if (_closing) return;
+        string key = PresenceKey(published.Frame.Message)!;
+        if (!Timers.IsTimerActive("presence-window"))
+        {
+            Enqueue(OutboundFrame.Of(published.Frame, _encoding), key);
+            Timers.StartSingleTimer("presence-window", PresenceWindowEnded.Instance, _presenceInterval);
+            return;
+        }
+        _heldPresence[key] = published.Frame;
+    }
+
+    private void FlushHeldPresence()
+    {
+        if (_heldPresence.Count == 0) return;
+        foreach ((string key, PreparedMessage frame) in _heldPresence) Enqueue(OutboundFrame.Of(frame, _encoding), key);
+        _heldPresence.Clear();
+        Timers.StartSingleTimer("presence-window", PresenceWindowEnded.Instance, _presenceInterval);
+    }
+
     // ---- heartbeat ----
 
     private void OnHeartbeatTick()
@@ -214,7 +260,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         if (_closing) return;
         long sentAt = Environment.TickCount64;
         Enqueue(OutboundFrame.Ping);
-        Timers.StartSingleTimer("liveness", new LivenessCheck(sentAt), _settings.PongTimeout);
+        // One check per ping, keyed by the check itself: under one shared key each tick would restart the pending
+        // check, and with PongTimeout >= PingInterval it would never fire.
+        var check = new LivenessCheck(sentAt);
+        Timers.StartSingleTimer(check, check, _settings.PongTimeout);
     }
 
     private void OnLivenessCheck(LivenessCheck check)
@@ -236,6 +285,13 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     }
 
     private sealed record LivenessCheck(long PingSentAt);
+
+    private sealed record PresenceDue(string Channel, string PresenceId);
+
+    private sealed record PresenceWindowEnded
+    {
+        public static readonly PresenceWindowEnded Instance = new();
+    }
 
     private sealed record CloseTimedOut
     {

@@ -11,6 +11,12 @@ public static class ConnectionMessages
     /// <summary>The client sent a frame over the size limit; the loop has stopped reading.</summary>
     public sealed record FrameTooLarge(long Bytes);
 
+    /// <summary>The node is shutting down: close with 1001 (going away) so the client reconnects elsewhere.</summary>
+    public sealed record ServerShuttingDown
+    {
+        public static readonly ServerShuttingDown Instance = new();
+    }
+
     /// <summary>The receive loop ended: the peer closed (<see cref="Status"/>) or the socket failed (<see cref="Error"/>).</summary>
     public sealed record ReceiveEnded(WebSocketCloseStatus? Status, Exception? Error);
 }

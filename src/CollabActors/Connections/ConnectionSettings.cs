@@ -27,5 +27,11 @@ public sealed record ConnectionSettings
     /// <summary>Documents one connection may be subscribed to at once.</summary>
     public int MaxSubscriptions { get; init; } = 1000;
 
+    /// <summary>
+    /// Most presence updates per second one editor's cursor may send into a room; updates in between are merged, the
+    /// latest wins and always arrives. Keeps presence traffic linear in the room size per editor.
+    /// </summary>
+    public int PresenceMaxPerSecond { get; init; } = 10;
+
     public static ConnectionSettings Default { get; } = new();
 }

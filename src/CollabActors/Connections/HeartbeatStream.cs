@@ -11,7 +11,12 @@ public sealed class HeartbeatStream(Stream inner) : Stream
     /// <summary>A server ping: FIN + opcode 0x9, unmasked, empty payload (RFC 6455 §5.5.2).</summary>
     private static readonly byte[] PingFrame = [0x89, 0x00];
 
+    /// <summary>A corked batch is written out early once it holds this much, so a big backlog does not sit in memory twice.</summary>
+    private const int MaxCorkedBytes = 64 * 1024;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly MemoryStream _corked = new();
+    private bool _isCorked;
     private long _lastInboundTick = Environment.TickCount64;
 
     /// <summary>When the peer last sent a byte, on the <see cref="Environment.TickCount64"/> clock.</summary>
@@ -19,16 +24,42 @@ public sealed class HeartbeatStream(Stream inner) : Stream
 
     public async Task WritePingAsync(CancellationToken ct = default)
     {
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        await WriteAsync(PingFrame, ct).ConfigureAwait(false);
+        if (!_isCorked) await inner.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Holds every write back until <see cref="UncorkAsync"/> (TCP_CORK for frames): a connection writing a batch
+    /// of queued frames puts them on the wire together, one send instead of one per frame.
+    /// </summary>
+    public async Task CorkAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        _isCorked = true;
+        _writeLock.Release();
+    }
+
+    /// <summary>Writes out everything held since <see cref="CorkAsync"/> in one write and stops holding writes back.</summary>
+    public async Task UncorkAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await inner.WriteAsync(PingFrame, ct).ConfigureAwait(false);
-            await inner.FlushAsync(ct).ConfigureAwait(false);
+            _isCorked = false;
+            await WriteCorkedAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    private async Task WriteCorkedAsync(CancellationToken ct)
+    {
+        if (_corked.Length == 0) return;
+        await inner.WriteAsync(_corked.GetBuffer().AsMemory(0, (int)_corked.Length), ct).ConfigureAwait(false);
+        await inner.FlushAsync(ct).ConfigureAwait(false);
+        _corked.SetLength(0);
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
@@ -49,7 +80,13 @@ public sealed class HeartbeatStream(Stream inner) : Stream
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await inner.WriteAsync(buffer, ct).ConfigureAwait(false);
+            if (!_isCorked)
+            {
+                await inner.WriteAsync(buffer, ct).ConfigureAwait(false);
+                return;
+            }
+            _corked.Write(buffer.Span);
+            if (_corked.Length >= MaxCorkedBytes) await WriteCorkedAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -63,7 +100,8 @@ public sealed class HeartbeatStream(Stream inner) : Stream
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
+    // While corked, a flush waits for the uncork: the batch goes out as one write.
+    public override Task FlushAsync(CancellationToken ct) => _isCorked ? Task.CompletedTask : inner.FlushAsync(ct);
 
     public override void Flush() => inner.Flush();
 

@@ -39,7 +39,19 @@ public sealed record LoadOptions
     /// <summary>Connections opened at once during ramp-up (bounded so a burst of handshakes stays realistic).</summary>
     public int ConnectConcurrency { get; init; } = 64;
 
+    /// <summary>
+    /// Of each document's editors, how many type; the rest only watch (and receive every op and cursor), as most
+    /// people in a big room do. Null: everyone types.
+    /// </summary>
+    public int? TypistsPerDoc { get; init; }
+
     public int Editors => Docs * EditorsPerDoc;
+
+    /// <summary>How many editors type in the whole run.</summary>
+    public int Typists => Docs * Math.Min(EditorsPerDoc, TypistsPerDoc ?? EditorsPerDoc);
+
+    /// <summary>Editor i sits on document i % Docs; the first <see cref="TypistsPerDoc"/> on each document type.</summary>
+    public bool IsTypist(int editorIndex) => TypistsPerDoc is not int typists || editorIndex / Docs < typists;
 
     /// <summary>The source address for the i-th connection, or null.</summary>
     public IPAddress? SourceAddressFor(int index) =>

@@ -20,6 +20,7 @@ public static class LoadOptionsParser
           --encoding json|msgpack        frame encoding (default json; msgpack is CollabHost's extension)
           --collection NAME              collection (default load)
           --doc-prefix P                 document ids P0, P1 … (default unique per run)
+          --typists-per-doc N            of each document's editors, how many type; the others watch (default all)
           --no-presence                  do not publish cursors
           --max-doc-length N             keep documents near N code points (default 2000)
           --idle-connections N           hold N quiet subscribed connections instead of typing
@@ -55,6 +56,7 @@ public static class LoadOptionsParser
                 case "--url": url = ParseUrl(Value()); break;
                 case "--docs": o = o with { Docs = Int(name, Value(), 1, 100_000) }; break;
                 case "--editors-per-doc": o = o with { EditorsPerDoc = Int(name, Value(), 1, 1000) }; break;
+                case "--typists-per-doc": o = o with { TypistsPerDoc = Int(name, Value(), 0, 1000) }; break;
                 case "--rate": o = o with { Rate = Double(name, Value(), 0.01, 1000) }; break;
                 case "--mode": o = o with { Mode = Choice(name, Value(), ("open", LoadMode.Open), ("closed", LoadMode.Closed)) }; break;
                 case "--duration": o = o with { Duration = DurationValue(name, Value(), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)) }; break;

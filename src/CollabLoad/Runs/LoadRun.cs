@@ -19,7 +19,7 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
         DateTimeOffset startedAt = DateTimeOffset.UtcNow;
         string prefix = options.DocPrefix ?? $"load-{startedAt:HHmmss}-{Environment.ProcessId}-";
         List<string> docIds = Enumerable.Range(0, options.Docs).Select(i => prefix + i).ToList();
-        progress.Line($"seed {options.Seed}; {options.Docs} docs × {options.EditorsPerDoc} editors, {options.Mode} loop" +
+        progress.Line($"seed {options.Seed}; {options.Docs} docs × {options.EditorsPerDoc} editors ({options.Typists} typing), {options.Mode} loop" +
                       (options.Mode == Options.LoadMode.Open ? $" at {options.Rate}/s each" : "") + $", {options.Encoding}, {options.Url}");
         await DocumentSeeder.SeedAsync(options, docIds, ct);
 
@@ -77,7 +77,7 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
                 {
                     await editor.ConnectAsync(ct);
                     Interlocked.Increment(ref Metrics.ConnectedEditors);
-                    scheduler.Add(editor);
+                    if (options.IsTypist(editor.Index)) scheduler.Add(editor);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -128,7 +128,7 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
             EditorsPerDoc = options.EditorsPerDoc,
             Editors = options.Editors,
             RatePerEditor = options.Rate,
-            TargetEditsPerSecond = options.Mode == Options.LoadMode.Open ? options.Editors * options.Rate : null,
+            TargetEditsPerSecond = options.Mode == Options.LoadMode.Open ? options.Typists * options.Rate : null,
             MeasuredSeconds = Math.Round(seconds, 3),
             RampUpSeconds = options.RampUp.TotalSeconds,
             Seed = options.Seed,

@@ -19,6 +19,19 @@ public sealed class LoadOptionsParserTests
         Assert.Equal(FrameEncoding.Json, o.Encoding);
     }
 
+    [Fact]
+    public void A_big_room_has_a_few_typists_and_many_watchers()
+    {
+        LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:5000/ws", "--docs", "2", "--editors-per-doc", "1000",
+            "--typists-per-doc", "100", "--rate", "2"]);
+        Assert.Equal(2000, o.Editors);
+        Assert.Equal(200, o.Typists);
+        // Editor i is on document i % 2: editors 0..199 are the first hundred on each document.
+        Assert.True(o.IsTypist(0));
+        Assert.True(o.IsTypist(199));
+        Assert.False(o.IsTypist(200));
+    }
+
     [Theory]
     [InlineData("500ms", 0.5)]
     [InlineData("30s", 30)]
