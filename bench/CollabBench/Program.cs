@@ -74,4 +74,5 @@ foreach (string path in traces)
 }
 Console.WriteLine();
 Console.WriteLine($"load average at the end: {Machine.LoadAverage()}");
+if (referenceProblem is not null) Console.WriteLine("reference: not run, " + referenceProblem);
 return ok ? 0 : 1;

@@ -33,6 +33,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private readonly OutboundQueue _outbound;
     private readonly PresenceThrottle _presenceThrottle;
+    private readonly TimeSpan _presenceInterval;
+    private readonly Dictionary<string, PreparedMessage> _heldPresence = new();
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
     private readonly Dictionary<string, long> _presenceSeq = new();
@@ -63,7 +65,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _presence = presence;
         _stopped = stopped;
         _outbound = new OutboundQueue(settings.MaxQueuedFrames, settings.MaxQueuedBytes);
-        _presenceThrottle = new PresenceThrottle(TimeSpan.FromSeconds(1.0 / Math.Max(1, settings.PresenceMaxPerSecond)));
+        _presenceInterval = TimeSpan.FromSeconds(1.0 / Math.Max(1, settings.PresenceMaxPerSecond));
+        _presenceThrottle = new PresenceThrottle(_presenceInterval);
 
         Receive<ConnectionMessages.FrameReceived>(OnFrame);
         Receive<ConnectionMessages.FrameTooLarge>(f =>
@@ -82,7 +85,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
-        Receive<PresenceReplies.Published>(p => Enqueue(OutboundFrame.Of(p.Frame, _encoding), PresenceKey(p.Frame.Message)));
+        Receive<PresenceReplies.Published>(HoldPresence);
+        Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
         Receive<PresenceReplies.Requested>(r => Send(new PresenceRequestMessage(r.Channel)));
     }
@@ -266,6 +270,34 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
+    // ---- presence to this client ----
+
+    /// <summary>
+    /// Other editors' presence reaches this client at most once per interval per editor: the first update after a
+    /// quiet spell goes at once and opens a window; updates during the window are merged per editor (latest wins)
+    /// and go together, in one write, when it ends.
+    /// </summary>
+    private void HoldPresence(PresenceReplies.Published published)
+    {
+        if (_closing) return;
+        string key = PresenceKey(published.Frame.Message)!;
+        if (!Timers.IsTimerActive("presence-window"))
+        {
+            Enqueue(OutboundFrame.Of(published.Frame, _encoding), key);
+            Timers.StartSingleTimer("presence-window", PresenceWindowEnded.Instance, _presenceInterval);
+            return;
+        }
+        _heldPresence[key] = published.Frame;
+    }
+
+    private void FlushHeldPresence()
+    {
+        if (_heldPresence.Count == 0) return;
+        foreach ((string key, PreparedMessage frame) in _heldPresence) Enqueue(OutboundFrame.Of(frame, _encoding), key);
+        _heldPresence.Clear();
+        Timers.StartSingleTimer("presence-window", PresenceWindowEnded.Instance, _presenceInterval);
+    }
+
     // ---- heartbeat ----
 
     private void OnHeartbeatTick()
@@ -273,7 +305,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         if (_closing) return;
         long sentAt = Environment.TickCount64;
         Enqueue(OutboundFrame.Ping);
-        Timers.StartSingleTimer("liveness", new LivenessCheck(sentAt), _settings.PongTimeout);
+        // One check per ping, keyed by the check itself: under one shared key each tick would restart the pending
+        // check, and with PongTimeout >= PingInterval it would never fire.
+        var check = new LivenessCheck(sentAt);
+        Timers.StartSingleTimer(check, check, _settings.PongTimeout);
     }
 
     private void OnLivenessCheck(LivenessCheck check)
@@ -301,6 +336,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record AccessExpired
     {
         public static readonly AccessExpired Instance = new();
+    }
+
+    private sealed record PresenceWindowEnded
+    {
+        public static readonly PresenceWindowEnded Instance = new();
     }
 
     private sealed record CloseTimedOut
