@@ -122,11 +122,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             if (view.Subscribed) _documents.Tell(new DocumentCommands.Unsubscribe(document, Self));
         }
-        // As ShareDB does when a presence stream ends: the others see this client's cursors go.
+        // As ShareDB does when a presence stream ends: the others see this client's cursors go. Document presence
+        // goes through its document, which stamps the latest version: a null at the version the cursor was made at
+        // is stale to a client whose document has moved on, and the stock client holds stale presence back.
         foreach (PresenceMessage presence in _ownPresence.Values)
         {
-            _presence.Tell(new PresenceCommands.Publish(presence.Channel, Self,
-                presence with { Value = null, PresenceVersion = presence.PresenceVersion + 1 }));
+            ForwardPresence(presence with { Value = null, PresenceVersion = presence.PresenceVersion + 1 });
         }
         foreach (string channel in _presenceSeq.Keys) _presence.Tell(new PresenceCommands.Unsubscribe(channel, Self));
         if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _socket.Abort();
