@@ -43,6 +43,16 @@ for dir in tests/CollabClient.Tests/ot-reference bench/peers/sharedb-server; do
   fi
 done
 
+# --- CollabHost suite prerequisites (issue 3) ------------------------------------------------------
+# tests/CollabHost.Tests drives the unmodified npm sharedb 7.0.0 client (with ws and ot-text-unicode, pinned in its
+# package-lock.json) against the host started in the test process.
+for dir in tests/CollabHost.Tests/sharedb-client; do
+  if [ -f "$dir/package-lock.json" ]; then
+    log "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
 # --- .NET suites ---------------------------------------------------------------------------------
 log "dotnet build"
 dotnet build CollabSuite.sln -c Release --nologo -v quiet
