@@ -43,6 +43,16 @@ for dir in tests/CollabClient.Tests/ot-reference bench/peers/sharedb-server; do
   fi
 done
 
+# --- CollabHost suite prerequisites (issue 3) ------------------------------------------------------
+# tests/CollabHost.Tests drives the unmodified npm sharedb 7.0.0 client (with ws and ot-text-unicode, pinned in its
+# package-lock.json) against the host started in the test process.
+for dir in tests/CollabHost.Tests/sharedb-client; do
+  if [ -f "$dir/package-lock.json" ]; then
+    log "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
+
 # --- PostgreSQL for the persistence tests (issue 4) -----------------------------------------------
 # The durable-document tests run against SQLite (no set-up) and PostgreSQL. Install PostgreSQL from Debian if it is
 # missing, start a cluster without systemd, create a role and database for the tests, and hand the suites the

@@ -244,8 +244,10 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.True(await CompletesWithinAsync(connection.Stopped, TimeSpan.FromSeconds(3)));
 
         Assert.Equal(connection.Actor, (await _documents.ExpectMsgAsync<DocumentCommands.Unsubscribe>()).Subscriber);
-        var gone = await _presence.ExpectMsgAsync<PresenceCommands.Publish>();
-        Assert.Equal(("docs.d1", "cursor", (JsonElement?)null), (gone.Channel, gone.Presence.PresenceId, gone.Presence.Value));
+        // The cursor's removal goes through the document, to be stamped with its latest version.
+        var gone = await _documents.ExpectMsgAsync<DocumentCommands.PublishPresence>();
+        Assert.Equal((Doc, "cursor", (JsonElement?)null, 2L),
+            (gone.Document, gone.Presence.PresenceId, gone.Presence.Value, gone.Presence.PresenceVersion));
         Assert.Equal(connection.Actor, (await _presence.ExpectMsgAsync<PresenceCommands.Unsubscribe>()).Subscriber);
     }
 

@@ -1,0 +1,266 @@
+// Drives the unmodified npm sharedb 7 client (with ws and ot-text-unicode, versions pinned in package-lock.json)
+// against a server, for tests/CollabHost.Tests/SharedbClientTests.cs. Prints one JSON line with what it observed;
+// the C# test asserts on it. Every wait is bounded; a scenario that cannot finish exits non-zero with the reason.
+// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle> ws://127.0.0.1:PORT/ws [seed]
+'use strict';
+const net = require('net');
+const WebSocket = require('ws');
+const ShareDB = require('sharedb/lib/client');
+const { type: textUnicode } = require('ot-text-unicode');
+
+// ot-text-unicode ships no transformPresence; the client needs one for presence. As in
+// bench/peers/sharedb-server/server.js and PROTOCOL.md: {index} and {index, length} move, other fields stay.
+function transformPresence(presence, op) {
+  if (presence == null || typeof presence.index !== 'number') return presence;
+  const index = textUnicode.transformPosition(presence.index, op);
+  if (typeof presence.length !== 'number') return { ...presence, index };
+  const end = textUnicode.transformPosition(presence.index + presence.length, op);
+  return { ...presence, index, length: end - index };
+}
+ShareDB.types.register({ ...textUnicode, transformPresence });
+
+const [scenario, url, seedArg] = process.argv.slice(2);
+const TIMEOUT_MS = 10000;
+const docId = `${scenario}-${process.pid}-${Date.now()}`;
+
+function within(promise, what, ms = TIMEOUT_MS) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const cb = (fn) => new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+
+function connect(address = url) {
+  const socket = new WebSocket(address);
+  const connection = new ShareDB.Connection(socket);
+  return within(new Promise((resolve, reject) => {
+    if (connection.state === 'connected') return resolve(connection);
+    connection.on('connected', () => resolve(connection));
+    connection.on('error', reject);
+  }), 'connect').then(() => connection);
+}
+
+async function subscribed(connection, id = docId) {
+  const doc = connection.get('docs', id);
+  await within(cb((done) => doc.subscribe(done)), `subscribe ${id}`);
+  return doc;
+}
+
+const submit = (doc, op) => within(cb((done) => doc.submitOp(op, done)), `submit ${JSON.stringify(op)}`);
+
+async function waitFor(condition, what, ms = TIMEOUT_MS) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function fetchSnapshot(connection, version) {
+  return within(cb((done) => connection.fetchSnapshot('docs', docId, version, done)), `nf ${version}`);
+}
+
+async function fetchFresh() {
+  const connection = await connect();
+  const doc = connection.get('docs', docId);
+  await within(cb((done) => doc.fetch(done)), 'fetch');
+  const result = { v: doc.version, type: doc.type && doc.type.uri, data: doc.data };
+  connection.close();
+  return result;
+}
+
+// --- scenarios ---------------------------------------------------------------------------------
+
+async function basic() {
+  const connection = await connect();
+  const doc = await subscribed(connection);
+  const before = { v: doc.version, type: doc.type };
+  await within(cb((done) => doc.create('hello', textUnicode.uri, done)), 'create');
+  await submit(doc, [5, ' world']);
+  await submit(doc, [11, ' 😀']);
+  await submit(doc, [6, { d: 5 }, 'there']);
+  const local = { v: doc.version, data: doc.data };
+  const fetched = await fetchFresh();
+  const atOne = await fetchSnapshot(connection, 1);
+  connection.close();
+  return { before, local, fetched, atOne: { v: atOne.v, data: atOne.data } };
+}
+
+// A small seeded PRNG (mulberry32) so a failing run can be repeated with its seed.
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomOp(text, random) {
+  const length = [...text].length;
+  if (length > 0 && random() < 0.4) {
+    const from = Math.floor(random() * length);
+    const count = 1 + Math.floor(random() * Math.min(3, length - from));
+    return textUnicode.normalize([from, { d: count }]);
+  }
+  const pieces = ['x', 'yz', '😀', 'é', 'Q'];
+  return textUnicode.normalize([Math.floor(random() * (length + 1)), pieces[Math.floor(random() * pieces.length)]]);
+}
+
+async function concurrent() {
+  const seed = Number(seedArg ?? Date.now() % 100000);
+  const random = prng(seed);
+  const alice = await connect();
+  const bob = await connect();
+  const a = await subscribed(alice);
+  await within(cb((done) => a.create('a😀cdef', textUnicode.uri, done)), 'create');
+  const b = await subscribed(bob);
+  await waitFor(() => b.version === a.version, 'bob sees the created document');
+
+  const rounds = [];
+  for (let round = 0; round < 12; round++) {
+    const base = a.data;
+    const version = a.version;
+    const opA = round === 0 ? [1, { d: 2 }, 'XY'] : randomOp(base, random);
+    const opB = round === 0 ? [2, '🎉', 1, { d: 1 }] : randomOp(base, random);
+    // Both submitted in the same tick, at the same version, before either can hear of the other.
+    await Promise.all([submit(a, opA), submit(b, opB)]);
+    await waitFor(() => a.version === version + 2 && b.version === version + 2, 'both see both ops');
+    // The server's order, from its own history: the snapshot after the first of the two ops.
+    const first = await fetchSnapshot(alice, version + 1);
+    const aliceFirst = first.data === textUnicode.apply(base, opA);
+    const [firstOp, secondOp] = aliceFirst ? [opA, opB] : [opB, opA];
+    const predicted = textUnicode.apply(textUnicode.apply(base, firstOp), textUnicode.transform(secondOp, firstOp, 'left'));
+    rounds.push({ base, opA, opB, aliceFirst, alice: a.data, bob: b.data, predicted, firstMatches: first.data === textUnicode.apply(base, firstOp) });
+  }
+  const fetched = await fetchFresh();
+  alice.close();
+  bob.close();
+  return { seed, rounds, fetched };
+}
+
+// A TCP relay in front of the server that can drop what the server sends and cut its connections.
+function startProxy(target) {
+  const sockets = new Set();
+  let hold = false;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target.port, target.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => { if (!hold) client.write(chunk); });
+    const end = () => { client.destroy(); upstream.destroy(); };
+    client.on('error', end); upstream.on('error', end); client.on('close', end); upstream.on('close', end);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `ws://127.0.0.1:${server.address().port}${target.pathname}`,
+    holdServerBytes() { hold = true; },
+    cut() { for (const s of sockets) s.destroy(); sockets.clear(); hold = false; },
+    close() { this.cut(); server.close(); },
+  })));
+}
+
+async function reconnect() {
+  const target = new URL(url);
+  const proxy = await startProxy(target);
+  const connection = await connect(proxy.url);
+  const sentOps = [];
+  connection.on('send', (m) => { if (m.a === 'op') sentOps.push({ src: m.src ?? null, seq: m.seq, v: m.v, op: m.op ?? null }); });
+  const firstId = connection.id;
+  const doc = await subscribed(connection);
+  await within(cb((done) => doc.create('hello', textUnicode.uri, done)), 'create');
+
+  // The op reaches the server, but its ack is lost: the server's bytes are dropped, then the link is cut.
+  proxy.holdServerBytes();
+  let acked = false;
+  doc.submitOp([5, '!'], (err) => { if (!err) acked = true; });
+  const observer = await connect();
+  const watched = observer.get('docs', docId);
+  await within((async () => {
+    for (;;) {
+      await cb((done) => watched.fetch(done));
+      if (watched.version >= 2) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })(), 'the server commits the op');
+  const ackedBeforeCut = acked;
+  proxy.cut();
+  await waitFor(() => connection.state !== 'connected', 'the client notices the cut');
+
+  // Reconnect on a fresh socket, as a reconnecting wrapper would: the client resends its in-flight op.
+  connection.bindToSocket(new WebSocket(proxy.url));
+  await waitFor(() => connection.state === 'connected', 'reconnected');
+  await within(new Promise((resolve) => doc.whenNothingPending(resolve)), 'the resent op is acknowledged');
+  await waitFor(() => acked, 'the submit callback');
+  const local = { v: doc.version, data: doc.data };
+  const fetched = await fetchFresh();
+  observer.close();
+  connection.close();
+  proxy.close();
+  return { firstId, secondId: connection.id, ackedBeforeCut, sentOps, local, fetched };
+}
+
+async function presence() {
+  const alice = await connect();
+  const bob = await connect();
+  const a = await subscribed(alice);
+  await within(cb((done) => a.create('hello world', textUnicode.uri, done)), 'create');
+  const b = await subscribed(bob);
+  await waitFor(() => b.version === 1, 'bob sees the document');
+
+  const bobSees = bob.getDocPresence('docs', docId);
+  const received = [];
+  bobSees.on('receive', (id, value) => received.push({ id, value }));
+  await within(cb((done) => bobSees.subscribe(done)), 'bob subscribes to presence');
+  const aliceShows = alice.getDocPresence('docs', docId);
+  await within(cb((done) => aliceShows.subscribe(done)), 'alice subscribes to presence');
+  const cursor = aliceShows.create('alice-cursor');
+
+  await within(cb((done) => cursor.submit({ index: 6, name: 'alice' }, done)), 'alice submits a cursor');
+  await waitFor(() => received.length >= 1, 'bob receives alice\'s cursor');
+  const first = received[received.length - 1];
+
+  // Bob types before alice's cursor, while alice moves it, in the same tick: wherever the two cross, the cursor
+  // bob ends up with is moved past his insert.
+  await Promise.all([
+    submit(b, ['>> ']),
+    within(cb((done) => cursor.submit({ index: 3, length: 2, name: 'alice' }, done)), 'alice moves her cursor'),
+  ]);
+  await waitFor(() => received.length >= 2 && received[received.length - 1].value?.index === 6, 'bob sees the moved selection', 5000)
+    .catch(() => {});
+  const moved = received[received.length - 1];
+  const bobRemote = bobSees.remotePresences['alice-cursor'] ?? null;
+
+  alice.close();
+  await waitFor(() => received.some((r) => r.id === 'alice-cursor' && r.value === null), 'alice\'s cursor goes when she leaves', 5000)
+    .catch(() => {});
+  const gone = received.some((r) => r.id === 'alice-cursor' && r.value === null);
+  bob.close();
+  return { first, moved, bobRemote, gone, received: received.length };
+}
+
+async function idle() {
+  const connection = await connect();
+  const states = [];
+  connection.on('state', (state) => states.push(state));
+  const doc = await subscribed(connection);
+  await within(cb((done) => doc.create('idle', textUnicode.uri, done)), 'create');
+  const idleMs = Number(seedArg ?? 3500);
+  await new Promise((r) => setTimeout(r, idleMs));
+  await submit(doc, [4, ' but alive']);
+  const fetched = await fetchFresh();
+  connection.close();
+  return { idleMs, states, fetched };
+}
+
+const scenarios = { basic, concurrent, reconnect, presence, idle };
+if (!scenarios[scenario] || !url) {
+  console.error('usage: node scenario.js <basic|concurrent|reconnect|presence|idle> <ws url> [seed]');
+  process.exit(2);
+}
+scenarios[scenario]()
+  .then((result) => { console.log(JSON.stringify({ doc: docId, ...result })); process.exit(0); })
+  .catch((error) => { console.error(error && error.stack ? error.stack : String(error)); process.exit(1); });
