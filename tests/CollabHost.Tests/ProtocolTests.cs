@@ -152,6 +152,33 @@ public class ProtocolTests(DefaultHost fixture) : IClassFixture<DefaultHost>
         Assert.Equal(1, (await fixture.Host.StatusAsync("docs", second)).Subscribers);
     }
 
+    [Theory]
+    [InlineData("bs")]
+    [InlineData("bf")]
+    public async Task A_bulk_request_by_versions_that_fails_for_one_document_fails_as_a_whole_naming_every_document(string action)
+    {
+        // ShareDB's agent fails such a request as a whole, and the stock client hands the error to every document in
+        // b. Answering with a plain echo of b would tell the client it is subscribed to a document it is not.
+        string fine = NewDocId(), ahead = NewDocId();
+        await using WireClient alice = await ConnectAsync();
+        AssertNoError(await alice.RequestAsync(Create(fine, "a")));
+        AssertNoError(await alice.RequestAsync(Create(ahead, "b", seq: 2)));
+
+        await using WireClient client = await ConnectAsync();
+        JsonElement reply = await client.RequestAsync(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["a"] = action, ["c"] = "docs", ["b"] = new Dictionary<string, long> { [fine] = 1, [ahead] = 99 },
+        }));
+        Assert.Equal(action, reply.GetProperty("a").GetString());
+        Assert.True(reply.TryGetProperty("error", out JsonElement error), reply.ToString());
+        Assert.Equal("ERR_OP_VERSION_NEWER_THAN_CURRENT_SNAPSHOT", error.GetProperty("code").GetString());
+        Assert.Equal(1, reply.GetProperty("b").GetProperty(fine).GetInt64());
+        Assert.Equal(99, reply.GetProperty("b").GetProperty(ahead).GetInt64());
+        await AssertNothingPendingAsync(client);
+        Assert.Equal(0, (await fixture.Host.StatusAsync("docs", fine)).Subscribers);
+        Assert.Equal(0, (await fixture.Host.StatusAsync("docs", ahead)).Subscribers);
+    }
+
     [Fact]
     public async Task A_bulk_fetch_by_ids_answers_with_every_snapshot_missing_ones_included()
     {
