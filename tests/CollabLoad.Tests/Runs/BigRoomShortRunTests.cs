@@ -2,6 +2,7 @@ using CollabClient.Tests.Support;
 using CollabLoad.Options;
 using CollabLoad.Reporting;
 using CollabLoad.Runs;
+using CollabLoad.Tests.Support;
 using Xunit.Abstractions;
 
 namespace CollabLoad.Tests.Runs;
@@ -13,12 +14,6 @@ namespace CollabLoad.Tests.Runs;
 public sealed class BigRoomShortRunTests(CollabHostServerFixture fixture, ITestOutputHelper output)
     : IClassFixture<CollabHostServerFixture>
 {
-    private sealed class TestOutputProgress(ITestOutputHelper output) : IProgressSink
-    {
-        public void Line(string message) => output.WriteLine(message);
-        public void Tick(ProgressSnapshot s) => output.WriteLine($"{s.Elapsed.TotalSeconds:0}s edits/s={s.EditsLastSecond} acked/s={s.AckedLastSecond} errors={s.Errors}");
-    }
-
     [Fact]
     public async Task Two_hundred_editors_in_one_document_converge_without_errors()
     {

@@ -2,6 +2,7 @@ using CollabClient.Tests.Support;
 using CollabLoad.Options;
 using CollabLoad.Reporting;
 using CollabLoad.Runs;
+using CollabLoad.Tests.Support;
 using Xunit.Abstractions;
 
 namespace CollabLoad.Tests.Runs;
@@ -12,12 +13,6 @@ namespace CollabLoad.Tests.Runs;
 /// </summary>
 public abstract class ShortLoadRunTests(IProtocolServer server, ITestOutputHelper output)
 {
-    private sealed class TestOutputProgress(ITestOutputHelper output) : IProgressSink
-    {
-        public void Line(string message) => output.WriteLine(message);
-        public void Tick(ProgressSnapshot s) => output.WriteLine($"{s.Elapsed.TotalSeconds:0}s edits/s={s.EditsLastSecond} acked/s={s.AckedLastSecond} errors={s.Errors}");
-    }
-
     [Theory]
     [InlineData(LoadMode.Open)]
     [InlineData(LoadMode.Closed)]
