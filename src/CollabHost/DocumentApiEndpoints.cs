@@ -5,13 +5,17 @@ using CollabActors.Protocol;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CollabActors.Text;
+using CollabHost.Security;
+using Microsoft.Extensions.Options;
 
 namespace CollabHost;
 
 /// <summary>
 /// The history API, read-only JSON over HTTP: <c>GET /api/docs/{collection}/{id}</c> (the current snapshot) and
 /// <c>GET /api/docs/{collection}/{id}/ops?from=&amp;to=</c> (committed ops, from the journal when they are older than
-/// the document's in-memory log). Unknown documents are 404, bad ranges 400.
+/// the document's in-memory log). Unknown documents are 404, bad ranges 400. With <c>Collab:Auth</c> on, a request
+/// needs an access token (as for <c>/ws</c>: <c>Authorization: Bearer</c> or <c>?token=</c>) that may read the
+/// document: 401 without a valid one, 403 when it may not read this document.
 /// </summary>
 public static class DocumentApiEndpoints
 {
@@ -31,9 +35,11 @@ public static class DocumentApiEndpoints
     }
 
     private static async Task<IResult> GetSnapshotAsync(
-        string collection, string id, IRequiredActor<DocumentRegion> documents, CancellationToken cancel)
+        string collection, string id, HttpRequest request, IOptions<CollabOptions> options,
+        IRequiredActor<DocumentRegion> documents, CancellationToken cancel)
     {
         var document = new DocumentId(collection, id);
+        if (Refusal(request, options.Value.Auth, document) is { } refused) return refused;
         IActorRef region = await documents.GetAsync(cancel);
         object reply = await region.Ask<object>(
             replyTo => new DocumentCommands.FetchSnapshotAtVersion(document, 0, replyTo, null), AskTimeout, cancel);
@@ -47,9 +53,11 @@ public static class DocumentApiEndpoints
     }
 
     private static async Task<IResult> GetOpsAsync(
-        string collection, string id, long? from, long? to, IRequiredActor<DocumentRegion> documents, CancellationToken cancel)
+        string collection, string id, long? from, long? to, HttpRequest request, IOptions<CollabOptions> options,
+        IRequiredActor<DocumentRegion> documents, CancellationToken cancel)
     {
         var document = new DocumentId(collection, id);
+        if (Refusal(request, options.Value.Auth, document) is { } refused) return refused;
         if (from is < 0 || to is < 0 || (from is { } f && to is { } t && t < f))
             return Results.Problem($"Bad range from={from} to={to}: need 0 <= from <= to.", statusCode: StatusCodes.Status400BadRequest);
         IActorRef region = await documents.GetAsync(cancel);
@@ -67,6 +75,24 @@ public static class DocumentApiEndpoints
             DocumentReplies.Rejected rejected => Results.Problem(rejected.Error.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} from {document}."),
         };
+    }
+
+    /// <summary>Null when the request may read the document; else 401 (no valid token) or 403 (not this document).</summary>
+    private static IResult? Refusal(HttpRequest request, AuthOptions auth, DocumentId document)
+    {
+        if (!auth.Enabled) return null;
+        byte[] secret = auth.SecretBytes();
+        string authorization = request.Headers.Authorization.ToString();
+        string? token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim()
+            : request.Query.TryGetValue("token", out var query) && query.ToString() is { Length: > 0 } t ? t : null;
+        AccessTokenClaims? claims = null;
+        string why = "token missing";
+        if (token is null || !AccessToken.TryValidate(token, secret, DateTimeOffset.UtcNow, out claims, out why))
+            return Results.Problem("A valid access token is required: " + why + ".", statusCode: StatusCodes.Status401Unauthorized);
+        return claims!.ToAccess(secret).CanRead(document)
+            ? null
+            : Results.Problem($"This token may not read {document}.", statusCode: StatusCodes.Status403Forbidden);
     }
 
     private static IResult NotFound(DocumentId document) =>

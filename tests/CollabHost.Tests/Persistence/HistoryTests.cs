@@ -104,4 +104,24 @@ public sealed class HistoryTests
             Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/docs/{Collection}/{id}/ops?from=abc")).StatusCode);
         }
     }
+
+    [Fact]
+    public async Task With_authentication_on_the_history_api_needs_a_token_that_may_read_the_document()
+    {
+        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        const string secret = "a-test-secret-that-is-at-least-32-bytes-long";
+        await using InProcessHost host = await InProcessHost.StartAsync(store, "--Collab:Auth:Enabled=true", $"--Collab:Auth:Secret={secret}");
+        byte[] key = System.Text.Encoding.UTF8.GetBytes(secret);
+        string Token(params string[] read) => CollabHost.Security.AccessToken.Create(
+            new CollabHost.Security.AccessTokenClaims("u1", "U", DateTimeOffset.UtcNow.AddHours(1), read, []), key, DateTimeOffset.UtcNow);
+        using var http = new HttpClient { BaseAddress = host.Http };
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/docs/{Collection}/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/docs/{Collection}/x/ops?token=not.a.token")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync($"/api/docs/{Collection}/x?token={Token("other/*")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/docs/{Collection}/x?token={Token(Collection)}")).StatusCode);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/docs/{Collection}/x/ops");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token($"{Collection}/x"));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(request)).StatusCode);
+    }
 }

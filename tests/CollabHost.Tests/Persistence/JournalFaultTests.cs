@@ -15,7 +15,7 @@ public sealed class JournalFaultTests
         using JournalStore store = JournalStore.Create(provider);
         string id = "f-" + Guid.NewGuid().ToString("N")[..12];
         await using InProcessHost host = await InProcessHost.StartAsync(store, "--Collab:Documents:SnapshotEvery=2");
-        await using RawShareDbClient raw = await RawShareDbClient.ConnectAsync(host.WebSocket);
+        await using RawShareDbClient raw = await RawShareDbClient.ConnectAsync(host.WebSocket, "w");
         await raw.SendAsync(new JsonObject
         {
             ["a"] = "op", ["c"] = Collection, ["d"] = id, ["v"] = 0, ["src"] = "w", ["seq"] = 1,
@@ -39,12 +39,12 @@ public sealed class JournalFaultTests
 
         // The client gave up waiting (a cancelled receive aborts the socket) and reconnects, as a client does; the
         // document actor stopped on the failure and the resend starts it again from the journal.
-        await using RawShareDbClient reconnected = await RawShareDbClient.ConnectAsync(host.WebSocket);
+        await using RawShareDbClient reconnected = await RawShareDbClient.ConnectAsync(host.WebSocket, "w");
         JsonObject ack = await reconnected.SubmitAsync(Collection, id, 4, "w", 5, new JsonArray("5;"));
         Assert.Null(ack["error"]);
         Assert.Equal(4, (long)ack["v"]!);
         // Resent once more from yet another connection (the ack was lost again): acked at the same version.
-        await using RawShareDbClient third = await RawShareDbClient.ConnectAsync(host.WebSocket);
+        await using RawShareDbClient third = await RawShareDbClient.ConnectAsync(host.WebSocket, "w");
         JsonObject again = await third.SubmitAsync(Collection, id, 4, "w", 5, new JsonArray("5;"));
         Assert.Equal(4, (long)again["v"]!);
 

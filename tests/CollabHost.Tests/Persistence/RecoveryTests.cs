@@ -72,7 +72,7 @@ public sealed class RecoveryTests
             CollabDocument doc = client.GetDocument(Collection, id);
             await doc.SubscribeAsync();
             await doc.CreateAsync("");
-            await using RawShareDbClient raw = await RawShareDbClient.ConnectAsync(host.WebSocket);
+            await using RawShareDbClient raw = await RawShareDbClient.ConnectAsync(host.WebSocket, "writer-1");
             for (int seq = 1; seq <= 5; seq++)
             {
                 JsonObject ack = await raw.SubmitAsync(Collection, id, seq, "writer-1", seq, new JsonArray($"{seq};"));
@@ -82,7 +82,7 @@ public sealed class RecoveryTests
 
         await using (InProcessHost host = await InProcessHost.StartAsync(store, settings))
         {
-            await using RawShareDbClient raw = await RawShareDbClient.ConnectAsync(host.WebSocket);
+            await using RawShareDbClient raw = await RawShareDbClient.ConnectAsync(host.WebSocket, "writer-1");
             // The client never saw the ack of seq 5 (sent at version 5) and sends it again after the restart; the
             // snapshot (at 3 and 6) plus the journal remember it. Seq 4 too, on its old base version.
             JsonObject again = await raw.SubmitAsync(Collection, id, 5, "writer-1", 5, new JsonArray("5;"));

@@ -15,11 +15,15 @@ public sealed class RawShareDbClient : IAsyncDisposable
 
     public string ClientId { get; private set; } = "";
 
-    public static async Task<RawShareDbClient> ConnectAsync(Uri ws)
+    /// <summary>
+    /// Connects and shakes hands; <paramref name="clientId"/> resumes that client id (as a reconnecting ShareDB client
+    /// does), and ops may only carry the connection's own id as their src.
+    /// </summary>
+    public static async Task<RawShareDbClient> ConnectAsync(Uri ws, string? clientId = null)
     {
         var client = new RawShareDbClient();
         await client._socket.ConnectAsync(ws, CancellationToken.None);
-        await client.SendAsync(new JsonObject { ["a"] = "hs", ["protocol"] = 1, ["protocolMinor"] = 1, ["id"] = null });
+        await client.SendAsync(new JsonObject { ["a"] = "hs", ["protocol"] = 1, ["protocolMinor"] = 1, ["id"] = clientId });
         JsonObject hs = await client.ReceiveAsync(m => (string?)m["a"] == "hs");
         client.ClientId = (string)hs["id"]!;
         return client;
