@@ -9,7 +9,10 @@ namespace CollabHost.Tests.Persistence;
 /// <summary>
 /// The host as a real process, killed with SIGKILL at random moments while clients write, then started again:
 /// every acknowledged op is there, none is there twice, and the reconnecting clients converge on the server's text.
+/// Runs alone (its own collection, not in parallel): it starts and kills whole processes, which would starve the
+/// timing-sensitive tests beside it on a small machine.
 /// </summary>
+[Collection(nameof(CrashTests))]
 public sealed partial class CrashTests(ITestOutputHelper output)
 {
     private const string Collection = "notes";
@@ -124,3 +127,6 @@ public sealed partial class CrashTests(ITestOutputHelper output)
     [GeneratedRegex(@"\[\d+\.\d+\]")]
     private static partial Regex Token();
 }
+
+[CollectionDefinition(nameof(CrashTests), DisableParallelization = true)]
+public sealed class CrashTestsCollection;
