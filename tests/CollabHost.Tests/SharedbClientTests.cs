@@ -12,7 +12,7 @@ public sealed class StockClientHost : IAsyncLifetime
     public RunningHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() => Host = await RunningHost.StartAsync(
-        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:01");
+        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:02");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
