@@ -78,6 +78,18 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Three_editors_typing_at_once_without_waiting_for_acks_end_with_the_same_text_as_the_server()
+    {
+        int seed = Random.Shared.Next(100_000);
+        output.WriteLine($"seed {seed} (repeat: node scenario.js typing <ws url> {seed})");
+        JsonElement result = await RunAsync("typing", seed.ToString());
+        Assert.Equal(0, result.GetProperty("errors").GetArrayLength());
+        string[] texts = result.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.All(texts, t => Assert.Equal(Text(result.GetProperty("fetched")), t));
+        Assert.All(result.GetProperty("versions").EnumerateArray(), v => Assert.Equal(Version(result.GetProperty("fetched")), v.GetInt64()));
+    }
+
+    [Fact]
     public async Task A_client_that_reconnects_resends_its_inflight_op_with_the_same_src_and_seq_and_it_is_applied_once()
     {
         JsonElement result = await RunAsync("reconnect");
