@@ -39,7 +39,7 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     private static long Version(JsonElement snapshot) => snapshot.GetProperty("v").GetInt64();
 
     [Fact]
-    public async Task The_stock_client_creates_subscribes_submits_and_fetches()
+    public async Task The_stock_client_creates_subscribes_submits_fetches_and_reads_past_snapshots()
     {
         JsonElement result = await RunAsync("basic");
         JsonElement before = result.GetProperty("before");
@@ -50,6 +50,7 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
         Assert.Equal((4L, "hello there 😀"), (Version(local), Text(local)));
         Assert.Equal((4L, "hello there 😀", TextUnicode), (Version(fetched), Text(fetched), fetched.GetProperty("type").GetString()));
         Assert.Equal((1L, "hello"), (Version(result.GetProperty("atOne")), Text(result.GetProperty("atOne"))));
+        Assert.Equal((1L, "hello"), (Version(result.GetProperty("atTime")), Text(result.GetProperty("atTime"))));
         Assert.Equal(4, (await fixture.Host.StatusAsync("docs", result.GetProperty("doc").GetString()!)).Version);
     }
 

@@ -200,6 +200,18 @@ public sealed partial class ConnectionActor
     {
         // With versions the ops were sent already and the reply echoes b; with ids it carries the snapshots.
         bool withSnapshots = bulk.Documents.Versions is null;
+        // A reply by versions has no per-document results, so a document that failed would pass for subscribed.
+        // As ShareDB's agent does, the request fails as a whole (the client gives the error to every document in
+        // b) and none of its documents stays subscribed.
+        if (!withSnapshots && bulk.Results.Values.FirstOrDefault(r => r.Error is not null) is { Error: { } error })
+        {
+            if (bulk.Request is BulkSubscribeRequest)
+            {
+                foreach (string id in bulk.Documents.Ids) Unsubscribe(new DocumentId(bulk.Collection, id));
+            }
+            Send(new ErrorReply(bulk.Request.Echo(), error));
+            return;
+        }
         Send(new BulkReply(bulk.Request.Action, bulk.Collection, withSnapshots ? bulk.Results : null,
             withSnapshots ? null : bulk.Documents));
     }

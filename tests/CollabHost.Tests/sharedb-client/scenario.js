@@ -77,14 +77,18 @@ async function basic() {
   const doc = await subscribed(connection);
   const before = { v: doc.version, type: doc.type };
   await within(cb((done) => doc.create('hello', textUnicode.uri, done)), 'create');
+  const afterCreate = Date.now();
+  await new Promise((r) => setTimeout(r, 20));
   await submit(doc, [5, ' world']);
   await submit(doc, [11, ' 😀']);
   await submit(doc, [6, { d: 5 }, 'there']);
   const local = { v: doc.version, data: doc.data };
   const fetched = await fetchFresh();
   const atOne = await fetchSnapshot(connection, 1);
+  const atTime = await within(
+    cb((done) => connection.fetchSnapshotByTimestamp('docs', docId, afterCreate, done)), 'nt');
   connection.close();
-  return { before, local, fetched, atOne: { v: atOne.v, data: atOne.data } };
+  return { before, local, fetched, atOne: { v: atOne.v, data: atOne.data }, atTime: { v: atTime.v, data: atTime.data } };
 }
 
 // A small seeded PRNG (mulberry32) so a failing run can be repeated with its seed.
