@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using CollabActors.Diagnostics;
 using CollabActors.Presence;
 using CollabActors.Protocol;
 
@@ -84,6 +85,18 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     private DocumentId Id => _state.Id;
 
+    protected override void PreStart()
+    {
+        CollabMetrics.DocumentStarted();
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        CollabMetrics.DocumentStopped();
+        base.PostStop();
+    }
+
     public static Props Props(DocumentId id, DocumentSettings settings, IActorRef presenceRegion) =>
         Akka.Actor.Props.Create(() => new DocumentActor(id, settings, presenceRegion));
 
@@ -98,6 +111,7 @@ public sealed class DocumentActor : ReceivePersistentActor
                 Persist(commit.Op, committed =>
                 {
                     _state.Apply(committed);
+                    CollabMetrics.OpCommitted(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committed.TimestampMs));
                     submit.ReplyTo.Tell(Acknowledge(submit, committed.Version));
                     Publish(committed, author: submit.ReplyTo);
                     if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshotNow();
