@@ -15,8 +15,10 @@
 #      step is read from /proc, so cost per op is known even when the machine is busy.
 # Results (JSON, HTML reports, logs) go to artifacts/compare/<time>/; the table is written by bench/compare/report.mjs.
 #
-# Settings (environment): COMPARE_DOCS (50), COMPARE_EDITORS_PER_DOC (4), COMPARE_STEPS (target edits/s, space
-# separated), COMPARE_STEP_SECONDS (15), COMPARE_IDLE_CONNECTIONS (10000), COMPARE_SOURCE_ADDRESSES (4),
+# Settings (environment): COMPARE_DOCS (250), COMPARE_EDITORS_PER_DOC (4), COMPARE_STEPS (target edits/s, space
+# separated; the per-editor rate is that over docs × editors, at most 16/s by default, a fast typist, below
+# CollabHost's per-connection limit of 50 ops/s), COMPARE_STEP_SECONDS (15), COMPARE_IDLE_CONNECTIONS (10000),
+# COMPARE_SOURCE_ADDRESSES (25; every run spreads its sockets over 127.0.0.2 … so no address holds more than 500),
 # COMPARE_PIN (1: server on CPU 0 and the loader on the other CPUs, so neither starves the other; 0: no pinning),
 # COMPARE_DOCS_FILE (docs/benchmarks.md; --quick writes none unless set).
 set -euo pipefail
@@ -31,15 +33,16 @@ if [ "$quick" = 1 ]; then
   step_seconds=${COMPARE_STEP_SECONDS:-3}; idle_connections=${COMPARE_IDLE_CONNECTIONS:-200}; idle_seconds=2
   docs_file=${COMPARE_DOCS_FILE:-}
 else
-  docs=${COMPARE_DOCS:-50}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-4}
+  docs=${COMPARE_DOCS:-250}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-4}
   steps=${COMPARE_STEPS:-"250 500 1000 1500 2000 3000 4000 5000 6000 8000 10000 12000 16000"}
   step_seconds=${COMPARE_STEP_SECONDS:-15}; idle_connections=${COMPARE_IDLE_CONNECTIONS:-10000}; idle_seconds=10
   docs_file=${COMPARE_DOCS_FILE:-docs/benchmarks.md}
 fi
-source_addresses=${COMPARE_SOURCE_ADDRESSES:-4}
+# CollabHost admits 500 sockets per client address by default (Collab:Limits:MaxConnectionsPerIp): spread them.
+source_addresses=${COMPARE_SOURCE_ADDRESSES:-25}
 pin=${COMPARE_PIN:-1}
 p99_limit_ms=100
-ramp_up_seconds=3
+ramp_up_seconds=5
 editors=$((docs * editors_per_doc))
 
 out="artifacts/compare/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -67,8 +70,13 @@ dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$o
 (cd bench/peers/sharedb-server && npm ci --no-audit --no-fund --loglevel=error) >>"$out/build.log" 2>&1
 host_dir="$repo/src/CollabHost/bin/Release/net10.0"
 load_dll="$repo/src/CollabLoad/bin/Release/net10.0/CollabLoad.dll"
-journal=$(sed -nE 's/^[[:space:]]*journal\.plugin[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p' "$host_dir/akka.hocon" | head -1)
-note "CollabHost journal: ${journal:-unknown} (from $host_dir/akka.hocon)"
+plugin=$(sed -nE 's/^[[:space:]]*journal\.plugin[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p' "$host_dir/akka.hocon" | head -1)
+case "$plugin" in
+  *inmem*) journal="in memory ($plugin): not durable" ;;
+  *sql*) journal="SQLite file under Collab:DataDir, the default Collab:Journal ($plugin): durable" ;;
+  *) journal="${plugin:-unknown}" ;;
+esac
+note "CollabHost journal: $journal (from $host_dir/akka.hocon)"
 
 # --- servers -----------------------------------------------------------------------------------------
 server_pid=""; server_url=""
@@ -143,7 +151,8 @@ run_step() { # run_step KIND TARGET ATTEMPT: one open-loop run at TARGET edits/s
   label="$kind-ramp-$target-$attempt"
   before=$(cpu_ticks "$server_pid")
   run_loader "$label" --docs "$docs" --editors-per-doc "$editors_per_doc" --rate "$rate" --mode open \
-    --duration "${step_seconds}s" --ramp-up "${ramp_up_seconds}s" --seed 20261125 --settle-timeout 60s || status=$?
+    --duration "${step_seconds}s" --ramp-up "${ramp_up_seconds}s" --source-addresses "$source_addresses" --seed 20261125 \
+    --settle-timeout 60s || status=$?
   after=$(cpu_ticks "$server_pid")
   if [ -f "$out/$label-result.json" ]; then
     verdict=$(node -e '
@@ -169,7 +178,8 @@ ramp_phase() { # ramp_phase sharedb|collabhost: steps up the edit rate until a s
   # Warm-up at the first step's rate (not recorded): JIT and caches are warm before anything counts, for both servers.
   log "$kind: warm-up, $docs docs × $editors_per_doc editors at $first edits/s for 5 s (not recorded)"
   run_loader "$kind-warmup" --docs "$docs" --editors-per-doc "$editors_per_doc" \
-    --rate "$(node -e "console.log(+($first / $editors).toFixed(4))")" --duration 5s --ramp-up "${ramp_up_seconds}s" || true
+    --rate "$(node -e "console.log(+($first / $editors).toFixed(4))")" --duration 5s --ramp-up "${ramp_up_seconds}s" \
+    --source-addresses "$source_addresses" || true
   log "$kind: $docs docs × $editors_per_doc editors, open loop, steps of ${step_seconds}s: $steps edits/s"
   for target in $steps; do
     # The machine is shared: a failed step is run once more after a pause, and passes if either attempt did.
@@ -189,7 +199,7 @@ uptime >"$out/load-after.txt"
 log "report"
 node bench/compare/report.mjs --results "$out" --docs "$docs" --editors-per-doc "$editors_per_doc" \
   --step-seconds "$step_seconds" --p99-limit "$p99_limit_ms" --idle-connections "$idle_connections" \
-  --source-addresses "$source_addresses" --journal "${journal:-unknown}" --server-cpus "${server_cpus:-any}" \
+  --source-addresses "$source_addresses" --ramp-up-seconds "$ramp_up_seconds" --journal "${journal:-unknown}" --server-cpus "${server_cpus:-any}" \
   --loader-cpus "${loader_cpus:-any}" --ticks-per-second "$ticks_per_second" --command "bench/compare.sh $*" \
   ${docs_file:+--write "$docs_file"} | tee "$out/table.md"
 note "results in $out"

@@ -2,7 +2,7 @@
 // --write FILE puts it into that file's "## CollabHost vs ShareDB" section between the generated-block markers,
 // keeping every other section and any notes written below the end marker.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,7 @@ const SERVERS = [
 
 const { values: a } = parseArgs({
   options: Object.fromEntries(['results', 'docs', 'editors-per-doc', 'step-seconds', 'p99-limit', 'idle-connections',
-    'source-addresses', 'journal', 'server-cpus', 'loader-cpus', 'ticks-per-second', 'command', 'write']
+    'source-addresses', 'ramp-up-seconds', 'journal', 'server-cpus', 'loader-cpus', 'ticks-per-second', 'command', 'write']
     .map((name) => [name, { type: 'string' }])),
 });
 const results = a.results;
@@ -67,7 +67,6 @@ const commit = (() => {
 const loadBefore = readFileSync(path.join(results, 'load-before.txt'), 'utf8').trim().replace(/.*load average:\s*/, '');
 const loadAfter = existsSync(path.join(results, 'load-after.txt'))
   ? readFileSync(path.join(results, 'load-after.txt'), 'utf8').trim().replace(/.*load average:\s*/, '') : '—';
-const started = readdirSync(results).length ? path.basename(results) : '';
 
 const lines = [];
 const row = (...cells) => lines.push(`| ${cells.join(' | ')} |`);
@@ -77,11 +76,12 @@ lines.push(`Measured by \`${a.command.trim()}\` (results folder \`${results}\`) 
   `shared with other engineers' builds and tests while it ran (load average before ${loadBefore}; after ${loadAfter}). ` +
   `Server pinned to CPU ${a['server-cpus']}, load generator to CPU ${a['loader-cpus']}. ` +
   `ShareDB: bench/peers/sharedb-server (sharedb 7.0.0, ot-text-unicode 4.0.0, in-memory database). ` +
-  `CollabHost: Release build, journal \`${a.journal}\`, run ${started}.`);
+  `CollabHost: Release build with its default settings, journal: ${a.journal}.`);
 lines.push('');
-lines.push(`Typing workload: ${a.docs} documents × ${a['editors-per-doc']} editors (one WebSocket each, JSON frames, ` +
+lines.push(`Typing workload: ${a.docs} documents × ${a['editors-per-doc']} editors (one WebSocket each from 127.0.0.2 … ` +
+  `127.0.0.${Number(a['source-addresses']) + 1}, JSON frames, ` +
   `bursty inserts and deletes with cursor presence), open loop; the asked edit rate is stepped up, ${a['step-seconds']} s ` +
-  `measured per step after a 3 s ramp-up, until a step fails. A step passes when ack p99 ≤ ${a['p99-limit']} ms, the ` +
+  `measured per step after a ${a['ramp-up-seconds']} s ramp-up, until a step fails. A step passes when ack p99 ≤ ${a['p99-limit']} ms, the ` +
   `load generator delivered ≥ 90 % of the asked edits (typing is bursty), there were no errors and every editor's text equalled a fresh ` +
   `fetch; the machine is shared, so a failed step is tried once more and passes if either try did. Each server gets an ` +
   `unrecorded 5 s warm-up run first. An editor has one op in flight and composes edits typed meanwhile, so acked ops/s ` +

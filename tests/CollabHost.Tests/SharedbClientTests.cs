@@ -106,6 +106,33 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Offline_edits_on_several_documents_resubscribe_in_bulk_catch_up_and_converge()
+    {
+        JsonElement result = await RunAsync("offline");
+        Assert.Contains("bs", result.GetProperty("resubscribedWith").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(result.GetProperty("bob").GetRawText(), result.GetProperty("alice").GetRawText());
+        // Bob's "B" at 0 and his delete of "0", then alice's offline "A" at the end, transformed past both.
+        Assert.Equal("""[{"v":4,"data":"B123A"},{"v":3,"data":"B123"}]""", result.GetProperty("alice").GetRawText());
+        Assert.Equal("""["ZB123A","ZB123"]""", result.GetProperty("live").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_late_joiner_gets_the_cursors_already_there()
+    {
+        JsonElement result = await RunAsync("latejoin");
+        Assert.Equal("""{"index":2}""", result.GetProperty("seen").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_delete_reaches_other_subscribers_and_a_query_gets_a_clear_error()
+    {
+        JsonElement result = await RunAsync("misc");
+        Assert.True(result.GetProperty("bobSawDel").GetBoolean());
+        Assert.Equal("""{"v":2,"type":null}""", result.GetProperty("afterDel").GetRawText());
+        Assert.Equal("ERR_QUERIES_NOT_SUPPORTED", result.GetProperty("queryError").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task An_idle_stock_client_stays_connected_through_several_pings()
     {
         int idleMs = (int)(3.5 * StockClientHost.PingInterval.TotalMilliseconds);
