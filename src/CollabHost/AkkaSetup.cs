@@ -25,15 +25,18 @@ public static class AkkaSetup
                 .AddHocon(hocon, HoconAddMode.Prepend)
                 .WithRemoting(options.Cluster.Hostname, options.Cluster.Port)
                 .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes })
+                // Sharding's idle passivation is off for both regions: it stops an entity that received no message
+                // for a while, subscribers or not, and a quiet document or channel would silently lose its readers.
+                // The entities stop themselves once nobody is subscribed (DocumentSettings.PassivateIdleAfter).
                 .WithShardRegion<PresenceRegion>("presence",
                     channel => PresenceChannelActor.Props(channel),
                     new PresenceMessageExtractor(MaxShards),
-                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, ShouldPassivateIdleEntities = false })
                 .WithShardRegion<DocumentRegion>("document",
                     (_, registry) => entityId => DocumentActor.Props(
                         DocumentId.FromEntityId(entityId), options.Documents, registry.Get<PresenceRegion>()),
                     new DocumentMessageExtractor(MaxShards),
-                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false })
+                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, ShouldPassivateIdleEntities = false })
                 .WithActors((system, _) =>
                 {
                     // Without seed nodes this node is a cluster of one: it joins itself at the address it bound.

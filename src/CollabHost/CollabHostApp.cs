@@ -1,3 +1,5 @@
+using CollabHost.Security;
+
 namespace CollabHost;
 
 /// <summary>Builds the CollabSuite web host: the same composition for `dotnet run` and for tests.</summary>
@@ -9,9 +11,17 @@ public static class CollabHostApp
         var options = builder.Configuration.GetSection(CollabOptions.Section).Get<CollabOptions>() ?? new CollabOptions();
         builder.Services.Configure<CollabOptions>(builder.Configuration.GetSection(CollabOptions.Section));
         builder.Services.AddCollabActors(options);
+        builder.Services.AddSingleton(new ConnectionLimiter(options.Limits));
+        // Request-start logs carry the query string, where browsers put the access token: keep them out of the log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        if (options.Auth.Enabled) options.Auth.SecretBytes();
 
         var app = builder.Build();
+        if (!options.Auth.Enabled)
+            app.Logger.LogWarning("AUTHENTICATION IS OFF (Collab:Auth:Enabled=false): anyone who reaches /ws can read and write " +
+                                  "every document. Fine on a laptop; never expose this host.");
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();
         app.MapDemoEndpoints();
         return app;

@@ -1,5 +1,6 @@
 using CollabActors.Connections;
 using CollabActors.Documents;
+using CollabHost.Security;
 
 namespace CollabHost;
 
@@ -13,9 +14,18 @@ public sealed class CollabOptions
 
     public ClusterNodeOptions Cluster { get; set; } = new();
 
-    public DocumentSettings Documents { get; set; } = DocumentSettings.Default;
+    // Fresh instances, not the shared Defaults: the configuration binder sets properties on the instance it finds,
+    // so binding into a static Default would leak one host's settings into every other host in the process.
+    public DocumentSettings Documents { get; set; } = new();
 
-    public ConnectionSettings Connections { get; set; } = ConnectionSettings.Default;
+    public ConnectionSettings Connections { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Browser origins (<c>https://app.example.com</c>) besides the host's own that may open <c>/ws</c>; others get 403.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    public ConnectionLimitOptions Limits { get; set; } = new();
 }
 
 /// <summary>Where this node listens for other nodes and which nodes it joins.</summary>

@@ -2,13 +2,20 @@ using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Hosting;
 using CollabActors.Connections;
+using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Presence;
+using CollabActors.Security;
+using CollabHost.Security;
 using Microsoft.Extensions.Options;
 
 namespace CollabHost;
 
-/// <summary>`/ws`: the ShareDB-protocol WebSocket endpoint. One connection actor per socket; this request runs its receive loop.</summary>
+/// <summary>
+/// `/ws`: the ShareDB-protocol WebSocket endpoint. Before the upgrade: the origin (403), the access token (401) and
+/// the connection limits (429 per address, 503 per node). Then one connection actor per socket; this request runs
+/// its receive loop.
+/// </summary>
 public static class WebSocketEndpoints
 {
     public static IEndpointRouteBuilder MapWebSocketEndpoints(this IEndpointRouteBuilder endpoints)
@@ -19,22 +26,67 @@ public static class WebSocketEndpoints
 
     private static async Task HandleAsync(
         HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
-        IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, ILoggerFactory logs)
+        IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, ConnectionLimiter limiter,
+        ILoggerFactory logs)
     {
+        ILogger log = logs.CreateLogger(typeof(WebSocketEndpoints));
         if (WebSocketUpgrade.Refusal(context) is { } refusal)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync(refusal);
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "not_websocket", refusal);
             return;
         }
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting_down", "The server is shutting down.");
+            return;
+        }
+        if (!new OriginPolicy(options.Value.AllowedOrigins).Allows(context.Request))
+        {
+            log.LogWarning("Refused a WebSocket upgrade from origin {Origin}", context.Request.Headers.Origin.ToString());
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "origin", "Origin not allowed.");
+            return;
+        }
+        ConnectionAccess access = ConnectionAccess.Unrestricted;
+        if (options.Value.Auth.Enabled)
+        {
+            byte[] secret = options.Value.Auth.SecretBytes();
+            // Never log the token itself: a logged token is a stolen token.
+            string? token = TokenOf(context.Request);
+            AccessTokenClaims? claims = null;
+            string why = "token missing";
+            if (token is null || !AccessToken.TryValidate(token, secret, DateTimeOffset.UtcNow, out claims, out why))
+            {
+                log.LogInformation("Refused a WebSocket upgrade: {Reason}", why);
+                context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                await RefuseAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "A valid access token is required: " + why + ".");
+                return;
+            }
+            access = claims!.ToAccess(secret);
+        }
 
-        ConnectionSettings settings = options.Value.Connections;
+        ConnectionLimiter.Refusal full = limiter.TryAcquire(context.Connection.RemoteIpAddress, out IDisposable? lease);
+        if (full != ConnectionLimiter.Refusal.None)
+        {
+            bool node = full == ConnectionLimiter.Refusal.NodeFull;
+            await RefuseAsync(context, node ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests,
+                node ? "node_full" : "address_full",
+                node ? "This node holds as many connections as it may." : "Too many connections from this address.");
+            return;
+        }
+        using IDisposable slot = lease!;
+        await RunConnectionAsync(context, system, lifetime, documents, presence, options.Value.Connections, access, log);
+    }
+
+    private static async Task RunConnectionAsync(
+        HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
+        IRequiredActor<PresenceRegion> presence, ConnectionSettings settings, ConnectionAccess access, ILogger log)
+    {
         (WebSocket socket, HeartbeatStream stream) = await WebSocketUpgrade.AcceptAsync(context);
-        string clientId = Guid.NewGuid().ToString("N");
+        string clientId = access.ClientIds.NewId();
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IActorRef connection = system.ActorOf(
             ConnectionActor.Props(socket, stream, clientId, settings,
-                await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped),
+                await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped, access),
             "connection-" + clientId);
 
         // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node).
@@ -52,9 +104,24 @@ public static class WebSocketEndpoints
         // The request (and with it the TCP connection) lives until the actor has closed the socket and stopped.
         if (await Task.WhenAny(stopped.Task, Task.Delay(settings.CloseTimeout * 2)) != stopped.Task)
         {
-            logs.CreateLogger(typeof(WebSocketEndpoints)).LogWarning("Connection {ClientId} did not stop in time; aborting", clientId);
+            log.LogWarning("Connection {ClientId} did not stop in time; aborting", clientId);
             connection.Tell(PoisonPill.Instance);
             context.Abort();
         }
+    }
+
+    /// <summary>The token from <c>Authorization: Bearer</c>, or from <c>?token=</c> (browsers cannot set headers on a WebSocket).</summary>
+    private static string? TokenOf(HttpRequest request)
+    {
+        string authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization["Bearer ".Length..].Trim();
+        return request.Query.TryGetValue("token", out var token) && token.ToString() is { Length: > 0 } t ? t : null;
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status, string reason, string message)
+    {
+        CollabMetrics.MessageRejected("upgrade_" + reason);
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsync(message);
     }
 }

@@ -12,7 +12,7 @@ public sealed class StockClientHost : IAsyncLifetime
     public RunningHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() => Host = await RunningHost.StartAsync(
-        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:01");
+        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:02");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
@@ -39,7 +39,7 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     private static long Version(JsonElement snapshot) => snapshot.GetProperty("v").GetInt64();
 
     [Fact]
-    public async Task The_stock_client_creates_subscribes_submits_and_fetches()
+    public async Task The_stock_client_creates_subscribes_submits_fetches_and_reads_past_snapshots()
     {
         JsonElement result = await RunAsync("basic");
         JsonElement before = result.GetProperty("before");
@@ -50,6 +50,7 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
         Assert.Equal((4L, "hello there 😀"), (Version(local), Text(local)));
         Assert.Equal((4L, "hello there 😀", TextUnicode), (Version(fetched), Text(fetched), fetched.GetProperty("type").GetString()));
         Assert.Equal((1L, "hello"), (Version(result.GetProperty("atOne")), Text(result.GetProperty("atOne"))));
+        Assert.Equal((1L, "hello"), (Version(result.GetProperty("atTime")), Text(result.GetProperty("atTime"))));
         Assert.Equal(4, (await fixture.Host.StatusAsync("docs", result.GetProperty("doc").GetString()!)).Version);
     }
 
@@ -74,6 +75,18 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
         Assert.NotNull(last);
         Assert.Equal(last, Text(result.GetProperty("fetched")));
         Assert.Equal(1 + 2 * result.GetProperty("rounds").GetArrayLength(), Version(result.GetProperty("fetched")));
+    }
+
+    [Fact]
+    public async Task Three_editors_typing_at_once_without_waiting_for_acks_end_with_the_same_text_as_the_server()
+    {
+        int seed = Random.Shared.Next(100_000);
+        output.WriteLine($"seed {seed} (repeat: node scenario.js typing <ws url> {seed})");
+        JsonElement result = await RunAsync("typing", seed.ToString());
+        Assert.Equal(0, result.GetProperty("errors").GetArrayLength());
+        string[] texts = result.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.All(texts, t => Assert.Equal(Text(result.GetProperty("fetched")), t));
+        Assert.All(result.GetProperty("versions").EnumerateArray(), v => Assert.Equal(Version(result.GetProperty("fetched")), v.GetInt64()));
     }
 
     [Fact]
@@ -102,6 +115,33 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
         Assert.Equal("""{"index":6,"length":2,"name":"alice"}""", result.GetProperty("moved").GetProperty("value").GetRawText());
         Assert.Equal("""{"index":6,"length":2,"name":"alice"}""", result.GetProperty("bobRemote").GetRawText());
         Assert.True(result.GetProperty("gone").GetBoolean(), "bob still shows alice's cursor after she left");
+    }
+
+    [Fact]
+    public async Task Offline_edits_on_several_documents_resubscribe_in_bulk_catch_up_and_converge()
+    {
+        JsonElement result = await RunAsync("offline");
+        Assert.Contains("bs", result.GetProperty("resubscribedWith").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(result.GetProperty("bob").GetRawText(), result.GetProperty("alice").GetRawText());
+        // Bob's "B" at 0 and his delete of "0", then alice's offline "A" at the end, transformed past both.
+        Assert.Equal("""[{"v":4,"data":"B123A"},{"v":3,"data":"B123"}]""", result.GetProperty("alice").GetRawText());
+        Assert.Equal("""["ZB123A","ZB123"]""", result.GetProperty("live").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_late_joiner_gets_the_cursors_already_there()
+    {
+        JsonElement result = await RunAsync("latejoin");
+        Assert.Equal("""{"index":2}""", result.GetProperty("seen").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_delete_reaches_other_subscribers_and_a_query_gets_a_clear_error()
+    {
+        JsonElement result = await RunAsync("misc");
+        Assert.True(result.GetProperty("bobSawDel").GetBoolean());
+        Assert.Equal("""{"v":2,"type":null}""", result.GetProperty("afterDel").GetRawText());
+        Assert.Equal("ERR_QUERIES_NOT_SUPPORTED", result.GetProperty("queryError").GetProperty("code").GetString());
     }
 
     [Fact]

@@ -1,7 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Akka.Actor;
+using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
+using CollabActors.Security;
 
 namespace CollabActors.Connections;
 
@@ -13,13 +17,22 @@ public sealed partial class ConnectionActor
 
     private void Handle(ClientMessage message)
     {
+        if (Denial(message) is { } denial)
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.AccessDenied);
+            Send(ErrorReply.To(message, ProtocolErrorCodes.AccessDenied, denial));
+            return;
+        }
         switch (message)
         {
             case UnreadableMessage unreadable:
+                CollabMetrics.MessageRejected(unreadable.Error.Code);
                 Send(new ErrorReply(unreadable.Request, unreadable.Error));
                 break;
             case HandshakeRequest hs:
-                if (hs.PreviousClientId is { Length: > 0 and <= MaxClientIdLength } previous) _src = previous;
+                // Only an id issued to this subject may be resumed (see ClientIdIssuer); otherwise the new id stands.
+                if (hs.PreviousClientId is { Length: > 0 and <= MaxClientIdLength } previous && _access.ClientIds.MayResume(previous))
+                    _src = previous;
                 Send(HandshakeReply.Handshake(_src));
                 break;
             case PingRequest:
@@ -38,7 +51,7 @@ public sealed partial class ConnectionActor
                 break;
             case SubmitRequest op:
                 Forward(op, new DocumentId(op.Collection, op.DocumentId),
-                    (doc, id) => new DocumentCommands.Submit(doc, id, Self, op.Src ?? _src, op.Seq, op.Version, op.Change));
+                    (doc, id) => new DocumentCommands.Submit(doc, id, Self, _src, op.Seq, op.Version, op.Change));
                 break;
             case BulkFetchRequest bf:
                 StartBulk(bf, bf.Collection, bf.Documents, subscribe: false);
@@ -90,11 +103,45 @@ public sealed partial class ConnectionActor
         }
     }
 
+    /// <summary>Why the connection's access does not allow <paramref name="message"/>, or null when it does.</summary>
+    private string? Denial(ClientMessage message)
+    {
+        switch (message)
+        {
+            case FetchRequest f: return ReadDenial(f.Collection, f.DocumentId);
+            case SubscribeRequest s: return ReadDenial(s.Collection, s.DocumentId);
+            case SnapshotAtVersionRequest nf: return ReadDenial(nf.Collection, nf.DocumentId);
+            case SnapshotAtTimeRequest nt: return ReadDenial(nt.Collection, nt.DocumentId);
+            case BulkFetchRequest bf: return bf.Documents.Ids.Select(id => ReadDenial(bf.Collection, id)).FirstOrDefault(d => d is not null);
+            case BulkSubscribeRequest bs: return bs.Documents.Ids.Select(id => ReadDenial(bs.Collection, id)).FirstOrDefault(d => d is not null);
+            case SubmitRequest op:
+                // ShareDB takes a src from the op (a resend after reconnect); here the session's src is the only one,
+                // so no connection can commit ops under another's src and have that editor's ops dropped as duplicates.
+                if (op.Src is not null && op.Src != _src) return $"An op may only carry this connection's src '{_src}'.";
+                return _access.CanWrite(new DocumentId(op.Collection, op.DocumentId))
+                    ? null
+                    : $"No write access to {op.Collection}/{op.DocumentId}.";
+            case PresenceUpdate p:
+                return p.Collection is not null && p.DocumentId is not null
+                    ? ReadDenial(p.Collection, p.DocumentId)
+                    : ChannelDenial(p.Channel);
+            case PresenceSubscribeRequest ps: return ChannelDenial(ps.Channel);
+            case PresenceRequest pr: return ChannelDenial(pr.Channel);
+            default: return null;
+        }
+    }
+
+    private string? ReadDenial(string collection, string id) =>
+        _access.CanRead(new DocumentId(collection, id)) ? null : $"No read access to {collection}/{id}.";
+
+    private string? ChannelDenial(string channel) =>
+        _access.CanReadChannel(channel) ? null : $"No read access to presence channel {channel}.";
+
     private void Forward(ClientMessage request, DocumentId document, Func<DocumentId, long, IWithDocumentId> command,
         BulkProgress? bulk = null)
     {
         long requestId = ++_nextRequestId;
-        _pending[requestId] = new PendingRequest(request, document, bulk);
+        _pending[requestId] = new PendingRequest(request, document, bulk, System.Diagnostics.Stopwatch.GetTimestamp());
         _documents.Tell(command(document, requestId));
     }
 
@@ -153,13 +200,25 @@ public sealed partial class ConnectionActor
     {
         // With versions the ops were sent already and the reply echoes b; with ids it carries the snapshots.
         bool withSnapshots = bulk.Documents.Versions is null;
+        // A reply by versions has no per-document results, so a document that failed would pass for subscribed.
+        // As ShareDB's agent does, the request fails as a whole (the client gives the error to every document in
+        // b) and none of its documents stays subscribed.
+        if (!withSnapshots && bulk.Results.Values.FirstOrDefault(r => r.Error is not null) is { Error: { } error })
+        {
+            if (bulk.Request is BulkSubscribeRequest)
+            {
+                foreach (string id in bulk.Documents.Ids) Unsubscribe(new DocumentId(bulk.Collection, id));
+            }
+            Send(new ErrorReply(bulk.Request.Echo(), error));
+            return;
+        }
         Send(new BulkReply(bulk.Request.Action, bulk.Collection, withSnapshots ? bulk.Results : null,
             withSnapshots ? null : bulk.Documents));
     }
 
     private void PublishPresence(PresenceUpdate p)
     {
-        var presence = new PresenceMessage(p.Channel, _src, p.PresenceId, p.Value, p.PresenceVersion,
+        var presence = new PresenceMessage(p.Channel, _src, p.PresenceId, WithAuthenticatedName(p.Value), p.PresenceVersion,
             p.Collection, p.DocumentId, p.Version, p.Type);
         var key = (p.Channel, p.PresenceId);
         if (p.Value is null) _ownPresence.Remove(key);
@@ -169,6 +228,18 @@ public sealed partial class ConnectionActor
         else if (flushAfter != TimeSpan.MinValue)
             Timers.StartSingleTimer(("presence", p.Channel, p.PresenceId), new PresenceDue(p.Channel, p.PresenceId), flushAfter);
         Send(presence);
+    }
+
+    /// <summary>
+    /// With authentication on, an object presence value carries the token's display name as <c>name</c>, whatever
+    /// name the client put there: other editors see who is really typing.
+    /// </summary>
+    private JsonElement? WithAuthenticatedName(JsonElement? value)
+    {
+        if (_access.Name is not { } name || value is not { ValueKind: JsonValueKind.Object } element) return value;
+        JsonObject stamped = JsonObject.Create(element)!;
+        stamped["name"] = name;
+        return JsonSerializer.SerializeToElement(stamped);
     }
 
     private void ForwardHeldPresence(string channel, string presenceId)
@@ -213,7 +284,8 @@ public sealed partial class ConnectionActor
 
     private void OnAcknowledged(DocumentReplies.Acknowledged ack)
     {
-        if (TakePending(ack.RequestId) is null) return;
+        if (TakePending(ack.RequestId) is not { } pending) return;
+        CollabMetrics.OpAcknowledged(pending.SentAt);
         DocumentView view = ViewOf(ack.Document);
         foreach (CommittedOp op in ack.Missed) Deliver(ack.Document, view, op, frame: null);
         // After a reconnect the op itself may have reached the client already (catch-up ops on subscribe): the
@@ -226,6 +298,7 @@ public sealed partial class ConnectionActor
     private void OnRejected(DocumentReplies.Rejected rejected)
     {
         if (TakePending(rejected.RequestId) is not { } pending) return;
+        CollabMetrics.MessageRejected(rejected.Error.Code);
         if (pending.Request is SubscribeRequest or BulkSubscribeRequest
             && _documentsSeen.TryGetValue(rejected.Document, out DocumentView? view) && !view.Subscribed && view.WantsSubscription)
         {

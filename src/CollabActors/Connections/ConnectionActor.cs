@@ -4,6 +4,8 @@ using Akka.Event;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
+using CollabActors.Diagnostics;
+using CollabActors.Security;
 
 namespace CollabActors.Connections;
 
@@ -13,7 +15,8 @@ namespace CollabActors.Connections;
 /// presence actors; replies and pushes come back through the mailbox and are written one batch at a time, so there
 /// are never two concurrent sends. The outbound queue is bounded: a client that stops reading is closed (1008) and
 /// nobody else notices. Timers drive the heartbeat: a ping every interval, and a peer silent for the timeout after a
-/// ping is taken for gone.
+/// ping is taken for gone. What the client may read and write comes from its <see cref="ConnectionAccess"/>; token
+/// buckets bound how fast it may send, and a token that expires closes the socket (1008).
 /// </summary>
 public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 {
@@ -23,6 +26,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly IActorRef _documents;
     private readonly IActorRef _presence;
     private readonly TaskCompletionSource _stopped;
+    private readonly ConnectionAccess _access;
+    private readonly TokenBucket _messageBucket;
+    private readonly TokenBucket _opBucket;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private readonly OutboundQueue _outbound;
@@ -37,6 +43,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private WireEncoding _encoding = WireEncoding.Json;
     private long _nextRequestId;
     private int _subscriptions;
+    private int _rateStrikes;
     private bool _sending;
     private bool _closing;
     private bool _closeSent;
@@ -44,8 +51,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     public ConnectionActor(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped)
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access)
     {
+        _access = access;
+        long now = Environment.TickCount64;
+        _messageBucket = new TokenBucket(settings.MessagesPerSecond, settings.MessageBurst, now);
+        _opBucket = new TokenBucket(settings.OpsPerSecond, settings.OpBurst, now);
         _socket = socket;
         _heartbeat = heartbeat;
         _src = clientId;
@@ -59,7 +70,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         Receive<ConnectionMessages.FrameReceived>(OnFrame);
         Receive<ConnectionMessages.FrameTooLarge>(f =>
-            Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {f.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}."));
+        {
+            CollabMetrics.MessageRejected("frame_too_large");
+            Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {f.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}.");
+        });
         Receive<ConnectionMessages.ReceiveEnded>(OnReceiveEnded);
         Receive<ConnectionMessages.ServerShuttingDown>(_ => Close(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."));
         Receive<WriteCompleted>(_ => OnWriteCompleted());
@@ -67,6 +81,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<LivenessCheck>(OnLivenessCheck);
         Receive<CloseTimedOut>(_ => Abort("closing handshake timed out"));
+        Receive<AccessExpired>(_ => Close(WebSocketCloseStatus.PolicyViolation, "Access token expired."));
 
         Receive<DocumentReplies.Fetched>(OnFetched);
         Receive<DocumentReplies.Acknowledged>(OnAcknowledged);
@@ -84,13 +99,24 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
         IActorRef documents, IActorRef presence, TaskCompletionSource stopped) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped));
+        Props(socket, heartbeat, clientId, settings, documents, presence, stopped, ConnectionAccess.Unrestricted);
+
+    public static Props Props(
+        WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access));
 
     protected override void PreStart()
     {
+        CollabMetrics.ConnectionOpened();
         // ShareDB greets first: the client checks the protocol and default type before anything else.
         Send(HandshakeReply.Init(_src));
         Timers.StartPeriodicTimer("ping", HeartbeatTick.Instance, _settings.PingInterval);
+        if (_access.ExpiresAt is { } expiresAt)
+        {
+            TimeSpan left = expiresAt - DateTimeOffset.UtcNow;
+            Timers.StartSingleTimer("expiry", AccessExpired.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
     }
 
     protected override void PostStop()
@@ -109,6 +135,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         foreach (string channel in _presenceSeq.Keys) _presence.Tell(new PresenceCommands.Unsubscribe(channel, Self));
         if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _socket.Abort();
         _socket.Dispose();
+        CollabMetrics.ConnectionClosed();
         _stopped.TrySetResult();
     }
 
@@ -119,7 +146,27 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         if (_closing) return;
         _encoding = frame.Binary ? WireEncoding.MessagePack : WireEncoding.Json;
         ClientMessage message = WireCodecs.For(_encoding).Decode(frame.Payload);
+        long now = Environment.TickCount64;
+        // The message is decoded even when over the rate, so the error reaches the request that caused it.
+        if (!_messageBucket.TryTake(now) || (message is SubmitRequest && !_opBucket.TryTake(now)))
+        {
+            RefuseOverRate(message);
+            return;
+        }
+        _rateStrikes = 0;
         Handle(message);
+    }
+
+    private void RefuseOverRate(ClientMessage message)
+    {
+        CollabMetrics.MessageRejected(ProtocolErrorCodes.RateLimited);
+        if (++_rateStrikes > _settings.RateLimitStrikes)
+        {
+            Close(WebSocketCloseStatus.PolicyViolation, "Rate limit exceeded.");
+            return;
+        }
+        Send(ErrorReply.To(message, ProtocolErrorCodes.RateLimited,
+            $"Over the rate limit of {_settings.MessagesPerSecond} messages and {_settings.OpsPerSecond} ops per second."));
     }
 
     private void OnReceiveEnded(ConnectionMessages.ReceiveEnded ended)
@@ -147,6 +194,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             _log.Warning("Connection {0} is not reading: {1} frames, {2} bytes queued; closing it", _src, _outbound.Count, _outbound.Bytes);
             _outbound.Clear();
+            CollabMetrics.SlowConsumerDropped();
             Close(WebSocketCloseStatus.PolicyViolation, "Slow consumer: too many messages waiting to be sent.");
             return;
         }
@@ -288,6 +336,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record LivenessCheck(long PingSentAt);
 
     private sealed record PresenceDue(string Channel, string PresenceId);
+
+    private sealed record AccessExpired
+    {
+        public static readonly AccessExpired Instance = new();
+    }
 
     private sealed record PresenceWindowEnded
     {

@@ -33,5 +33,24 @@ public sealed record ConnectionSettings
     /// </summary>
     public int PresenceMaxPerSecond { get; init; } = 10;
 
+    /// <summary>
+    /// Messages per second one connection may send on average (token bucket, refilled continuously); a message over
+    /// the rate gets <c>ERR_RATE_LIMITED</c> and is not processed. ShareDB clients send one op at a time and compose
+    /// the rest, so an editor typing fast stays far below this.
+    /// </summary>
+    public double MessagesPerSecond { get; init; } = 100;
+
+    /// <summary>Messages a connection may send at once above the rate (opening many documents at start).</summary>
+    public int MessageBurst { get; init; } = 500;
+
+    /// <summary>Ops (<c>op</c>: edits, creates, deletes) per second one connection may submit on average.</summary>
+    public double OpsPerSecond { get; init; } = 50;
+
+    /// <summary>Ops a connection may submit at once above the rate.</summary>
+    public int OpBurst { get; init; } = 100;
+
+    /// <summary>Messages refused in a row for the rate before the connection is closed with 1008.</summary>
+    public int RateLimitStrikes { get; init; } = 50;
+
     public static ConnectionSettings Default { get; } = new();
 }

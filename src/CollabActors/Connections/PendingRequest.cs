@@ -3,8 +3,11 @@ using CollabActors.Protocol;
 
 namespace CollabActors.Connections;
 
-/// <summary>A request sent on to a document and waiting for its reply; bulk requests share one <see cref="BulkProgress"/>.</summary>
-internal sealed record PendingRequest(ClientMessage Request, DocumentId Document, BulkProgress? Bulk = null);
+/// <summary>
+/// A request sent on to a document and waiting for its reply; bulk requests share one <see cref="BulkProgress"/>.
+/// <see cref="SentAt"/> is a <see cref="System.Diagnostics.Stopwatch"/> timestamp, for the ack-latency metric.
+/// </summary>
+internal sealed record PendingRequest(ClientMessage Request, DocumentId Document, BulkProgress? Bulk = null, long SentAt = 0);
 
 /// <summary>A bulk fetch or subscribe gathering one reply per document before it answers the client.</summary>
 internal sealed class BulkProgress(ClientMessage request, string collection, BulkSelection documents)

@@ -10,22 +10,36 @@ namespace CollabActors.Connections;
 /// </summary>
 public static class WebSocketReceiveLoop
 {
-    public static async Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, CancellationToken ct)
+    /// <summary>First size of the buffer a frame is read into; it doubles (up to the frame limit) for larger frames.</summary>
+    private const int InitialBufferBytes = 16 * 1024;
+
+    public static Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, CancellationToken ct) =>
+        RunAsync(socket, connection, maxFrameBytes, ArrayPool<byte>.Shared, ct);
+
+    public static async Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, ArrayPool<byte> buffers, CancellationToken ct)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        byte[]? buffer = null;
         try
         {
             while (true)
             {
+                // Wait for the next frame with a zero-byte receive, so a quiet connection holds no buffer between
+                // frames: most editors are idle most of the time, and a buffer each would be most of their memory.
+                ValueWebSocketReceiveResult result = await socket.ReceiveAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    connection.Tell(new ConnectionMessages.ReceiveEnded(socket.CloseStatus, null));
+                    return;
+                }
+                buffer = buffers.Rent(InitialBufferBytes);
                 int length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                while (!result.EndOfMessage)
                 {
                     if (length == buffer.Length)
                     {
-                        byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxFrameBytes + 1));
+                        byte[] larger = buffers.Rent(Math.Min(buffer.Length * 2, maxFrameBytes + 1));
                         buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffers.Return(buffer);
                         buffer = larger;
                     }
                     result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
@@ -40,10 +54,12 @@ public static class WebSocketReceiveLoop
                         connection.Tell(new ConnectionMessages.FrameTooLarge(length));
                         return;
                     }
-                } while (!result.EndOfMessage);
+                }
 
                 connection.Tell(new ConnectionMessages.FrameReceived(
                     buffer.AsSpan(0, length).ToArray(), result.MessageType == WebSocketMessageType.Binary));
+                buffers.Return(buffer);
+                buffer = null;
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -52,7 +68,7 @@ public static class WebSocketReceiveLoop
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) buffers.Return(buffer);
         }
     }
 }

@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using CollabActors.Diagnostics;
 using CollabActors.Presence;
 using CollabActors.Protocol;
 
@@ -18,6 +20,7 @@ public sealed class DocumentActor : ReceivePersistentActor
     private readonly IActorRef _presenceRegion;
     private readonly Dictionary<IActorRef, bool> _subscribers = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeSpan _idleAfter;
 
     public DocumentActor(DocumentId id, DocumentSettings settings, IActorRef presenceRegion)
     {
@@ -37,11 +40,31 @@ public sealed class DocumentActor : ReceivePersistentActor
         Command<DocumentCommands.GetStatus>(_ =>
             Sender.Tell(new DocumentReplies.DocumentStatus(Id, _state.Version, _subscribers.Count, 0)));
         Command<Terminated>(t => Forget(t.ActorRef));
+        Command<ReceiveTimeout>(_ =>
+        {
+            if (_subscribers.Count == 0) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
+        // The document stops itself when idle and unwatched; sharding's own idle passivation is off for it, since
+        // it would also stop a document that readers are subscribed to and drop them silently.
+        _idleAfter = settings.PassivateIdleAfter;
+        Context.SetReceiveTimeout(_idleAfter);
     }
 
     public override string PersistenceId { get; }
 
     private DocumentId Id => _state.Id;
+
+    protected override void PreStart()
+    {
+        CollabMetrics.DocumentStarted();
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        CollabMetrics.DocumentStopped();
+        base.PostStop();
+    }
 
     public static Props Props(DocumentId id, DocumentSettings settings, IActorRef presenceRegion) =>
         Akka.Actor.Props.Create(() => new DocumentActor(id, settings, presenceRegion));
@@ -55,6 +78,7 @@ public sealed class DocumentActor : ReceivePersistentActor
                 Persist(commit.Op, committed =>
                 {
                     _state.Apply(committed);
+                    CollabMetrics.OpCommitted(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committed.TimestampMs));
                     submit.ReplyTo.Tell(Acknowledge(submit, committed.Version));
                     Publish(committed, author: submit.ReplyTo);
                 });
@@ -104,13 +128,19 @@ public sealed class DocumentActor : ReceivePersistentActor
     private void OnSubscribe(DocumentCommands.Subscribe subscribe)
     {
         object reply = Fetch(subscribe.RequestId, subscribe.FromVersion);
-        if (reply is DocumentReplies.Fetched && _subscribers.TryAdd(subscribe.ReplyTo, true)) Context.Watch(subscribe.ReplyTo);
+        if (reply is DocumentReplies.Fetched && _subscribers.TryAdd(subscribe.ReplyTo, true))
+        {
+            Context.Watch(subscribe.ReplyTo);
+            Context.SetReceiveTimeout(null);
+        }
         subscribe.ReplyTo.Tell(reply);
     }
 
     private void Forget(IActorRef subscriber)
     {
-        if (_subscribers.Remove(subscriber)) Context.Unwatch(subscriber);
+        if (!_subscribers.Remove(subscriber)) return;
+        Context.Unwatch(subscriber);
+        if (_subscribers.Count == 0) Context.SetReceiveTimeout(_idleAfter);
     }
 
     private void OnSnapshotAtVersion(DocumentCommands.FetchSnapshotAtVersion request)

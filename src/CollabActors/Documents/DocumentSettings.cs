@@ -12,5 +12,12 @@ public sealed record DocumentSettings
     /// </summary>
     public int OpLogCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// How long a document with no subscribers stays in memory after its last message before it stops (it is
+    /// recovered from the journal on the next one). A document with subscribers never stops for being idle: its
+    /// subscribers would stop getting its ops.
+    /// </summary>
+    public TimeSpan PassivateIdleAfter { get; init; } = TimeSpan.FromMinutes(2);
+
     public static DocumentSettings Default { get; } = new();
 }

@@ -40,7 +40,17 @@ public sealed class PresenceChannelActor : ReceiveActor
             }
         });
         Receive<PresenceCommands.GetStatus>(_ => Sender.Tell(new PresenceReplies.ChannelStatus(channel, _subscribers.Count)));
+        // Sharding's idle passivation is off for channels (it would drop subscribers of a quiet channel); a channel
+        // that nobody subscribes to, only published to, stops after a quiet spell.
+        Receive<ReceiveTimeout>(_ =>
+        {
+            if (_subscribers.Count == 0) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
+        Context.SetReceiveTimeout(IdleWithoutSubscribers);
     }
+
+    /// <summary>How long a channel without subscribers lives after its last message.</summary>
+    private static readonly TimeSpan IdleWithoutSubscribers = TimeSpan.FromMinutes(2);
 
     public static Props Props(string channel) => Akka.Actor.Props.Create(() => new PresenceChannelActor(channel));
 

@@ -40,5 +40,11 @@ public static class ProtocolErrorCodes
     /// <summary>The document did not answer in time (it is restarting or its node is unreachable).</summary>
     public const string DocumentUnavailable = "ERR_DOCUMENT_UNAVAILABLE";
 
+    /// <summary>The connection's access token does not allow this (read or write on this document, or this src).</summary>
+    public const string AccessDenied = "ERR_ACCESS_DENIED";
+
+    /// <summary>The connection sends messages or ops faster than its rate limit; persisting closes it with 1008.</summary>
+    public const string RateLimited = "ERR_RATE_LIMITED";
+
     public const string UnknownError = "ERR_UNKNOWN_ERROR";
 }

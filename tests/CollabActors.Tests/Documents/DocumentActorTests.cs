@@ -263,6 +263,30 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void An_idle_document_without_subscribers_asks_its_shard_to_stop_it()
+    {
+        var settings = new DocumentSettings { PassivateIdleAfter = TimeSpan.FromMilliseconds(300) };
+        ChildActorOf(DocumentActor.Props(new DocumentId("docs", "idle"), settings, _presence.Ref));
+        ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void A_document_with_subscribers_is_never_passivated_however_idle()
+    {
+        var settings = new DocumentSettings { PassivateIdleAfter = TimeSpan.FromMilliseconds(300) };
+        var doc = new DocumentId("docs", "watched");
+        IActorRef document = ChildActorOf(DocumentActor.Props(doc, settings, _presence.Ref));
+        var reader = CreateTestProbe("reader");
+        document.Tell(new DocumentCommands.Subscribe(doc, 1, reader.Ref, null));
+        reader.ExpectMsg<DocumentReplies.Fetched>();
+
+        ExpectNoMsg(TimeSpan.FromMilliseconds(1500)); // five idle periods, and no request to stop
+
+        document.Tell(new DocumentCommands.Unsubscribe(doc, reader.Ref));
+        ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
     public void A_restarted_document_recovers_its_ops_from_the_journal()
     {
         var alice = CreateTestProbe("alice");

@@ -23,7 +23,8 @@ public sealed class CollabHostServer : IProtocolServer, IAsyncDisposable
 
     public Uri Url { get; }
 
-    public static async Task<CollabHostServer> StartAsync()
+    /// <summary>Starts a host; <paramref name="settings"/> are extra configuration arguments (<c>--Collab:…=value</c>).</summary>
+    public static async Task<CollabHostServer> StartAsync(params string[] settings)
     {
         string dataDir = Directory.CreateTempSubdirectory("collabhost-test-").FullName;
         WebApplication app = CollabHostApp.Build([
@@ -31,6 +32,7 @@ public sealed class CollabHostServer : IProtocolServer, IAsyncDisposable
             $"--{CollabOptions.Section}:DataDir={dataDir}",
             // Request logs of every test would drown the output a failure needs.
             "--Logging:LogLevel:Default=Warning",
+            .. settings,
         ]);
         try
         {

@@ -1,7 +1,7 @@
 // Drives the unmodified npm sharedb 7 client (with ws and ot-text-unicode, versions pinned in package-lock.json)
 // against a server, for tests/CollabHost.Tests/SharedbClientTests.cs. Prints one JSON line with what it observed;
 // the C# test asserts on it. Every wait is bounded; a scenario that cannot finish exits non-zero with the reason.
-// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle> ws://127.0.0.1:PORT/ws [seed]
+// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle|offline|latejoin|misc> ws://127.0.0.1:PORT/ws [arg]
 'use strict';
 const net = require('net');
 const WebSocket = require('ws');
@@ -77,14 +77,18 @@ async function basic() {
   const doc = await subscribed(connection);
   const before = { v: doc.version, type: doc.type };
   await within(cb((done) => doc.create('hello', textUnicode.uri, done)), 'create');
+  const afterCreate = Date.now();
+  await new Promise((r) => setTimeout(r, 20));
   await submit(doc, [5, ' world']);
   await submit(doc, [11, ' 😀']);
   await submit(doc, [6, { d: 5 }, 'there']);
   const local = { v: doc.version, data: doc.data };
   const fetched = await fetchFresh();
   const atOne = await fetchSnapshot(connection, 1);
+  const atTime = await within(
+    cb((done) => connection.fetchSnapshotByTimestamp('docs', docId, afterCreate, done)), 'nt');
   connection.close();
-  return { before, local, fetched, atOne: { v: atOne.v, data: atOne.data } };
+  return { before, local, fetched, atOne: { v: atOne.v, data: atOne.data }, atTime: { v: atTime.v, data: atTime.data } };
 }
 
 // A small seeded PRNG (mulberry32) so a failing run can be repeated with its seed.
@@ -256,9 +260,123 @@ async function idle() {
   return { idleMs, states, fetched };
 }
 
-const scenarios = { basic, concurrent, reconnect, presence, idle };
+// Offline edits on several documents: the client resubscribes them in one bulk request by versions, catches up on
+// what others did meanwhile, and sends its pending edit, which the server transforms.
+async function offline() {
+  const target = new URL(url);
+  const proxy = await startProxy(target);
+  const alice = await connect(proxy.url);
+  const bob = await connect();
+  const sent = [];
+  alice.on('send', (m) => sent.push(m.a));
+  const ids = [`${docId}-1`, `${docId}-2`];
+  const aliceDocs = [];
+  const bobDocs = [];
+  for (const id of ids) {
+    const doc = await subscribed(alice, id);
+    await within(cb((done) => doc.create('0123', textUnicode.uri, done)), 'create');
+    aliceDocs.push(doc);
+    bobDocs.push(await subscribed(bob, id));
+  }
+  await waitFor(() => bobDocs.every((d) => d.version === 1), 'bob sees both documents');
+
+  proxy.cut();
+  await waitFor(() => alice.state !== 'connected', 'alice is offline');
+  sent.length = 0;
+  aliceDocs[0].submitOp([4, 'A']);                                      // an offline edit, pending
+  for (const doc of bobDocs) { await submit(doc, ['B']); await submit(doc, [1, { d: 1 }]); }
+
+  alice.bindToSocket(new WebSocket(proxy.url));
+  await waitFor(() => alice.state === 'connected', 'alice reconnects');
+  await within(Promise.all(aliceDocs.map((d) => new Promise((resolve) => d.whenNothingPending(resolve)))), 'alice settles');
+  await waitFor(() => aliceDocs.every((d, i) => d.version === bobDocs[i].version && d.version === 3 + (i === 0 ? 1 : 0)),
+    'both sides reach the same versions');
+  const result = {
+    resubscribedWith: sent.filter((a) => a !== 'op'),
+    alice: aliceDocs.map((d) => ({ v: d.version, data: d.data })),
+    bob: bobDocs.map((d) => ({ v: d.version, data: d.data })),
+  };
+  // Still live after the bulk resubscribe: a new op from bob reaches alice on both documents.
+  for (const doc of bobDocs) await submit(doc, [0, 'Z']);
+  await waitFor(() => aliceDocs.every((d, i) => d.data === bobDocs[i].data), 'alice gets bob\'s next ops');
+  result.live = aliceDocs.map((d) => d.data);
+  alice.close();
+  bob.close();
+  proxy.close();
+  return result;
+}
+
+// A late joiner asks for presence (pr) and gets the cursors already there.
+async function latejoin() {
+  const alice = await connect();
+  const a = await subscribed(alice);
+  await within(cb((done) => a.create('hello', textUnicode.uri, done)), 'create');
+  const aliceShows = alice.getDocPresence('docs', docId);
+  await within(cb((done) => aliceShows.subscribe(done)), 'alice subscribes to presence');
+  await within(cb((done) => aliceShows.create('alice-cursor').submit({ index: 2 }, done)), 'alice submits a cursor');
+
+  const bob = await connect();
+  await subscribed(bob);
+  const bobSees = bob.getDocPresence('docs', docId);
+  await within(cb((done) => bobSees.subscribe(done)), 'bob subscribes to presence');
+  await waitFor(() => bobSees.remotePresences['alice-cursor'], 'bob gets the cursor that was there before him', 5000).catch(() => {});
+  const seen = bobSees.remotePresences['alice-cursor'] ?? null;
+  alice.close();
+  bob.close();
+  return { seen };
+}
+
+// Deleting a document, and a query the server does not serve.
+async function misc() {
+  const alice = await connect();
+  const bob = await connect();
+  const a = await subscribed(alice);
+  await within(cb((done) => a.create('short-lived', textUnicode.uri, done)), 'create');
+  const b = await subscribed(bob);
+  let bobSawDel = false;
+  b.on('del', () => { bobSawDel = true; });
+  await within(cb((done) => a.del(done)), 'delete');
+  await waitFor(() => bobSawDel, 'bob sees the delete');
+  const afterDel = { v: b.version, type: b.type };
+  const queryError = await within(new Promise((resolve) => {
+    alice.createFetchQuery('docs', {}, {}, (err) => resolve(err ? { code: err.code, message: err.message } : null));
+  }), 'query');
+  alice.close();
+  bob.close();
+  return { bobSawDel, afterDel, queryError };
+}
+
+// Several editors typing at once without waiting for acks (the client composes what is pending): everyone, and
+// the server, end with the same text.
+async function typing() {
+  const seed = Number(seedArg ?? Date.now() % 100000);
+  const random = prng(seed);
+  const editors = [];
+  for (let i = 0; i < 3; i++) editors.push(await connect());
+  const first = await subscribed(editors[0]);
+  await within(cb((done) => first.create('start', textUnicode.uri, done)), 'create');
+  const docs = [first];
+  for (const editor of editors.slice(1)) docs.push(await subscribed(editor));
+  await waitFor(() => docs.every((d) => d.type), 'everyone has the document');
+
+  const perEditor = 40;
+  const errors = [];
+  await Promise.all(docs.map(async (doc, i) => {
+    for (let k = 0; k < perEditor; k++) {
+      doc.submitOp(randomOp(doc.data, random), (err) => { if (err) errors.push(`editor ${i}: ${err.code} ${err.message}`); });
+      if (random() < 0.5) await new Promise((r) => setTimeout(r, Math.floor(random() * 15)));
+    }
+  }));
+  await within(Promise.all(docs.map((d) => new Promise((resolve) => d.whenNothingPending(resolve)))), 'everyone is acked');
+  await waitFor(() => docs.every((d) => d.version === docs[0].version), 'everyone reaches the same version');
+  const fetched = await fetchFresh();
+  for (const editor of editors) editor.close();
+  return { seed, errors, texts: docs.map((d) => d.data), versions: docs.map((d) => d.version), fetched };
+}
+
+const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing };
 if (!scenarios[scenario] || !url) {
-  console.error('usage: node scenario.js <basic|concurrent|reconnect|presence|idle> <ws url> [seed]');
+  console.error(`usage: node scenario.js <${Object.keys(scenarios).join('|')}> <ws url> [arg]`);
   process.exit(2);
 }
 scenarios[scenario]()

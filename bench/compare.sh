@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# CollabHost vs stock ShareDB, side by side: the same CollabLoad workloads against each server in turn, on this
+# machine, and a table in docs/benchmarks.md (section "CollabHost vs ShareDB"; other sections are kept).
+#
+#   bench/compare.sh            the full comparison (about 15 minutes)
+#   bench/compare.sh --quick    a smoke run of the script itself (short steps, few connections; not for the docs)
+#
+# What it measures, per server (stock ShareDB 7 in memory from bench/peers/sharedb-server; CollabHost Release with
+# the journal config/akka.hocon names):
+#   1. idle connections: a fresh server holds N quiet subscribed editors spread over source addresses 127.0.0.2 …;
+#      connections held and server RSS growth per connection (RSS while holding minus RSS before connecting);
+#   2. an open-loop typing ramp on a fresh server (after a 5 s warm-up run): D documents × E editors, the edit rate
+#      stepped up until a step fails twice (the machine is shared, so a failed step gets one more try); a step passes when ack p99 <= 100 ms, the loader delivered >= 90 % of the asked edits (typing is bursty), with no errors
+#      and every editor converged. Sustained ops/s = acked ops/s of the highest passing step. Server CPU time per
+#      step is read from /proc, so cost per op is known even when the machine is busy.
+# Results (JSON, HTML reports, logs) go to artifacts/compare/<time>/; the table is written by bench/compare/report.mjs.
+#
+# Settings (environment): COMPARE_DOCS (250), COMPARE_EDITORS_PER_DOC (4), COMPARE_STEPS (target edits/s, space
+# separated; the per-editor rate is that over docs × editors, at most 16/s by default, a fast typist, below
+# CollabHost's per-connection limit of 50 ops/s), COMPARE_STEP_SECONDS (15), COMPARE_IDLE_CONNECTIONS (10000),
+# COMPARE_SOURCE_ADDRESSES (25; every run spreads its sockets over 127.0.0.2 … so no address holds more than 500),
+# COMPARE_PIN (1: server on CPU 0 and the loader on the other CPUs, so neither starves the other; 0: no pinning),
+# COMPARE_DOCS_FILE (docs/benchmarks.md; --quick writes none unless set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+if [ "$quick" = 1 ]; then
+  docs=${COMPARE_DOCS:-4}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-3}; steps=${COMPARE_STEPS:-"60 120"}
+  step_seconds=${COMPARE_STEP_SECONDS:-3}; idle_connections=${COMPARE_IDLE_CONNECTIONS:-200}; idle_seconds=2
+  docs_file=${COMPARE_DOCS_FILE:-}
+else
+  docs=${COMPARE_DOCS:-250}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-4}
+  steps=${COMPARE_STEPS:-"250 500 1000 1500 2000 3000 4000 5000 6000 8000 10000 12000 16000"}
+  step_seconds=${COMPARE_STEP_SECONDS:-15}; idle_connections=${COMPARE_IDLE_CONNECTIONS:-10000}; idle_seconds=10
+  docs_file=${COMPARE_DOCS_FILE:-docs/benchmarks.md}
+fi
+# CollabHost admits 500 sockets per client address by default (Collab:Limits:MaxConnectionsPerIp): spread them.
+source_addresses=${COMPARE_SOURCE_ADDRESSES:-25}
+pin=${COMPARE_PIN:-1}
+p99_limit_ms=100
+ramp_up_seconds=5
+editors=$((docs * editors_per_doc))
+
+out="artifacts/compare/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+log() { printf '\n== %s\n' "$*" | tee -a "$out/compare.log"; }
+note() { printf '%s\n' "$*" | tee -a "$out/compare.log"; }
+
+# --- pinning ---------------------------------------------------------------------------------------
+cpus=$(nproc)
+server_cpus=""; loader_cpus=""
+if [ "$pin" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
+  server_cpus=0; loader_cpus=$([ "$cpus" -eq 2 ] && echo 1 || echo "1-$((cpus - 1))")
+fi
+on_cpus() { # on_cpus CPULIST command…: runs the command pinned to CPULIST, or unpinned when CPULIST is empty
+  local list=$1; shift
+  if [ -n "$list" ]; then taskset -c "$list" "$@"; else "$@"; fi
+}
+# In a server's subshell: becomes the server process (so $! is its pid, for RSS and CPU time), pinned or not.
+taskset_or_plain() { local list=$1; shift; if [ -n "$list" ]; then exec taskset -c "$list" "$@"; else exec "$@"; fi; }
+
+# --- build -------------------------------------------------------------------------------------------
+log "build (Release): CollabHost, CollabLoad; npm ci in bench/peers/sharedb-server"
+dotnet build src/CollabHost/CollabHost.csproj -c Release --nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+(cd bench/peers/sharedb-server && npm ci --no-audit --no-fund --loglevel=error) >>"$out/build.log" 2>&1
+host_dir="$repo/src/CollabHost/bin/Release/net10.0"
+load_dll="$repo/src/CollabLoad/bin/Release/net10.0/CollabLoad.dll"
+plugin=$(sed -nE 's/^[[:space:]]*journal\.plugin[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p' "$host_dir/akka.hocon" | head -1)
+case "$plugin" in
+  *inmem*) journal="in memory ($plugin): not durable" ;;
+  *sql*) journal="SQLite file under Collab:DataDir, the default Collab:Journal ($plugin): durable" ;;
+  *) journal="${plugin:-unknown}" ;;
+esac
+note "CollabHost journal: $journal (from $host_dir/akka.hocon)"
+
+# --- servers -----------------------------------------------------------------------------------------
+server_pid=""; server_url=""
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+wait_healthy() { # wait_healthy URL LOG: until /healthz answers, or fail with the server's log
+  for _ in $(seq 1 300); do
+    if ! kill -0 "$server_pid" 2>/dev/null; then note "server exited:"; cat "$2"; exit 1; fi
+    if curl -sf "$1" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  note "server did not answer $1 in 60 s:"; cat "$2"; exit 1
+}
+
+start_server() { # start_server sharedb|collabhost PHASE: sets server_pid and server_url
+  local kind=$1 phase=$2 port; port=$(free_port)
+  local logfile="$repo/$out/$kind-$phase-server.log"
+  if [ "$kind" = sharedb ]; then
+    (cd bench/peers/sharedb-server && taskset_or_plain "$server_cpus" node server.js "$port") >"$logfile" 2>&1 &
+    server_pid=$!
+    server_url="ws://127.0.0.1:$port/"
+  else
+    local data; data="$repo/$out/collabhost-$phase-data"
+    mkdir -p "$data"
+    # Run from the build folder so the host reads its appsettings.json (log levels) as a deployment would.
+    (cd "$host_dir" && taskset_or_plain "$server_cpus" dotnet CollabHost.dll --urls "http://127.0.0.1:$port" \
+      "--Collab:DataDir=$data") >"$logfile" 2>&1 &
+    server_pid=$!
+    server_url="ws://127.0.0.1:$port/ws"
+  fi
+  wait_healthy "http://127.0.0.1:$port/healthz" "$logfile"
+  note "$kind ($phase) pid $server_pid at $server_url${server_cpus:+ on CPU $server_cpus}"
+}
+
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+trap stop_server EXIT
+
+cpu_ticks() { # utime + stime of a process, in clock ticks
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+ticks_per_second=$(getconf CLK_TCK)
+
+# --- workloads -----------------------------------------------------------------------------------------
+run_loader() { # run_loader LABEL ARGS…: CollabLoad with the loader's CPU time in $out/LABEL.time ("user sys")
+  local label=$1; shift
+  local status=0
+  { TIMEFORMAT='%U %S'; time on_cpus "$loader_cpus" dotnet "$load_dll" --url "$server_url" --plain --out "$out" \
+      --label "$label" "$@" >"$out/$label.log" 2>&1 || status=$?; } 2>"$out/$label.time"
+  return $status
+}
+
+idle_phase() { # idle_phase sharedb|collabhost
+  local kind=$1
+  start_server "$kind" idle
+  log "$kind: $idle_connections idle connections over $source_addresses source addresses"
+  run_loader "$kind-idle" --idle-connections "$idle_connections" --source-addresses "$source_addresses" --docs 100 \
+    --duration "${idle_seconds}s" --server-pid "$server_pid" || true
+  grep -E '^held|connections open|failed' "$out/$kind-idle.log" | tail -3 | tee -a "$out/compare.log" || true
+  stop_server
+}
+
+run_step() { # run_step KIND TARGET ATTEMPT: one open-loop run at TARGET edits/s; appends a line to KIND-ramp.steps
+  local kind=$1 target=$2 attempt=$3 rate label before after status=0 verdict
+  rate=$(node -e "console.log(+($target / $editors).toFixed(4))")
+  label="$kind-ramp-$target-$attempt"
+  before=$(cpu_ticks "$server_pid")
+  run_loader "$label" --docs "$docs" --editors-per-doc "$editors_per_doc" --rate "$rate" --mode open \
+    --duration "${step_seconds}s" --ramp-up "${ramp_up_seconds}s" --source-addresses "$source_addresses" --seed 20261125 \
+    --settle-timeout 60s || status=$?
+  after=$(cpu_ticks "$server_pid")
+  if [ -f "$out/$label-result.json" ]; then
+    verdict=$(node -e '
+      const r = require(process.argv[1]); const target = +process.argv[2], limit = +process.argv[3];
+      const why = [];
+      if (!r.passed) why.push(`errors ${r.errors}, connect failures ${r.connectFailures}, converged ${r.convergence.converged}`);
+      if (r.ackLatency.p99Ms > limit) why.push(`ack p99 ${r.ackLatency.p99Ms} ms > ${limit} ms`);
+      if (r.editsPerSecond < 0.9 * target) why.push(`loader delivered ${r.editsPerSecond} of ${target} edits/s`);
+      console.log(why.length ? "fail: " + why.join("; ") : "pass");' "$repo/$out/$label-result.json" "$target" "$p99_limit_ms")
+    note "$target edits/s (attempt $attempt): $(grep -E '^edits/s' "$out/$label.log" | head -1) → $verdict"
+  else
+    verdict="fail: no result (CollabLoad exit $status)"
+    note "$target edits/s (attempt $attempt): $verdict; see $out/$label.log"; tail -5 "$out/$label.log"
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$target" "$attempt" "$(( after - before ))" "$verdict" >>"$out/$kind-ramp.steps"
+  [ "$verdict" = pass ]
+}
+
+ramp_phase() { # ramp_phase sharedb|collabhost: steps up the edit rate until a step fails twice in a row
+  local kind=$1 target first
+  start_server "$kind" ramp
+  first=${steps%% *}
+  # Warm-up at the first step's rate (not recorded): JIT and caches are warm before anything counts, for both servers.
+  log "$kind: warm-up, $docs docs × $editors_per_doc editors at $first edits/s for 5 s (not recorded)"
+  run_loader "$kind-warmup" --docs "$docs" --editors-per-doc "$editors_per_doc" \
+    --rate "$(node -e "console.log(+($first / $editors).toFixed(4))")" --duration 5s --ramp-up "${ramp_up_seconds}s" \
+    --source-addresses "$source_addresses" || true
+  log "$kind: $docs docs × $editors_per_doc editors, open loop, steps of ${step_seconds}s: $steps edits/s"
+  for target in $steps; do
+    # The machine is shared: a failed step is run once more after a pause, and passes if either attempt did.
+    run_step "$kind" "$target" 1 && continue
+    sleep 5
+    run_step "$kind" "$target" 2 || break
+  done
+  stop_server
+}
+
+log "machine: $cpus CPUs ($(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem:/{print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+uptime >"$out/load-before.txt"
+for kind in sharedb collabhost; do idle_phase "$kind"; done
+for kind in sharedb collabhost; do ramp_phase "$kind"; done
+uptime >"$out/load-after.txt"
+
+log "report"
+node bench/compare/report.mjs --results "$out" --docs "$docs" --editors-per-doc "$editors_per_doc" \
+  --step-seconds "$step_seconds" --p99-limit "$p99_limit_ms" --idle-connections "$idle_connections" \
+  --source-addresses "$source_addresses" --ramp-up-seconds "$ramp_up_seconds" --journal "${journal:-unknown}" --server-cpus "${server_cpus:-any}" \
+  --loader-cpus "${loader_cpus:-any}" --ticks-per-second "$ticks_per_second" --command "bench/compare.sh $*" \
+  ${docs_file:+--write "$docs_file"} | tee "$out/table.md"
+note "results in $out"

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace CollabActors.Diagnostics;
+
+/// <summary>
+/// The server's metrics as .NET <see cref="Meter"/> instruments (no exporter dependency here): the host's
+/// <c>/metrics</c> endpoint publishes them in Prometheus text format under these names (counters get <c>_total</c>).
+/// Tags never carry document text, ids or tokens, only bounded sets (reasons, error codes).
+/// </summary>
+public static class CollabMetrics
+{
+    public const string MeterName = "CollabSuite";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static long _openConnections;
+    private static long _activeDocuments;
+
+    private static readonly Counter<long> OpsCommittedCounter =
+        Meter.CreateCounter<long>("collab_ops_committed", description: "Ops written to the journal and applied.");
+
+    private static readonly Histogram<double> AckLatency = Meter.CreateHistogram<double>("collab_op_ack_seconds", "s",
+        "From an op's arrival at its connection to its acknowledgement being queued to the client.");
+
+    private static readonly Histogram<double> JournalWriteLatency = Meter.CreateHistogram<double>(
+        "collab_journal_write_seconds", "s", "From Persist of a committed op to its persist callback.");
+
+    private static readonly Counter<long> SlowConsumers = Meter.CreateCounter<long>("collab_slow_consumers_dropped",
+        description: "Connections closed (1008) because they did not read what was sent to them.");
+
+    private static readonly Counter<long> Rejected = Meter.CreateCounter<long>("collab_messages_rejected",
+        description: "Client messages refused, by reason (an error code, or an HTTP refusal at the upgrade).");
+
+    static CollabMetrics()
+    {
+        Meter.CreateObservableGauge("collab_connections_open", () => Interlocked.Read(ref _openConnections),
+            description: "WebSocket connections open on this node.");
+        Meter.CreateObservableGauge("collab_documents_active", () => Interlocked.Read(ref _activeDocuments),
+            description: "Document actors running on this node.");
+    }
+
+    /// <summary>Creates the instruments; a zero measurement makes the untagged counters visible before their first event.</summary>
+    public static void Initialize()
+    {
+        OpsCommittedCounter.Add(0);
+        SlowConsumers.Add(0);
+    }
+
+    public static void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
+
+    public static void ConnectionClosed() => Interlocked.Decrement(ref _openConnections);
+
+    public static void DocumentStarted() => Interlocked.Increment(ref _activeDocuments);
+
+    public static void DocumentStopped() => Interlocked.Decrement(ref _activeDocuments);
+
+    public static void OpCommitted(TimeSpan journalWrite)
+    {
+        OpsCommittedCounter.Add(1);
+        JournalWriteLatency.Record(journalWrite.TotalSeconds);
+    }
+
+    public static void OpAcknowledged(long receivedAtTimestamp) =>
+        AckLatency.Record(Stopwatch.GetElapsedTime(receivedAtTimestamp).TotalSeconds);
+
+    public static void SlowConsumerDropped() => SlowConsumers.Add(1);
+
+    public static void MessageRejected(string reason) => Rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Connections and documents currently counted (for tests and the readiness view).</summary>
+    public static long OpenConnections => Interlocked.Read(ref _openConnections);
+}
