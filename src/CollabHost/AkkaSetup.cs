@@ -29,7 +29,7 @@ public static class AkkaSetup
                 .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes })
                 // Sharding's idle passivation is off for both regions: it stops an entity that received no message
                 // for a while, subscribers or not, and a quiet document or channel would silently lose its readers.
-                // The entities stop themselves once nobody is subscribed (DocumentSettings.PassivateAfter).
+                // The entities stop themselves once nobody is subscribed (DocumentSettings.PassivateIdleAfter).
                 .WithShardRegion<PresenceRegion>("presence",
                     channel => PresenceChannelActor.Props(channel),
                     new PresenceMessageExtractor(MaxShards),
@@ -42,8 +42,8 @@ public static class AkkaSetup
                     {
                         StateStoreMode = StateStoreMode.DData,
                         RememberEntities = false,
-                        // Documents passivate themselves (Collab:Documents:PassivateAfter) and snapshot on the way out,
-                        // also when a shard hands off because this node leaves.
+                        // Documents snapshot on the way out (DocumentCommands.Stop), when they passivate and when a
+                        // shard hands off because this node leaves.
                         ShouldPassivateIdleEntities = false,
                         HandOffStopMessage = DocumentCommands.Stop.Instance,
                     })

@@ -12,7 +12,7 @@ public class IdleDocumentTests
     public async Task A_document_and_its_presence_channel_keep_their_subscribers_through_a_quiet_spell()
     {
         // Documents without subscribers are stopped after 1 s here; one with subscribers must never be.
-        await using RunningHost host = await RunningHost.StartAsync("--Collab:Documents:PassivateAfter=00:00:01");
+        await using RunningHost host = await RunningHost.StartAsync("--Collab:Documents:PassivateIdleAfter=00:00:01");
         string doc = "quiet-" + Guid.NewGuid().ToString("N");
         string channel = "docs." + doc;
         await using WireClient alice = await WireClient.ConnectAsync(host.WebSocketUrl);

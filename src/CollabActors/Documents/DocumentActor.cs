@@ -13,7 +13,7 @@ namespace CollabActors.Documents;
 /// document). It decides each submit with <see cref="DocumentState"/>, persists the committed op, and only in the
 /// persist callback applies it, acks the author and pushes it to every other subscriber, so an ack always means the
 /// op is in the journal. It saves a snapshot every <see cref="DocumentSettings.SnapshotEvery"/> ops and when it
-/// passivates after <see cref="DocumentSettings.PassivateAfter"/> idle; recovery is the latest snapshot plus replay.
+/// passivates after <see cref="DocumentSettings.PassivateIdleAfter"/> idle with no subscriber; recovery is the latest snapshot plus replay.
 /// Whatever reaches back before the in-memory op log is read from the journal by a <see cref="DocumentHistoryReader"/>.
 /// </summary>
 public sealed class DocumentActor : ReceivePersistentActor
@@ -25,6 +25,7 @@ public sealed class DocumentActor : ReceivePersistentActor
     private readonly IActorRef _presenceRegion;
     private readonly Dictionary<IActorRef, bool> _subscribers = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeSpan _idleAfter;
 
     public DocumentActor(DocumentId id, DocumentSettings settings, IActorRef presenceRegion)
     {
@@ -54,8 +55,9 @@ public sealed class DocumentActor : ReceivePersistentActor
         Command<Terminated>(t => Forget(t.ActorRef));
         Command<DocumentHistoryReader.HistoryRead>(OnHistoryRead);
         Command<DocumentHistoryReader.HistoryReadFailed>(OnHistoryReadFailed);
-        // Idle and nobody subscribed: the shard stops this entity with Stop, buffering messages meanwhile and starting
-        // it again on the next one. A subscribed document stays, or its subscribers would miss later ops.
+        // Idle and nobody subscribed: the shard stops this entity with Stop (which snapshots first), buffering
+        // messages meanwhile and starting it again on the next one. A subscribed document stays, or its subscribers
+        // would miss later ops; sharding's own idle passivation is off for documents for the same reason.
         Command<ReceiveTimeout>(_ =>
         {
             if (_subscribers.Count == 0) Context.Parent.Tell(new Passivate(DocumentCommands.Stop.Instance));
@@ -71,6 +73,8 @@ public sealed class DocumentActor : ReceivePersistentActor
             _log.Warning(failed.Cause, "Snapshot of {0} at {1} not saved", PersistenceId, failed.Metadata.SequenceNr);
             if (_stopping) Context.Stop(Self);
         });
+        _idleAfter = settings.PassivateIdleAfter;
+        Context.SetReceiveTimeout(_idleAfter);
     }
 
     protected override void OnReplaySuccess()
@@ -78,7 +82,6 @@ public sealed class DocumentActor : ReceivePersistentActor
         // Events are exactly the ops, one per version; anything else in the journal would break history reads.
         if (LastSequenceNr != _state.Version)
             throw new InvalidOperationException($"{PersistenceId} recovered to version {_state.Version} at sequence {LastSequenceNr}.");
-        Context.SetReceiveTimeout(_settings.PassivateAfter);
     }
 
     public override string PersistenceId { get; }
@@ -191,7 +194,11 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     private void Subscribe(DocumentCommands.Subscribe subscribe, object reply)
     {
-        if (reply is DocumentReplies.Fetched && _subscribers.TryAdd(subscribe.ReplyTo, true)) Context.Watch(subscribe.ReplyTo);
+        if (reply is DocumentReplies.Fetched && _subscribers.TryAdd(subscribe.ReplyTo, true))
+        {
+            Context.Watch(subscribe.ReplyTo);
+            Context.SetReceiveTimeout(null);
+        }
         subscribe.ReplyTo.Tell(reply);
     }
 
@@ -273,7 +280,9 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     private void Forget(IActorRef subscriber)
     {
-        if (_subscribers.Remove(subscriber)) Context.Unwatch(subscriber);
+        if (!_subscribers.Remove(subscriber)) return;
+        Context.Unwatch(subscriber);
+        if (_subscribers.Count == 0) Context.SetReceiveTimeout(_idleAfter);
     }
 
     private void OnSnapshotAtVersion(DocumentCommands.FetchSnapshotAtVersion request)

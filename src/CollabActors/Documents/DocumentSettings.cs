@@ -21,14 +21,15 @@ public sealed record DocumentSettings
     /// <summary>A snapshot is saved every this many ops (and when the document passivates); recovery replays the rest.</summary>
     public int SnapshotEvery { get; init; } = 500;
 
-    /// <summary>
-    /// A document with no subscriber and no message for this long saves a snapshot and stops; the next message
-    /// loads it again.
-    /// </summary>
-    public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
-
     /// <summary>How long a read of older ops or snapshots from the journal may take before the request fails.</summary>
     public TimeSpan HistoryReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a document with no subscribers stays in memory after its last message before it stops (it is
+    /// recovered from the journal on the next one). A document with subscribers never stops for being idle: its
+    /// subscribers would stop getting its ops.
+    /// </summary>
+    public TimeSpan PassivateIdleAfter { get; init; } = TimeSpan.FromMinutes(2);
 
     public static DocumentSettings Default { get; } = new();
 }

@@ -268,7 +268,7 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void An_idle_document_without_subscribers_asks_its_shard_to_stop_it()
     {
-        var settings = new DocumentSettings { PassivateAfter = TimeSpan.FromMilliseconds(300) };
+        var settings = new DocumentSettings { PassivateIdleAfter = TimeSpan.FromMilliseconds(300) };
         ChildActorOf(DocumentActor.Props(new DocumentId("docs", "idle"), settings, _presence.Ref));
         ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
     }
@@ -276,7 +276,7 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_document_with_subscribers_is_never_passivated_however_idle()
     {
-        var settings = new DocumentSettings { PassivateAfter = TimeSpan.FromMilliseconds(300) };
+        var settings = new DocumentSettings { PassivateIdleAfter = TimeSpan.FromMilliseconds(300) };
         var doc = new DocumentId("docs", "watched");
         IActorRef document = ChildActorOf(DocumentActor.Props(doc, settings, _presence.Ref));
         var reader = CreateTestProbe("reader");

@@ -16,7 +16,7 @@ public sealed class PassivationTests
         using JournalStore store = JournalStore.Create(provider);
         string id = "p-" + Guid.NewGuid().ToString("N")[..12];
         await using InProcessHost host = await InProcessHost.StartAsync(
-            store, "--Collab:Documents:PassivateAfter=00:00:01", "--Collab:Documents:SnapshotEvery=1000");
+            store, "--Collab:Documents:PassivateIdleAfter=00:00:01", "--Collab:Documents:SnapshotEvery=1000");
         await using (CollabConnection client = await CollabConnection.ConnectAsync(host.WebSocket))
         {
             CollabDocument doc = client.GetDocument(Collection, id);
@@ -43,7 +43,7 @@ public sealed class PassivationTests
         using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
         string id = "p-" + Guid.NewGuid().ToString("N")[..12];
         await using InProcessHost host = await InProcessHost.StartAsync(
-            store, "--Collab:Documents:PassivateAfter=00:00:01", "--Collab:Documents:SnapshotEvery=1000");
+            store, "--Collab:Documents:PassivateIdleAfter=00:00:01", "--Collab:Documents:SnapshotEvery=1000");
         await using CollabConnection watcher = await CollabConnection.ConnectAsync(host.WebSocket);
         CollabDocument watched = watcher.GetDocument(Collection, id);
         await watched.SubscribeAsync();
