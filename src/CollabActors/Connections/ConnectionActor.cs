@@ -37,6 +37,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, PreparedMessage> _heldPresence = new();
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
+    private readonly Dictionary<IActorRef, DocumentId> _documentActors = new();
     private readonly Dictionary<string, long> _presenceSeq = new();
     private readonly Dictionary<(string Channel, string Id), PresenceMessage> _ownPresence = new();
     private string _src;
@@ -88,6 +89,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
+        Receive<Terminated>(OnDocumentTerminated);
+        Receive<RepliesDue>(_ => OnRepliesDue());
         Receive<PresenceReplies.Published>(HoldPresence);
         Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
@@ -346,6 +349,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record PresenceWindowEnded : INoSerializationVerificationNeeded
     {
         public static readonly PresenceWindowEnded Instance = new();
+    }
+
+    private sealed record RepliesDue : INoSerializationVerificationNeeded
+    {
+        public static readonly RepliesDue Instance = new();
     }
 
     private sealed record CloseTimedOut : INoSerializationVerificationNeeded
