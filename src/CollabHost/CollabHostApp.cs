@@ -23,6 +23,7 @@ public static class CollabHostApp
         app.MapHealthEndpoints();
         app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();
+        app.MapDocumentApiEndpoints();
         app.MapDemoEndpoints();
         return app;
     }
