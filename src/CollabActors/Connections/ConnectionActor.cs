@@ -91,6 +91,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
         Receive<Terminated>(OnDocumentTerminated);
         Receive<RepliesDue>(_ => OnRepliesDue());
+        Receive<DocumentReplies.SubscriptionLost>(OnSubscriptionLost);
+        Receive<ResubscribeCheck>(OnResubscribeCheck);
         Receive<PresenceReplies.Published>(HoldPresence);
         Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
@@ -151,7 +153,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         ClientMessage message = WireCodecs.For(_encoding).Decode(frame.Payload);
         long now = Environment.TickCount64;
         // The message is decoded even when over the rate, so the error reaches the request that caused it.
-        if (!_messageBucket.TryTake(now) || (message is SubmitRequest && !_opBucket.TryTake(now)))
+        if (!_messageBucket.TryTake(now, MessageCost(message)) || (message is SubmitRequest && !_opBucket.TryTake(now)))
         {
             RefuseOverRate(message);
             return;
@@ -159,6 +161,17 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _rateStrikes = 0;
         Handle(message);
     }
+
+    /// <summary>
+    /// Tokens a message takes from the message bucket: one, and for a bulk request one more per ten documents, since
+    /// each document it names costs a document actor's work (and, cold, a journal read).
+    /// </summary>
+    private static int MessageCost(ClientMessage message) => message switch
+    {
+        BulkFetchRequest bf => 1 + bf.Documents.Ids.Count / 10,
+        BulkSubscribeRequest bs => 1 + bs.Documents.Ids.Count / 10,
+        _ => 1,
+    };
 
     private void RefuseOverRate(ClientMessage message)
     {
@@ -340,6 +353,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record LivenessCheck(long PingSentAt) : INoSerializationVerificationNeeded;
 
     private sealed record PresenceDue(string Channel, string PresenceId) : INoSerializationVerificationNeeded;
+
+    private sealed record ResubscribeCheck(DocumentId Document, long RequestId, int Attempt) : INoSerializationVerificationNeeded;
 
     private sealed record AccessExpired : INoSerializationVerificationNeeded
     {

@@ -11,9 +11,9 @@ using Xunit.Abstractions;
 namespace CollabActors.Tests.Connections;
 
 /// <summary>
-/// A connection whose document is lost with its node (the incarnation it subscribed to ends, or a request goes
-/// unanswered) asks its client to reconnect with 1012, so the client resubscribes and resends to the document's next
-/// incarnation. Over real loopback sockets; test probes stand for the document region and the document itself.
+/// A connection whose document is lost with its node: with nothing outstanding it renews the subscription itself; with
+/// a request outstanding (the incarnation ended, or nothing answered in time) it asks its client to reconnect with
+/// 1012, so the client resubscribes and resends its op to the document's next incarnation. Over real loopback sockets; test probes stand for the document region and the document itself.
 /// </summary>
 public class DocumentFailoverTests : Akka.TestKit.Xunit2.TestKit
 {
@@ -50,12 +50,30 @@ public class DocumentFailoverTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task The_end_of_the_subscribed_document_incarnation_asks_the_client_to_reconnect_with_1012()
+    public async Task The_end_of_the_subscribed_document_incarnation_renews_the_subscription_from_the_clients_version()
     {
         var (connection, document) = await SubscribedAsync(new ConnectionSettings());
         await using (connection)
         {
+            Sys.Stop(document.Ref); // its node crashed: no SubscriptionLost came
+
+            var renewal = await _documents.ExpectMsgAsync<DocumentCommands.Subscribe>(TimeSpan.FromSeconds(5));
+            Assert.Equal(1, renewal.FromVersion);
+            await connection.SendJsonAsync("""{"a":"pp"}""");
+            Assert.Equal("pp", (await connection.ReceiveJsonAsync()).GetProperty("a").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task The_end_of_the_document_incarnation_with_an_op_unanswered_asks_the_client_to_reconnect_with_1012()
+    {
+        var (connection, document) = await SubscribedAsync(new ConnectionSettings());
+        await using (connection)
+        {
+            await connection.SendJsonAsync("""{"a":"op","c":"docs","d":"d1","v":1,"seq":1,"op":["x"]}""");
+            await _documents.ExpectMsgAsync<DocumentCommands.Submit>(); // reached the incarnation, which then died
             Sys.Stop(document.Ref);
+
             await AssertClosedWithServiceRestartAsync(connection, TimeSpan.FromSeconds(5));
         }
     }
