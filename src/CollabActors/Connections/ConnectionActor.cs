@@ -26,6 +26,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly IActorRef _documents;
     private readonly IActorRef _presence;
     private readonly TaskCompletionSource _stopped;
+    private static readonly TimeSpan MaxExpiryTimer = TimeSpan.FromDays(1);
+
     private readonly ConnectionAccess _access;
     private readonly TokenBucket _messageBucket;
     private readonly TokenBucket _opBucket;
@@ -81,7 +83,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<LivenessCheck>(OnLivenessCheck);
         Receive<CloseTimedOut>(_ => Abort("closing handshake timed out"));
-        Receive<AccessExpired>(_ => Close(WebSocketCloseStatus.PolicyViolation, "Access token expired."));
+        Receive<AccessExpired>(_ => ArmExpiry());
 
         Receive<DocumentReplies.Fetched>(OnFetched);
         Receive<DocumentReplies.Acknowledged>(OnAcknowledged);
@@ -112,11 +114,23 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         // ShareDB greets first: the client checks the protocol and default type before anything else.
         Send(HandshakeReply.Init(_src));
         Timers.StartPeriodicTimer("ping", HeartbeatTick.Instance, _settings.PingInterval);
-        if (_access.ExpiresAt is { } expiresAt)
+        ArmExpiry();
+    }
+
+    /// <summary>
+    /// Closes the socket (1008) when the access token expires. Long-lived tokens are checked again after at most
+    /// <see cref="MaxExpiryTimer"/>, so the timer never needs a delay the scheduler cannot hold.
+    /// </summary>
+    private void ArmExpiry()
+    {
+        if (_access.ExpiresAt is not { } expiresAt) return;
+        TimeSpan left = expiresAt - DateTimeOffset.UtcNow;
+        if (left <= TimeSpan.Zero)
         {
-            TimeSpan left = expiresAt - DateTimeOffset.UtcNow;
-            Timers.StartSingleTimer("expiry", AccessExpired.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            Close(WebSocketCloseStatus.PolicyViolation, "Access token expired.");
+            return;
         }
+        Timers.StartSingleTimer("expiry", AccessExpired.Instance, left < MaxExpiryTimer ? left : MaxExpiryTimer);
     }
 
     protected override void PostStop()

@@ -44,10 +44,13 @@ public sealed record ConnectionSettings
     public int MessageBurst { get; init; } = 500;
 
     /// <summary>Ops (<c>op</c>: edits, creates, deletes) per second one connection may submit on average.</summary>
-    public double OpsPerSecond { get; init; } = 50;
+    public double OpsPerSecond { get; init; } = 30;
 
-    /// <summary>Ops a connection may submit at once above the rate.</summary>
-    public int OpBurst { get; init; } = 100;
+    /// <summary>
+    /// Ops a connection may submit at once above the rate. Every op accepted is a journal write that the document's
+    /// other editors queue behind, so this stays small; a ShareDB client has one op in flight per document anyway.
+    /// </summary>
+    public int OpBurst { get; init; } = 30;
 
     /// <summary>
     /// Documents one bulk fetch or subscribe may name (one frame must not start thousands of document actors); more
