@@ -46,6 +46,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private long _nextRequestId;
     private int _subscriptions;
     private int _rateStrikes;
+    private long _rateStrikeWindowStart;
     private bool _sending;
     private bool _closing;
     private bool _closeSent;
@@ -169,7 +170,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             RefuseOverRate(message);
             return;
         }
-        _rateStrikes = 0;
         Handle(message);
     }
 
@@ -187,6 +187,14 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private void RefuseOverRate(ClientMessage message)
     {
         CollabMetrics.MessageRejected(ProtocolErrorCodes.RateLimited);
+        // Refusals are counted per window, not reset by an accepted message: a flooder gets one message through
+        // whenever the bucket refills, and must still be cut off.
+        long now = Environment.TickCount64;
+        if (now - _rateStrikeWindowStart > (long)_settings.RateLimitWindow.TotalMilliseconds)
+        {
+            _rateStrikeWindowStart = now;
+            _rateStrikes = 0;
+        }
         if (++_rateStrikes > _settings.RateLimitStrikes)
         {
             Close(WebSocketCloseStatus.PolicyViolation, "Rate limit exceeded.");
