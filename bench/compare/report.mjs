@@ -16,7 +16,7 @@ const SERVERS = [
 ];
 
 const { values: a } = parseArgs({
-  options: Object.fromEntries(['results', 'docs', 'editors-per-doc', 'step-seconds', 'p99-limit', 'idle-connections',
+  options: Object.fromEntries(['results', 'rate-per-editor', 'editors-per-doc', 'step-seconds', 'p99-limit', 'idle-connections',
     'source-addresses', 'ramp-up-seconds', 'journal', 'server-cpus', 'loader-cpus', 'ticks-per-second', 'command', 'write']
     .map((name) => [name, { type: 'string' }])),
 });
@@ -78,10 +78,12 @@ lines.push(`Measured by \`${a.command.trim()}\` (results folder \`${results}\`) 
   `ShareDB: bench/peers/sharedb-server (sharedb 7.0.0, ot-text-unicode 4.0.0, in-memory database). ` +
   `CollabHost: Release build with its default settings, journal: ${a.journal}.`);
 lines.push('');
-lines.push(`Typing workload: ${a.docs} documents × ${a['editors-per-doc']} editors (one WebSocket each from 127.0.0.2 … ` +
-  `127.0.0.${Number(a['source-addresses']) + 1}, JSON frames, ` +
-  `bursty inserts and deletes with cursor presence), open loop; the asked edit rate is stepped up, ${a['step-seconds']} s ` +
-  `measured per step after a ${a['ramp-up-seconds']} s ramp-up, until a step fails. A step passes when ack p99 ≤ ${a['p99-limit']} ms, the ` +
+lines.push(`Typing workload: open loop; every simulated editor types like a person at ${a['rate-per-editor']} edits/s on ` +
+  `average (bursts of 3–12 keystrokes, then a pause; inserts, deletes, cursor presence), ${a['editors-per-doc']} editors ` +
+  `per document, one WebSocket each (JSON frames, from 127.0.0.2 … 127.0.0.${Number(a['source-addresses']) + 1}). ` +
+  `Each step asks for more edits/s by having more people (asked edits/s ÷ ${a['rate-per-editor']} editors), ` +
+  `${a['step-seconds']} s measured after a ramp-up of at least ${a['ramp-up-seconds']} s, until a step fails. ` +
+  `A step passes when ack p99 ≤ ${a['p99-limit']} ms, the ` +
   `load generator delivered ≥ 90 % of the asked edits (typing is bursty), there were no errors and every editor's text equalled a fresh ` +
   `fetch; the machine is shared, so a failed step is tried once more and passes if either try did. Each server gets an ` +
   `unrecorded 5 s warm-up run first. An editor has one op in flight and composes edits typed meanwhile, so acked ops/s ` +
@@ -90,7 +92,7 @@ lines.push('');
 row('', ...SERVERS.map((s) => s.name), 'CollabHost ÷ ShareDB', 'target');
 row('---', '---:', '---:', '---:', '---');
 const sb = best('sharedb'); const cb = best('collabhost');
-const sustained = (s) => (s ? `${fmt(s.r.ackedOpsPerSecond)} (step ${fmt(s.target)} edits/s)` : 'no step passed');
+const sustained = (s) => (s ? `${fmt(s.r.ackedOpsPerSecond)} (step ${fmt(s.target)} edits/s, ${fmt(s.r.editors)} editors)` : 'no step passed');
 row(`sustained acked ops/s with ack p99 ≤ ${a['p99-limit']} ms`, sustained(sb), sustained(cb),
   ratio(cb?.r.ackedOpsPerSecond, sb?.r.ackedOpsPerSecond), '≥ 3×');
 const se = atEqual('sharedb'); const ce = atEqual('collabhost');
@@ -110,13 +112,13 @@ lines.push('');
 
 for (const { kind, name } of SERVERS) {
   lines.push(`${name}, step by step:`, '');
-  row('asked edits/s', 'try', 'edits/s', 'acked ops/s', 'ack p50 / p99 ms', 'delivery p99 ms', 'server CPU', 'server CPU per op',
+  row('asked edits/s', 'editors', 'try', 'edits/s', 'acked ops/s', 'ack p50 / p99 ms', 'delivery p99 ms', 'server CPU', 'server CPU per op',
     'loader lag p99 ms', 'verdict');
-  row('---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---');
+  row('---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---');
   for (const s of data[kind].ramp) {
-    if (!s.r) { row(fmt(s.target), s.attempt, '—', '—', '—', '—', '—', '—', '—', s.verdict); continue; }
+    if (!s.r) { row(fmt(s.target), '—', s.attempt, '—', '—', '—', '—', '—', '—', '—', s.verdict); continue; }
     const wall = s.r.measuredSeconds + s.r.rampUpSeconds;
-    row(fmt(s.target), s.attempt, fmt(s.r.editsPerSecond), fmt(s.r.ackedOpsPerSecond),
+    row(fmt(s.target), fmt(s.r.editors), s.attempt, fmt(s.r.editsPerSecond), fmt(s.r.ackedOpsPerSecond),
       `${fmt(s.r.ackLatency.p50Ms, 1)} / ${fmt(s.r.ackLatency.p99Ms, 1)}`, fmt(s.r.deliveryLatency.p99Ms, 1),
       `${fmt(s.cpuSeconds, 1)} s (~${fmt((100 * s.cpuSeconds) / wall)} % of a core)`, `${fmt(s.cpuMicrosPerOp)} µs`,
       fmt(s.r.schedulerLag.p99Ms, 1), s.verdict);
