@@ -23,6 +23,7 @@ public static class AkkaSetup
         {
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
+                .AddHocon(JournalSetup.Hocon(options), HoconAddMode.Prepend)
                 .WithRemoting(options.Cluster.Hostname, options.Cluster.Port)
                 .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes })
                 // Sharding's idle passivation is off for both regions: it stops an entity that received no message
@@ -36,7 +37,15 @@ public static class AkkaSetup
                     (_, registry) => entityId => DocumentActor.Props(
                         DocumentId.FromEntityId(entityId), options.Documents, registry.Get<PresenceRegion>()),
                     new DocumentMessageExtractor(MaxShards),
-                    new ShardOptions { StateStoreMode = StateStoreMode.DData, RememberEntities = false, ShouldPassivateIdleEntities = false })
+                    new ShardOptions
+                    {
+                        StateStoreMode = StateStoreMode.DData,
+                        RememberEntities = false,
+                        // Documents snapshot on the way out (DocumentCommands.Stop), when they passivate and when a
+                        // shard hands off because this node leaves.
+                        ShouldPassivateIdleEntities = false,
+                        HandOffStopMessage = DocumentCommands.Stop.Instance,
+                    })
                 .WithActors((system, _) =>
                 {
                     // Without seed nodes this node is a cluster of one: it joins itself at the address it bound.

@@ -21,7 +21,9 @@ public static class CollabHostApp
             app.Logger.LogWarning("AUTHENTICATION IS OFF (Collab:Auth:Enabled=false): anyone who reaches /ws can read and write " +
                                   "every document. Fine on a laptop; never expose this host.");
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();
+        app.MapDocumentApiEndpoints();
         app.MapDemoEndpoints();
         return app;
     }

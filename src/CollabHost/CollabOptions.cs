@@ -14,6 +14,8 @@ public sealed class CollabOptions
 
     public ClusterNodeOptions Cluster { get; set; } = new();
 
+    public JournalOptions Journal { get; set; } = new();
+
     // Fresh instances, not the shared Defaults: the configuration binder sets properties on the instance it finds,
     // so binding into a static Default would leak one host's settings into every other host in the process.
     public DocumentSettings Documents { get; set; } = new();

@@ -12,7 +12,7 @@ public sealed class StockClientHost : IAsyncLifetime
     public RunningHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() => Host = await RunningHost.StartAsync(
-        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:01");
+        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:02");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
@@ -75,6 +75,18 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
         Assert.NotNull(last);
         Assert.Equal(last, Text(result.GetProperty("fetched")));
         Assert.Equal(1 + 2 * result.GetProperty("rounds").GetArrayLength(), Version(result.GetProperty("fetched")));
+    }
+
+    [Fact]
+    public async Task Three_editors_typing_at_once_without_waiting_for_acks_end_with_the_same_text_as_the_server()
+    {
+        int seed = Random.Shared.Next(100_000);
+        output.WriteLine($"seed {seed} (repeat: node scenario.js typing <ws url> {seed})");
+        JsonElement result = await RunAsync("typing", seed.ToString());
+        Assert.Equal(0, result.GetProperty("errors").GetArrayLength());
+        string[] texts = result.GetProperty("texts").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        Assert.All(texts, t => Assert.Equal(Text(result.GetProperty("fetched")), t));
+        Assert.All(result.GetProperty("versions").EnumerateArray(), v => Assert.Equal(Version(result.GetProperty("fetched")), v.GetInt64()));
     }
 
     [Fact]

@@ -156,7 +156,11 @@ function applyCase(rng) {
 function transformCase(rng, side) {
   const docCps = cps(randomDoc(rng));
   const op = randomOp(rng, docCps);
-  const other = rng.chance(0.05) ? invalidOp(rng, docCps) : randomOp(rng, docCps);
+  const roll = rng.next();
+  // Mostly two ops on one document; sometimes an invalid one, or one made for a longer document.
+  const other = roll < 0.05 ? invalidOp(rng, docCps)
+    : roll < 0.1 ? randomOp(rng, [...docCps, ...cps(randomText(rng, 4))])
+      : randomOp(rng, docCps);
   const [x, y] = rng.chance(0.5) ? [op, other] : [other, op];
   return { kind: 'transform', op: x, other: y, side, ...outcome(() => type.transform(clone(x), clone(y), side)) };
 }
@@ -170,7 +174,8 @@ function composeCase(rng) {
   } catch {
     after = doc;
   }
-  const b = randomOp(rng, cps(after));
+  // Now and then b was made for a longer document than a leaves: past its end a composes as an endless skip.
+  const b = randomOp(rng, cps(rng.chance(0.05) ? after + randomText(rng, 4) : after));
   return { kind: 'compose', a, b, ...outcome(() => type.compose(clone(a), clone(b))) };
 }
 

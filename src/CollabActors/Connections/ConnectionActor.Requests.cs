@@ -26,6 +26,7 @@ public sealed partial class ConnectionActor
         switch (message)
         {
             case UnreadableMessage unreadable:
+                CollabMetrics.MessageRejected(unreadable.Error.Code);
                 Send(new ErrorReply(unreadable.Request, unreadable.Error));
                 break;
             case HandshakeRequest hs:
@@ -297,6 +298,7 @@ public sealed partial class ConnectionActor
     private void OnRejected(DocumentReplies.Rejected rejected)
     {
         if (TakePending(rejected.RequestId) is not { } pending) return;
+        CollabMetrics.MessageRejected(rejected.Error.Code);
         if (pending.Request is SubscribeRequest or BulkSubscribeRequest
             && _documentsSeen.TryGetValue(rejected.Document, out DocumentView? view) && !view.Subscribed && view.WantsSubscription)
         {

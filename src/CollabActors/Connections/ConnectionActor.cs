@@ -70,7 +70,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         Receive<ConnectionMessages.FrameReceived>(OnFrame);
         Receive<ConnectionMessages.FrameTooLarge>(f =>
-            Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {f.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}."));
+        {
+            CollabMetrics.MessageRejected("frame_too_large");
+            Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {f.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}.");
+        });
         Receive<ConnectionMessages.ReceiveEnded>(OnReceiveEnded);
         Receive<ConnectionMessages.ServerShuttingDown>(_ => Close(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."));
         Receive<WriteCompleted>(_ => OnWriteCompleted());

@@ -5,8 +5,8 @@ namespace CollabActors.Diagnostics;
 
 /// <summary>
 /// The server's metrics as .NET <see cref="Meter"/> instruments (no exporter dependency here): the host's
-/// <c>/metrics</c> endpoint publishes them in Prometheus text format. Names follow Prometheus conventions once dots
-/// become underscores. Tags never carry document text, ids or tokens, only bounded sets (reasons, error codes).
+/// <c>/metrics</c> endpoint publishes them in Prometheus text format under these names (counters get <c>_total</c>).
+/// Tags never carry document text, ids or tokens, only bounded sets (reasons, error codes).
 /// </summary>
 public static class CollabMetrics
 {
@@ -18,26 +18,33 @@ public static class CollabMetrics
     private static long _activeDocuments;
 
     private static readonly Counter<long> OpsCommittedCounter =
-        Meter.CreateCounter<long>("collab.ops.committed", description: "Ops written to the journal and applied.");
+        Meter.CreateCounter<long>("collab_ops_committed", description: "Ops written to the journal and applied.");
 
-    private static readonly Histogram<double> AckLatency = Meter.CreateHistogram<double>("collab.op.ack.seconds", "s",
+    private static readonly Histogram<double> AckLatency = Meter.CreateHistogram<double>("collab_op_ack_seconds", "s",
         "From an op's arrival at its connection to its acknowledgement being queued to the client.");
 
     private static readonly Histogram<double> JournalWriteLatency = Meter.CreateHistogram<double>(
-        "collab.journal.write.seconds", "s", "From Persist of a committed op to its persist callback.");
+        "collab_journal_write_seconds", "s", "From Persist of a committed op to its persist callback.");
 
-    private static readonly Counter<long> SlowConsumers = Meter.CreateCounter<long>("collab.connections.slow.consumers.dropped",
+    private static readonly Counter<long> SlowConsumers = Meter.CreateCounter<long>("collab_slow_consumers_dropped",
         description: "Connections closed (1008) because they did not read what was sent to them.");
 
-    private static readonly Counter<long> Rejected = Meter.CreateCounter<long>("collab.messages.rejected",
+    private static readonly Counter<long> Rejected = Meter.CreateCounter<long>("collab_messages_rejected",
         description: "Client messages refused, by reason (an error code, or an HTTP refusal at the upgrade).");
 
     static CollabMetrics()
     {
-        Meter.CreateObservableGauge("collab.connections.open", () => Interlocked.Read(ref _openConnections),
+        Meter.CreateObservableGauge("collab_connections_open", () => Interlocked.Read(ref _openConnections),
             description: "WebSocket connections open on this node.");
-        Meter.CreateObservableGauge("collab.documents.active", () => Interlocked.Read(ref _activeDocuments),
+        Meter.CreateObservableGauge("collab_documents_active", () => Interlocked.Read(ref _activeDocuments),
             description: "Document actors running on this node.");
+    }
+
+    /// <summary>Creates the instruments; a zero measurement makes the untagged counters visible before their first event.</summary>
+    public static void Initialize()
+    {
+        OpsCommittedCounter.Add(0);
+        SlowConsumers.Add(0);
     }
 
     public static void ConnectionOpened() => Interlocked.Increment(ref _openConnections);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using CollabActors.Diagnostics;
 using CollabActors.Presence;
 using CollabActors.Protocol;
 
@@ -11,11 +12,16 @@ namespace CollabActors.Documents;
 /// The single sequencer of one document, a Cluster.Sharding entity (the hub of gorilla's chat example, for one
 /// document). It decides each submit with <see cref="DocumentState"/>, persists the committed op, and only in the
 /// persist callback applies it, acks the author and pushes it to every other subscriber, so an ack always means the
-/// op is in the journal.
+/// op is in the journal. It saves a snapshot every <see cref="DocumentSettings.SnapshotEvery"/> ops and when it
+/// passivates after <see cref="DocumentSettings.PassivateIdleAfter"/> idle with no subscriber; recovery is the latest snapshot plus replay.
+/// Whatever reaches back before the in-memory op log is read from the journal by a <see cref="DocumentHistoryReader"/>.
 /// </summary>
 public sealed class DocumentActor : ReceivePersistentActor
 {
     private readonly DocumentState _state;
+    private readonly DocumentSettings _settings;
+    private long _snapshotVersion;
+    private bool _stopping;
     private readonly IActorRef _presenceRegion;
     private readonly Dictionary<IActorRef, bool> _subscribers = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -24,13 +30,20 @@ public sealed class DocumentActor : ReceivePersistentActor
     public DocumentActor(DocumentId id, DocumentSettings settings, IActorRef presenceRegion)
     {
         _state = new DocumentState(id, settings);
+        _settings = settings;
         _presenceRegion = presenceRegion;
         PersistenceId = "document-" + id.EntityId;
 
+        Recover<SnapshotOffer>(offer =>
+        {
+            var snapshot = (DocumentSnapshot)offer.Snapshot;
+            _state.Restore(snapshot);
+            _snapshotVersion = snapshot.Version;
+        });
         Recover<CommittedOp>(op => _state.Apply(op));
 
         Command<DocumentCommands.Submit>(OnSubmit);
-        Command<DocumentCommands.Fetch>(f => Reply(f.ReplyTo, Fetch(f.RequestId, f.FromVersion)));
+        Command<DocumentCommands.Fetch>(OnFetch);
         Command<DocumentCommands.Subscribe>(OnSubscribe);
         Command<DocumentCommands.Unsubscribe>(u => Forget(u.Subscriber));
         Command<DocumentCommands.FetchSnapshotAtVersion>(OnSnapshotAtVersion);
@@ -38,36 +51,81 @@ public sealed class DocumentActor : ReceivePersistentActor
         Command<DocumentCommands.PublishPresence>(OnPublishPresence);
         Command<DocumentCommands.GetStatus>(_ =>
             Sender.Tell(new DocumentReplies.DocumentStatus(Id, _state.Version, _subscribers.Count, 0)));
+        Command<DocumentCommands.FetchOps>(OnFetchOps);
         Command<Terminated>(t => Forget(t.ActorRef));
+        Command<DocumentHistoryReader.HistoryRead>(OnHistoryRead);
+        Command<DocumentHistoryReader.HistoryReadFailed>(OnHistoryReadFailed);
+        // Idle and nobody subscribed: the shard stops this entity with Stop (which snapshots first), buffering
+        // messages meanwhile and starting it again on the next one. A subscribed document stays, or its subscribers
+        // would miss later ops; sharding's own idle passivation is off for documents for the same reason.
         Command<ReceiveTimeout>(_ =>
         {
-            if (_subscribers.Count == 0) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+            if (_subscribers.Count == 0) Context.Parent.Tell(new Passivate(DocumentCommands.Stop.Instance));
         });
-        // The document stops itself when idle and unwatched; sharding's own idle passivation is off for it, since
-        // it would also stop a document that readers are subscribed to and drop them silently.
+        Command<DocumentCommands.Stop>(_ => StopAfterSnapshot());
+        Command<SaveSnapshotSuccess>(_ =>
+        {
+            if (_stopping) Context.Stop(Self);
+        });
+        Command<SaveSnapshotFailure>(failed =>
+        {
+            // The journal still has every op; the next recovery replays more, and the next snapshot is N ops on.
+            _log.Warning(failed.Cause, "Snapshot of {0} at {1} not saved", PersistenceId, failed.Metadata.SequenceNr);
+            if (_stopping) Context.Stop(Self);
+        });
         _idleAfter = settings.PassivateIdleAfter;
         Context.SetReceiveTimeout(_idleAfter);
+    }
+
+    protected override void OnReplaySuccess()
+    {
+        // Events are exactly the ops, one per version; anything else in the journal would break history reads.
+        if (LastSequenceNr != _state.Version)
+            throw new InvalidOperationException($"{PersistenceId} recovered to version {_state.Version} at sequence {LastSequenceNr}.");
     }
 
     public override string PersistenceId { get; }
 
     private DocumentId Id => _state.Id;
 
+    protected override void PreStart()
+    {
+        CollabMetrics.DocumentStarted();
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        CollabMetrics.DocumentStopped();
+        base.PostStop();
+    }
+
     public static Props Props(DocumentId id, DocumentSettings settings, IActorRef presenceRegion) =>
         Akka.Actor.Props.Create(() => new DocumentActor(id, settings, presenceRegion));
 
-    private void OnSubmit(DocumentCommands.Submit submit)
+    private void OnSubmit(DocumentCommands.Submit submit) => Decide(submit, olderOps: null);
+
+    private void Decide(DocumentCommands.Submit submit, IReadOnlyList<CommittedOp>? olderOps)
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        switch (_state.Decide(submit.Src, submit.Seq, submit.Version, submit.Change, now))
+        switch (_state.Decide(submit.Src, submit.Seq, submit.Version, submit.Change, now, olderOps))
         {
             case SubmitDecision.Commit commit:
                 Persist(commit.Op, committed =>
                 {
                     _state.Apply(committed);
+                    CollabMetrics.OpCommitted(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committed.TimestampMs));
                     submit.ReplyTo.Tell(Acknowledge(submit, committed.Version));
                     Publish(committed, author: submit.ReplyTo);
+                    if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshotNow();
                 });
+                break;
+            case SubmitDecision.NeedOlderOps older when olderOps is null:
+                ReadHistory(new DocumentHistoryReader.Ops(older.From, _state.OldestLoggedVersion), submit);
+                break;
+            case SubmitDecision.NeedOlderOps:
+                submit.ReplyTo.Tell(Rejected(submit.RequestId, ProtocolErrorCodes.OpVersionTooOld,
+                    $"Op version {submit.Version} is older than the history this server can read; fetch the document again."));
                 break;
             case SubmitDecision.AlreadyCommitted already:
                 submit.ReplyTo.Tell(Acknowledge(submit, already.Version));
@@ -111,15 +169,113 @@ public sealed class DocumentActor : ReceivePersistentActor
                 $"Ops since version {from} are no longer kept (oldest: {_state.OldestLoggedVersion}); fetch the snapshot instead.");
     }
 
+    /// <summary>The ops since <paramref name="from"/> when the older part came from the journal.</summary>
+    private object FetchWithOlder(long requestId, long from, IReadOnlyList<CommittedOp> older)
+    {
+        long end = from + older.Count;
+        return _state.OpsSince(end) is { } newer && (older.Count == 0 || older[0].Version == from)
+            ? new DocumentReplies.Fetched(Id, requestId, null, older.Concat(newer).ToArray())
+            : Rejected(requestId, ProtocolErrorCodes.OpVersionTooOld, $"Ops since version {from} could not be read; fetch the snapshot instead.");
+    }
+
+    private void OnFetch(DocumentCommands.Fetch fetch)
+    {
+        if (fetch.FromVersion is { } from && from >= 0 && from < _state.OldestLoggedVersion)
+            ReadHistory(new DocumentHistoryReader.Ops(from, _state.OldestLoggedVersion), fetch);
+        else Reply(fetch.ReplyTo, Fetch(fetch.RequestId, fetch.FromVersion));
+    }
+
     private void OnSubscribe(DocumentCommands.Subscribe subscribe)
     {
-        object reply = Fetch(subscribe.RequestId, subscribe.FromVersion);
+        if (subscribe.FromVersion is { } from && from >= 0 && from < _state.OldestLoggedVersion)
+            ReadHistory(new DocumentHistoryReader.Ops(from, _state.OldestLoggedVersion), subscribe);
+        else Subscribe(subscribe, Fetch(subscribe.RequestId, subscribe.FromVersion));
+    }
+
+    private void Subscribe(DocumentCommands.Subscribe subscribe, object reply)
+    {
         if (reply is DocumentReplies.Fetched && _subscribers.TryAdd(subscribe.ReplyTo, true))
         {
             Context.Watch(subscribe.ReplyTo);
             Context.SetReceiveTimeout(null);
         }
         subscribe.ReplyTo.Tell(reply);
+    }
+
+    private void OnFetchOps(DocumentCommands.FetchOps request)
+    {
+        long to = request.To ?? _state.Version;
+        if (request.From < 0 || to < request.From || to > _state.Version)
+            Reply(request.ReplyTo, Rejected(request.RequestId, ProtocolErrorCodes.MessageBadlyFormed,
+                $"Range {request.From}..{to} is not within 0..{_state.Version}."));
+        else if (request.From < _state.OldestLoggedVersion)
+            ReadHistory(new DocumentHistoryReader.Ops(request.From, to), request with { To = to });
+        else
+            Reply(request.ReplyTo, new DocumentReplies.Fetched(Id, request.RequestId, null,
+                _state.OpsSince(request.From)!.Where(op => op.Version < to).ToArray()));
+    }
+
+    private void ReadHistory(DocumentHistoryReader.Query query, object request) =>
+        Context.ActorOf(DocumentHistoryReader.Props(PersistenceId, Id, _settings, Journal, SnapshotStore, query, request));
+
+    private void OnHistoryRead(DocumentHistoryReader.HistoryRead read)
+    {
+        switch (read.Request)
+        {
+            case DocumentCommands.Submit submit:
+                Decide(submit, read.Ops);
+                break;
+            case DocumentCommands.Fetch fetch:
+                Reply(fetch.ReplyTo, FetchWithOlder(fetch.RequestId, fetch.FromVersion!.Value, read.Ops));
+                break;
+            case DocumentCommands.Subscribe subscribe:
+                Subscribe(subscribe, FetchWithOlder(subscribe.RequestId, subscribe.FromVersion!.Value, read.Ops));
+                break;
+            case DocumentCommands.FetchOps fetchOps:
+                Reply(fetchOps.ReplyTo, read.Ops.Count == fetchOps.To - fetchOps.From
+                    ? new DocumentReplies.Fetched(Id, fetchOps.RequestId, null, read.Ops)
+                    : Rejected(fetchOps.RequestId, ProtocolErrorCodes.SnapshotUnavailable, "The journal does not hold all of these ops."));
+                break;
+            case DocumentCommands.FetchSnapshotAtVersion at when read.Snapshot is { } snapshot:
+                Reply(at.ReplyTo, new DocumentReplies.SnapshotAt(Id, at.RequestId, snapshot));
+                break;
+            case DocumentCommands.FetchSnapshotAtTime at when read.Snapshot is { } snapshot:
+                Reply(at.ReplyTo, new DocumentReplies.SnapshotAt(Id, at.RequestId, snapshot));
+                break;
+        }
+    }
+
+    private void OnHistoryReadFailed(DocumentHistoryReader.HistoryReadFailed failed)
+    {
+        _log.Warning(failed.Cause, "Reading the history of {0} failed", PersistenceId);
+        (IActorRef replyTo, long requestId) = failed.Request switch
+        {
+            DocumentCommands.Submit r => (r.ReplyTo, r.RequestId),
+            DocumentCommands.Fetch r => (r.ReplyTo, r.RequestId),
+            DocumentCommands.Subscribe r => (r.ReplyTo, r.RequestId),
+            DocumentCommands.FetchOps r => (r.ReplyTo, r.RequestId),
+            DocumentCommands.FetchSnapshotAtVersion r => (r.ReplyTo, r.RequestId),
+            DocumentCommands.FetchSnapshotAtTime r => (r.ReplyTo, r.RequestId),
+            _ => (ActorRefs.Nobody, 0L),
+        };
+        replyTo.Tell(Rejected(requestId, ProtocolErrorCodes.SnapshotUnavailable,
+            $"The document's history could not be read: {failed.Cause.Message}"));
+    }
+
+    /// <summary>Saves what the last snapshot lacks, then stops (passivation and hand-off).</summary>
+    private void StopAfterSnapshot()
+    {
+        if (_stopping) return;
+        _stopping = true;
+        if (_state.Version > _snapshotVersion) SaveSnapshotNow();
+        else Context.Stop(Self);
+    }
+
+    /// <summary>Saves the current state; counted as saved at once so the ops until it is confirmed do not save again.</summary>
+    private void SaveSnapshotNow()
+    {
+        _snapshotVersion = _state.Version;
+        SaveSnapshot(_state.ToSnapshot());
     }
 
     private void Forget(IActorRef subscriber)
@@ -136,6 +292,11 @@ public sealed class DocumentActor : ReceivePersistentActor
             Reply(request.ReplyTo, Rejected(request.RequestId, ProtocolErrorCodes.MessageBadlyFormed, "Version must not be negative."));
             return;
         }
+        if (request.Version is { } old && old < _state.OldestLoggedVersion)
+        {
+            ReadHistory(new DocumentHistoryReader.SnapshotAtVersion(old), request);
+            return;
+        }
         WireSnapshot? snapshot = _state.SnapshotAt(request.Version ?? _state.Version);
         Reply(request.ReplyTo, snapshot is null
             ? Rejected(request.RequestId, ProtocolErrorCodes.SnapshotUnavailable,
@@ -146,6 +307,11 @@ public sealed class DocumentActor : ReceivePersistentActor
     private void OnSnapshotAtTime(DocumentCommands.FetchSnapshotAtTime request)
     {
         long? version = request.TimestampMs is { } ts ? _state.VersionAt(ts) : _state.Version;
+        if (version is null && request.TimestampMs is { } before)
+        {
+            ReadHistory(new DocumentHistoryReader.SnapshotAtTime(before, _state.OldestLoggedVersion), request);
+            return;
+        }
         WireSnapshot? snapshot = version is { } v ? _state.SnapshotAt(v) : null;
         Reply(request.ReplyTo, snapshot is null
             ? Rejected(request.RequestId, ProtocolErrorCodes.SnapshotUnavailable,

@@ -23,6 +23,12 @@ public static class DocumentCommands
         DocumentId Document, long RequestId, IActorRef ReplyTo, string Src, long Seq, long? Version, OpChange Change)
         : IWithDocumentId;
 
+    /// <summary>
+    /// The ops committed at versions <see cref="From"/> to <see cref="To"/> - 1 (null: up to now), answered with
+    /// <see cref="DocumentReplies.Fetched"/> (no snapshot) or a rejection; the history API's read.
+    /// </summary>
+    public sealed record FetchOps(DocumentId Document, long RequestId, IActorRef ReplyTo, long From, long? To) : IWithDocumentId;
+
     /// <summary><c>nf</c>: a read-only snapshot at a version (null: the latest).</summary>
     public sealed record FetchSnapshotAtVersion(DocumentId Document, long RequestId, IActorRef ReplyTo, long? Version)
         : IWithDocumentId;
@@ -36,6 +42,15 @@ public static class DocumentCommands
     /// <see cref="Presence"/> carries the publisher's <c>src</c>.
     /// </summary>
     public sealed record PublishPresence(DocumentId Document, IActorRef Publisher, PresenceMessage Presence) : IWithDocumentId;
+
+    /// <summary>
+    /// Sent by the shard when the document passivates or hands off (node leaving): save a snapshot if the last one
+    /// is behind, then stop. Not addressed to a document id; it goes to the entity itself.
+    /// </summary>
+    public sealed record Stop
+    {
+        public static readonly Stop Instance = new();
+    }
 
     /// <summary>How many subscribers the document has; answered with <see cref="DocumentReplies.DocumentStatus"/>.</summary>
     public sealed record GetStatus(DocumentId Document) : IWithDocumentId;

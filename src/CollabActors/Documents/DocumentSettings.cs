@@ -13,6 +13,18 @@ public sealed record DocumentSettings
     public int OpLogCapacity { get; init; } = 10_000;
 
     /// <summary>
+    /// Sources (<c>src</c>) whose last committed <c>seq</c> is remembered, in snapshots too, so that a resend is
+    /// acknowledged rather than applied twice even after the op log or a restart forgot the op.
+    /// </summary>
+    public int RecentSubmittersKept { get; init; } = 1_000;
+
+    /// <summary>A snapshot is saved every this many ops (and when the document passivates); recovery replays the rest.</summary>
+    public int SnapshotEvery { get; init; } = 500;
+
+    /// <summary>How long a read of older ops or snapshots from the journal may take before the request fails.</summary>
+    public TimeSpan HistoryReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a document with no subscribers stays in memory after its last message before it stops (it is
     /// recovered from the journal on the next one). A document with subscribers never stops for being idle: its
     /// subscribers would stop getting its ops.

@@ -14,7 +14,9 @@ public sealed class DocumentState
 {
     private readonly DocumentSettings _settings;
     private readonly List<LoggedOp> _log = new();
+    private readonly Dictionary<string, SubmitterEntry> _submitters = new(StringComparer.Ordinal);
     private TextDocument? _text;
+    private long _lastOpTimestampMs;
 
     public DocumentState(DocumentId id, DocumentSettings settings)
     {
@@ -40,11 +42,34 @@ public sealed class DocumentState
 
     public WireSnapshot Snapshot() => new(Version, Type, Text);
 
+    /// <summary>What the snapshot store keeps: the text at this version and the recent submitters (for dedupe).</summary>
+    public DocumentSnapshot ToSnapshot() =>
+        new(Version, Type, Text, _lastOpTimestampMs, _submitters.Values.OrderBy(e => e.Version).ToArray());
+
+    /// <summary>
+    /// Starts over from a stored snapshot. The op log is empty afterwards: ops before <see cref="Version"/> are in the
+    /// journal (see <see cref="SubmitDecision.NeedOlderOps"/> and the actor's history reads).
+    /// </summary>
+    public void Restore(DocumentSnapshot snapshot)
+    {
+        if (snapshot.Type is { } type && type != TextUnicodeType.Uri)
+            throw new InvalidOperationException($"Snapshot of {Id} has type '{type}'; documents here are {TextUnicodeType.Uri}.");
+        _log.Clear();
+        _submitters.Clear();
+        Version = snapshot.Version;
+        _text = snapshot.Type is null ? null : new TextDocument(snapshot.Text ?? "", _settings.MaxDocumentUtf16Length);
+        _lastOpTimestampMs = snapshot.LastOpTimestampMs;
+        foreach (SubmitterEntry entry in snapshot.RecentSubmitters) _submitters[entry.Src] = entry;
+    }
+
     /// <summary>
     /// Decides what to do with a submitted op: transform it past the ops committed since its base version, spot a
-    /// resend (same src and seq), and check it fits the document. Changes nothing.
+    /// resend (same src and seq), and check it fits the document. Changes nothing. When the base version is older
+    /// than the op log reaches, the answer is <see cref="SubmitDecision.NeedOlderOps"/>: decide again with
+    /// <paramref name="olderOps"/>, the committed ops from the base version up to <see cref="OldestLoggedVersion"/>.
     /// </summary>
-    public SubmitDecision Decide(string src, long seq, long? baseVersion, OpChange change, long nowMs)
+    public SubmitDecision Decide(
+        string src, long seq, long? baseVersion, OpChange change, long nowMs, IReadOnlyList<CommittedOp>? olderOps = null)
     {
         long from = baseVersion ?? Version;
         if (from < 0)
@@ -52,16 +77,26 @@ public sealed class DocumentState
         if (from > Version)
             return Reject(ProtocolErrorCodes.OpVersionNewerThanCurrentSnapshot,
                 $"Op version {from} is newer than the document's version {Version}.");
+        // The last op of each recent source outlives the op log (and restarts, through snapshots and the journal).
+        if (_submitters.TryGetValue(src, out SubmitterEntry? last) && last.Seq == seq)
+            return new SubmitDecision.AlreadyCommitted(last.Version);
+        IReadOnlyList<CommittedOp> older = Array.Empty<CommittedOp>();
         if (from < OldestLoggedVersion)
-            return Reject(ProtocolErrorCodes.OpVersionTooOld,
-                $"Op version {from} is older than the oldest version this server keeps for transforming ({OldestLoggedVersion}); fetch the document again.");
+        {
+            if (olderOps is null) return new SubmitDecision.NeedOlderOps(from);
+            older = olderOps.Where(op => op.Version >= from).ToArray();
+            if (older.Count != OldestLoggedVersion - from || (older.Count > 0 && older[0].Version != from))
+                return Reject(ProtocolErrorCodes.OpVersionTooOld,
+                    $"Op version {from} is older than the history this server can read ({OldestLoggedVersion}); fetch the document again.");
+        }
 
         try
         {
             if (change is EditChange edit) TextUnicodeType.Check(edit.Op);
-            for (int i = IndexOf(from); i < _log.Count; i++)
+            int start = from < OldestLoggedVersion ? 0 : IndexOf(from);
+            for (int i = -older.Count; i < _log.Count - start; i++)
             {
-                CommittedOp applied = _log[i].Op;
+                CommittedOp applied = i < 0 ? older[older.Count + i] : _log[start + i].Op;
                 if (applied.Src == src && applied.Seq == seq) return new SubmitDecision.AlreadyCommitted(applied.Version);
                 switch (applied.Change)
                 {
@@ -146,6 +181,8 @@ public sealed class DocumentState
         }
         _log.Add(new LoggedOp(op, undo));
         Version++;
+        _lastOpTimestampMs = op.TimestampMs;
+        RememberSubmitter(new SubmitterEntry(op.Src, op.Seq, op.Version));
         // Trim in chunks so a busy document does not shift the list on every op.
         if (_log.Count > _settings.OpLogCapacity + _settings.OpLogCapacity / 4 + 1)
             _log.RemoveRange(0, _log.Count - _settings.OpLogCapacity);
@@ -180,7 +217,8 @@ public sealed class DocumentState
     {
         int i = _log.Count;
         while (i > 0 && _log[i - 1].Op.TimestampMs > timestampMs) i--;
-        if (i == 0 && _log.Count > 0 && OldestLoggedVersion > 0) return null;
+        // Before the log's first op (or, with an empty log after a snapshot, before the last op): not known here.
+        if (i == 0 && OldestLoggedVersion > 0 && (_log.Count > 0 || timestampMs < _lastOpTimestampMs)) return null;
         return i == _log.Count ? Version : _log[i].Op.Version;
     }
 
@@ -198,6 +236,16 @@ public sealed class DocumentState
             value = _log[i].Op.Change is EditChange edit ? PresenceTransform.Through(value.Value, edit.Op) : null;
         }
         return value;
+    }
+
+    private void RememberSubmitter(SubmitterEntry entry)
+    {
+        _submitters[entry.Src] = entry;
+        // Forget the sources that submitted longest ago, in chunks, once there are a quarter more than kept.
+        int keep = _settings.RecentSubmittersKept;
+        if (_submitters.Count <= keep + keep / 4 + 1) return;
+        foreach (SubmitterEntry old in _submitters.Values.OrderBy(e => e.Version).Take(_submitters.Count - keep).ToArray())
+            _submitters.Remove(old.Src);
     }
 
     private int IndexOf(long version) => (int)(version - OldestLoggedVersion);

@@ -346,7 +346,35 @@ async function misc() {
   return { bobSawDel, afterDel, queryError };
 }
 
-const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc };
+// Several editors typing at once without waiting for acks (the client composes what is pending): everyone, and
+// the server, end with the same text.
+async function typing() {
+  const seed = Number(seedArg ?? Date.now() % 100000);
+  const random = prng(seed);
+  const editors = [];
+  for (let i = 0; i < 3; i++) editors.push(await connect());
+  const first = await subscribed(editors[0]);
+  await within(cb((done) => first.create('start', textUnicode.uri, done)), 'create');
+  const docs = [first];
+  for (const editor of editors.slice(1)) docs.push(await subscribed(editor));
+  await waitFor(() => docs.every((d) => d.type), 'everyone has the document');
+
+  const perEditor = 40;
+  const errors = [];
+  await Promise.all(docs.map(async (doc, i) => {
+    for (let k = 0; k < perEditor; k++) {
+      doc.submitOp(randomOp(doc.data, random), (err) => { if (err) errors.push(`editor ${i}: ${err.code} ${err.message}`); });
+      if (random() < 0.5) await new Promise((r) => setTimeout(r, Math.floor(random() * 15)));
+    }
+  }));
+  await within(Promise.all(docs.map((d) => new Promise((resolve) => d.whenNothingPending(resolve)))), 'everyone is acked');
+  await waitFor(() => docs.every((d) => d.version === docs[0].version), 'everyone reaches the same version');
+  const fetched = await fetchFresh();
+  for (const editor of editors) editor.close();
+  return { seed, errors, texts: docs.map((d) => d.data), versions: docs.map((d) => d.version), fetched };
+}
+
+const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing };
 if (!scenarios[scenario] || !url) {
   console.error(`usage: node scenario.js <${Object.keys(scenarios).join('|')}> <ws url> [arg]`);
   process.exit(2);

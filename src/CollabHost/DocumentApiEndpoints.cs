@@ -1,0 +1,118 @@
+using Akka.Actor;
+using Akka.Hosting;
+using CollabActors.Documents;
+using CollabActors.Protocol;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CollabActors.Text;
+using CollabHost.Security;
+using Microsoft.Extensions.Options;
+
+namespace CollabHost;
+
+/// <summary>
+/// The history API, read-only JSON over HTTP: <c>GET /api/docs/{collection}/{id}</c> (the current snapshot) and
+/// <c>GET /api/docs/{collection}/{id}/ops?from=&amp;to=</c> (committed ops, from the journal when they are older than
+/// the document's in-memory log). Unknown documents are 404, bad ranges 400. With <c>Collab:Auth</c> on, a request
+/// needs an access token (as for <c>/ws</c>: <c>Authorization: Bearer</c> or <c>?token=</c>) that may read the
+/// document: 401 without a valid one, 403 when it may not read this document.
+/// </summary>
+public static class DocumentApiEndpoints
+{
+    /// <summary>How long a request waits for the document (which may first recover from the journal).</summary>
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static IEndpointRouteBuilder MapDocumentApiEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/docs/{collection}/{id}", GetSnapshotAsync);
+        endpoints.MapGet("/api/docs/{collection}/{id}/ops", GetOpsAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetSnapshotAsync(
+        string collection, string id, HttpRequest request, IOptions<CollabOptions> options,
+        IRequiredActor<DocumentRegion> documents, CancellationToken cancel)
+    {
+        var document = new DocumentId(collection, id);
+        if (Refusal(request, options.Value.Auth, document) is { } refused) return refused;
+        IActorRef region = await documents.GetAsync(cancel);
+        object reply = await region.Ask<object>(
+            replyTo => new DocumentCommands.FetchSnapshotAtVersion(document, 0, replyTo, null), AskTimeout, cancel);
+        return reply switch
+        {
+            DocumentReplies.SnapshotAt { Snapshot.Version: 0 } => NotFound(document),
+            DocumentReplies.SnapshotAt at => Results.Json(new SnapshotJson(collection, id, at.Snapshot.Version, at.Snapshot.Type, at.Snapshot.Data), Json),
+            DocumentReplies.Rejected rejected => Results.Problem(rejected.Error.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
+            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} from {document}."),
+        };
+    }
+
+    private static async Task<IResult> GetOpsAsync(
+        string collection, string id, long? from, long? to, HttpRequest request, IOptions<CollabOptions> options,
+        IRequiredActor<DocumentRegion> documents, CancellationToken cancel)
+    {
+        var document = new DocumentId(collection, id);
+        if (Refusal(request, options.Value.Auth, document) is { } refused) return refused;
+        if (from is < 0 || to is < 0 || (from is { } f && to is { } t && t < f))
+            return Results.Problem($"Bad range from={from} to={to}: need 0 <= from <= to.", statusCode: StatusCodes.Status400BadRequest);
+        IActorRef region = await documents.GetAsync(cancel);
+        // The version first: an unknown document is 404 whatever the range.
+        var current = await region.Ask<object>(
+            replyTo => new DocumentCommands.FetchSnapshotAtVersion(document, 0, replyTo, null), AskTimeout, cancel);
+        if (current is DocumentReplies.SnapshotAt { Snapshot.Version: 0 }) return NotFound(document);
+        object reply = await region.Ask<object>(
+            replyTo => new DocumentCommands.FetchOps(document, 0, replyTo, from ?? 0, to), AskTimeout, cancel);
+        return reply switch
+        {
+            DocumentReplies.Fetched fetched => Results.Json(fetched.Ops.Select(OpJson.From).ToArray(), Json),
+            DocumentReplies.Rejected { Error.Code: ProtocolErrorCodes.MessageBadlyFormed } rejected =>
+                Results.Problem(rejected.Error.Message, statusCode: StatusCodes.Status400BadRequest),
+            DocumentReplies.Rejected rejected => Results.Problem(rejected.Error.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
+            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} from {document}."),
+        };
+    }
+
+    /// <summary>Null when the request may read the document; else 401 (no valid token) or 403 (not this document).</summary>
+    private static IResult? Refusal(HttpRequest request, AuthOptions auth, DocumentId document)
+    {
+        if (!auth.Enabled) return null;
+        byte[] secret = auth.SecretBytes();
+        string authorization = request.Headers.Authorization.ToString();
+        string? token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim()
+            : request.Query.TryGetValue("token", out var query) && query.ToString() is { Length: > 0 } t ? t : null;
+        AccessTokenClaims? claims = null;
+        string why = "token missing";
+        if (token is null || !AccessToken.TryValidate(token, secret, DateTimeOffset.UtcNow, out claims, out why))
+            return Results.Problem("A valid access token is required: " + why + ".", statusCode: StatusCodes.Status401Unauthorized);
+        return claims!.ToAccess(secret).CanRead(document)
+            ? null
+            : Results.Problem($"This token may not read {document}.", statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    private static IResult NotFound(DocumentId document) =>
+        Results.Problem($"Document {document} does not exist.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>A snapshot as ShareDB shapes it (<c>v</c>, <c>type</c>, <c>data</c>), with its collection and id.</summary>
+    private sealed record SnapshotJson(string C, string D, long V, string? Type, string? Data);
+
+    /// <summary>One op as ShareDB's op list has it: <c>v</c>, <c>src</c>, <c>seq</c>, <c>m.ts</c> and op | create | del.</summary>
+    private sealed record OpJson(long V, string Src, long Seq, OpMetadataJson M, TextOp? Op, CreateJson? Create, bool? Del)
+    {
+        public static OpJson From(CommittedOp op) => op.Change switch
+        {
+            EditChange edit => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), edit.Op, null, null),
+            CreateChange create => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), null, new(create.Type, create.Data), null),
+            _ => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), null, null, true),
+        };
+    }
+
+    private sealed record OpMetadataJson(long Ts);
+
+    private sealed record CreateJson(string Type, string? Data);
+}

@@ -1,0 +1,62 @@
+using Microsoft.Data.Sqlite;
+
+namespace CollabHost;
+
+/// <summary>
+/// Turns <see cref="JournalOptions"/> into the Akka.Persistence.Sql settings (connection string and linq2db
+/// provider) that config/akka.hocon leaves open, and prepares the SQLite file on first run.
+/// </summary>
+public static class JournalSetup
+{
+    /// <summary>linq2db's provider names (LinqToDB.ProviderName): Microsoft.Data.Sqlite and Npgsql.</summary>
+    private const string SqliteProviderName = "SQLite.MS";
+    private const string PostgreSqlProviderName = "PostgreSQL";
+
+    public static string Hocon(CollabOptions options)
+    {
+        (string connectionString, string provider) = options.Journal.Provider switch
+        {
+            var p when p.Equals(JournalOptions.Sqlite, StringComparison.OrdinalIgnoreCase) =>
+                (PrepareSqlite(options), SqliteProviderName),
+            var p when p.Equals(JournalOptions.PostgreSql, StringComparison.OrdinalIgnoreCase) =>
+                (options.Journal.ConnectionString is { Length: > 0 } cs
+                    ? cs
+                    : throw new InvalidOperationException("Collab:Journal:Provider is PostgreSQL but Collab:Journal:ConnectionString is empty."),
+                    PostgreSqlProviderName),
+            var p => throw new InvalidOperationException(
+                $"Collab:Journal:Provider '{p}' is not supported; use {JournalOptions.Sqlite} or {JournalOptions.PostgreSql}."),
+        };
+        string settings = $"connection-string = {Quote(connectionString)}\nprovider-name = {Quote(provider)}\n";
+        return $$"""
+            akka.persistence.journal.sql { {{settings}} }
+            akka.persistence.snapshot-store.sql { {{settings}} }
+            akka.persistence.query.journal.sql { {{settings}} }
+            """;
+    }
+
+    /// <summary>
+    /// Creates DataDir and collab.db if missing and puts the file in WAL mode (kept in the file), so journal writes
+    /// do not block reads and commit with one fsync of the log.
+    /// </summary>
+    private static string PrepareSqlite(CollabOptions options)
+    {
+        string connectionString = options.Journal.ConnectionString is { Length: > 0 } given
+            ? given
+            : new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.GetFullPath(Path.Combine(options.DataDir, "collab.db")),
+                Pooling = true,
+            }.ToString();
+        string file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } dir) Directory.CreateDirectory(dir);
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+        return connectionString;
+    }
+
+    private static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
