@@ -47,6 +47,8 @@ p99_limit_ms=100
 min_ramp_up_seconds=5
 
 out="artifacts/compare/$(date -u +%Y%m%dT%H%M%SZ)"
+# The commit measured (what the build below compiles), with a mark when the work tree differs from it.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src config bench 2>/dev/null || echo ' with uncommitted changes')"
 mkdir -p "$out"
 log() { printf '\n== %s\n' "$*" | tee -a "$out/compare.log"; }
 note() { printf '%s\n' "$*" | tee -a "$out/compare.log"; }
@@ -71,10 +73,11 @@ dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$o
 (cd bench/peers/sharedb-server && npm ci --no-audit --no-fund --loglevel=error) >>"$out/build.log" 2>&1
 host_dir="$repo/src/CollabHost/bin/Release/net10.0"
 load_dll="$repo/src/CollabLoad/bin/Release/net10.0/CollabLoad.dll"
-plugin=$(sed -nE 's/^[[:space:]]*journal\.plugin[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p' "$host_dir/akka.hocon" | head -1)
+# The journal plugin akka.hocon names (journal.plugin = "…" or journal { plugin = "…" }).
+plugin=$(grep -oE '"akka\.persistence\.journal\.[a-z]+"' "$host_dir/akka.hocon" | tr -d '"' | head -1)
 case "$plugin" in
   *inmem*) journal="in memory ($plugin): not durable" ;;
-  *sql*) journal="SQLite file under Collab:DataDir, the default Collab:Journal ($plugin): durable" ;;
+  *sql*) journal="SQLite file under Collab:DataDir (the default Collab:Journal; Akka.Persistence.Sql, WAL), durable: an op is acked after its journal write" ;;
   *) journal="${plugin:-unknown}" ;;
 esac
 note "CollabHost journal: $journal (from $host_dir/akka.hocon)"
@@ -207,6 +210,6 @@ log "report"
 node bench/compare/report.mjs --results "$out" --rate-per-editor "$rate_per_editor" --editors-per-doc "$editors_per_doc" \
   --step-seconds "$step_seconds" --p99-limit "$p99_limit_ms" --idle-connections "$idle_connections" \
   --source-addresses "$source_addresses" --ramp-up-seconds "$min_ramp_up_seconds" --journal "${journal:-unknown}" --server-cpus "${server_cpus:-any}" \
-  --loader-cpus "${loader_cpus:-any}" --ticks-per-second "$ticks_per_second" --command "bench/compare.sh $*" \
+  --loader-cpus "${loader_cpus:-any}" --ticks-per-second "$ticks_per_second" --commit "$commit" --command "bench/compare.sh $*" \
   ${docs_file:+--write "$docs_file"} | tee "$out/table.md"
 note "results in $out"

@@ -1,7 +1,6 @@
 // Turns one bench/compare.sh run (its results folder) into the "CollabHost vs ShareDB" markdown: prints it, and with
 // --write FILE puts it into that file's "## CollabHost vs ShareDB" section between the generated-block markers,
 // keeping every other section and any notes written below the end marker.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ const SERVERS = [
 
 const { values: a } = parseArgs({
   options: Object.fromEntries(['results', 'rate-per-editor', 'editors-per-doc', 'step-seconds', 'p99-limit', 'idle-connections',
-    'source-addresses', 'ramp-up-seconds', 'journal', 'server-cpus', 'loader-cpus', 'ticks-per-second', 'command', 'write']
+    'source-addresses', 'ramp-up-seconds', 'journal', 'server-cpus', 'loader-cpus', 'ticks-per-second', 'commit', 'command', 'write']
     .map((name) => [name, { type: 'string' }])),
 });
 const results = a.results;
@@ -55,15 +54,7 @@ const equalTarget = bothPassed.length ? Math.max(...bothPassed) : null;
 const atEqual = (kind) => passing(kind).find((s) => s.target === equalTarget) ?? null;
 const ratio = (x, y) => (x != null && y ? `${fmt(x / y, 2)}×` : '—');
 
-const commit = (() => {
-  try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
-    return dirty ? `${sha} (with uncommitted changes)` : sha;
-  } catch {
-    return 'unknown';
-  }
-})();
+const commit = a.commit;
 const loadBefore = readFileSync(path.join(results, 'load-before.txt'), 'utf8').trim().replace(/.*load average:\s*/, '');
 const loadAfter = existsSync(path.join(results, 'load-after.txt'))
   ? readFileSync(path.join(results, 'load-after.txt'), 'utf8').trim().replace(/.*load average:\s*/, '') : '—';
