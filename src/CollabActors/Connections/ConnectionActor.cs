@@ -321,33 +321,34 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Abort($"no answer to a ping within {_settings.PongTimeout.TotalSeconds:0.#} s");
     }
 
-    private sealed record WriteCompleted
+    // The actor's own messages (timers, finished writes) never leave it, so they are never serialized.
+    private sealed record WriteCompleted : INoSerializationVerificationNeeded
     {
         public static readonly WriteCompleted Instance = new();
     }
 
-    private sealed record WriteFailed(Exception Error);
+    private sealed record WriteFailed(Exception Error) : INoSerializationVerificationNeeded;
 
-    private sealed record HeartbeatTick
+    private sealed record HeartbeatTick : INoSerializationVerificationNeeded
     {
         public static readonly HeartbeatTick Instance = new();
     }
 
-    private sealed record LivenessCheck(long PingSentAt);
+    private sealed record LivenessCheck(long PingSentAt) : INoSerializationVerificationNeeded;
 
-    private sealed record PresenceDue(string Channel, string PresenceId);
+    private sealed record PresenceDue(string Channel, string PresenceId) : INoSerializationVerificationNeeded;
 
-    private sealed record AccessExpired
+    private sealed record AccessExpired : INoSerializationVerificationNeeded
     {
         public static readonly AccessExpired Instance = new();
     }
 
-    private sealed record PresenceWindowEnded
+    private sealed record PresenceWindowEnded : INoSerializationVerificationNeeded
     {
         public static readonly PresenceWindowEnded Instance = new();
     }
 
-    private sealed record CloseTimedOut
+    private sealed record CloseTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly CloseTimedOut Instance = new();
     }
