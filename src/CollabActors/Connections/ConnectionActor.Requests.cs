@@ -17,6 +17,15 @@ public sealed partial class ConnectionActor
 
     private void Handle(ClientMessage message)
     {
+        // One frame must not start thousands of document actors.
+        if (message is BulkFetchRequest { Documents.Ids.Count: var fetches } && fetches > _settings.MaxBulkDocuments
+            || message is BulkSubscribeRequest { Documents.Ids.Count: var subscribes } && subscribes > _settings.MaxBulkDocuments)
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.BulkTooLarge);
+            Send(ErrorReply.To(message, ProtocolErrorCodes.BulkTooLarge,
+                $"A bulk request may name at most {_settings.MaxBulkDocuments} documents."));
+            return;
+        }
         if (Denial(message) is { } denial)
         {
             CollabMetrics.MessageRejected(ProtocolErrorCodes.AccessDenied);
@@ -112,8 +121,8 @@ public sealed partial class ConnectionActor
             case SubscribeRequest s: return ReadDenial(s.Collection, s.DocumentId);
             case SnapshotAtVersionRequest nf: return ReadDenial(nf.Collection, nf.DocumentId);
             case SnapshotAtTimeRequest nt: return ReadDenial(nt.Collection, nt.DocumentId);
-            case BulkFetchRequest bf: return bf.Documents.Ids.Select(id => ReadDenial(bf.Collection, id)).FirstOrDefault(d => d is not null);
-            case BulkSubscribeRequest bs: return bs.Documents.Ids.Select(id => ReadDenial(bs.Collection, id)).FirstOrDefault(d => d is not null);
+            case BulkFetchRequest bf: return BulkDenial(bf.Collection, bf.Documents);
+            case BulkSubscribeRequest bs: return BulkDenial(bs.Collection, bs.Documents);
             case SubmitRequest op:
                 // ShareDB takes a src from the op (a resend after reconnect); here the session's src is the only one,
                 // so no connection can commit ops under another's src and have that editor's ops dropped as duplicates.
@@ -130,6 +139,9 @@ public sealed partial class ConnectionActor
             default: return null;
         }
     }
+
+    private string? BulkDenial(string collection, BulkSelection documents) =>
+        documents.Ids.Select(id => ReadDenial(collection, id)).FirstOrDefault(d => d is not null);
 
     private string? ReadDenial(string collection, string id) =>
         _access.CanRead(new DocumentId(collection, id)) ? null : $"No read access to {collection}/{id}.";

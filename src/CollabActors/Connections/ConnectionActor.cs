@@ -148,7 +148,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         ClientMessage message = WireCodecs.For(_encoding).Decode(frame.Payload);
         long now = Environment.TickCount64;
         // The message is decoded even when over the rate, so the error reaches the request that caused it.
-        if (!_messageBucket.TryTake(now) || (message is SubmitRequest && !_opBucket.TryTake(now)))
+        if (!_messageBucket.TryTake(now, MessageCost(message)) || (message is SubmitRequest && !_opBucket.TryTake(now)))
         {
             RefuseOverRate(message);
             return;
@@ -156,6 +156,17 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _rateStrikes = 0;
         Handle(message);
     }
+
+    /// <summary>
+    /// Tokens a message takes from the message bucket: one, and for a bulk request one more per ten documents, since
+    /// each document it names costs a document actor's work (and, cold, a journal read).
+    /// </summary>
+    private static int MessageCost(ClientMessage message) => message switch
+    {
+        BulkFetchRequest bf => 1 + bf.Documents.Ids.Count / 10,
+        BulkSubscribeRequest bs => 1 + bs.Documents.Ids.Count / 10,
+        _ => 1,
+    };
 
     private void RefuseOverRate(ClientMessage message)
     {
