@@ -88,6 +88,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
+        Receive<DocumentReplies.SubscriptionLost>(OnSubscriptionLost);
+        Receive<ResubscribeCheck>(OnResubscribeCheck);
         Receive<PresenceReplies.Published>(HoldPresence);
         Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
@@ -348,6 +350,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record LivenessCheck(long PingSentAt) : INoSerializationVerificationNeeded;
 
     private sealed record PresenceDue(string Channel, string PresenceId) : INoSerializationVerificationNeeded;
+
+    private sealed record ResubscribeCheck(DocumentId Document, long RequestId, int Attempt) : INoSerializationVerificationNeeded;
 
     private sealed record AccessExpired : INoSerializationVerificationNeeded
     {

@@ -174,6 +174,15 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
                     CommittedOp op = DocumentFormats.ReadCommittedOp(ref r);
                     return new DocumentReplies.OpPublished(document, op, new PreparedMessage(op.ToMessage(document)));
                 })
+            .Add("doc-subscription-lost.1", (ref MessagePackWriter w, DocumentReplies.SubscriptionLost m) =>
+                {
+                    w.WriteArrayHeader(2); WriteDocument(ref w, m.Document);
+                },
+                (ref MessagePackReader r) =>
+                {
+                    ExpectFields(ref r, 2, "subscription lost");
+                    return new DocumentReplies.SubscriptionLost(ReadDocument(ref r));
+                })
             .Add("doc-status.1", (ref MessagePackWriter w, DocumentReplies.DocumentStatus m) =>
                 {
                     w.WriteArrayHeader(5); WriteDocument(ref w, m.Document); w.Write(m.Version); w.Write(m.Subscribers); w.Write(m.PresenceSubscribers);

@@ -224,6 +224,19 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Subscribers_are_told_to_subscribe_again_when_the_document_stops_under_them()
+    {
+        var reader = CreateTestProbe();
+        Submit(reader, "author", 1, 0, new CreateChange(TextUnicodeType.Uri, "hi"));
+        Subscribe(reader);
+
+        // As on a hand-off to another node: the next incarnation starts with no subscribers.
+        _document.Tell(DocumentCommands.Stop.Instance);
+
+        Assert.Equal(_doc, reader.ExpectMsg<DocumentReplies.SubscriptionLost>().Document);
+    }
+
+    [Fact]
     public void An_unsubscribed_connection_gets_no_more_ops()
     {
         var alice = CreateTestProbe("alice");
