@@ -42,6 +42,8 @@ public sealed class HostProcess : IDisposable
     {
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // COLLAB_BENCH_GC_SERVER=0 runs the host with workstation GC (heap and RSS follow live memory more closely).
+        if (Environment.GetEnvironmentVariable("COLLAB_BENCH_GC_SERVER") is { Length: > 0 } gcServer) start.Environment["DOTNET_gcServer"] = gcServer;
         foreach (string arg in (string[])[HostDll(), "--urls", $"http://127.0.0.1:{port}", $"--Collab:DataDir={dataDir}",
                      "--Logging:LogLevel:Default=Warning", .. settings])
             start.ArgumentList.Add(arg);

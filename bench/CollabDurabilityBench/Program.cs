@@ -120,7 +120,7 @@ async Task MemoryAsync(string dataDir, int documents)
     TimeSpan idle = new DocumentSettings().PassivateIdleAfter;
     using HostProcess host = await HostProcess.StartAsync(dataDir, unlimited);
     await Task.Delay(TimeSpan.FromSeconds(5));
-    Console.WriteLine($"memory: fresh host: RSS {host.ResidentMiB():F0} MiB, active documents {await host.MetricAsync("collab_documents_active")}");
+    Console.WriteLine($"memory: fresh host: RSS {host.ResidentMiB():F0} MiB, {await ManagedAsync(host)}, active documents {await host.MetricAsync("collab_documents_active")}");
     using var http = new HttpClient { BaseAddress = host.Http };
     for (int round = 1; round <= 2; round++)
     {
@@ -131,10 +131,10 @@ async Task MemoryAsync(string dataDir, int documents)
             response.EnsureSuccessStatusCode();
         });
         Console.WriteLine($"memory: round {round}: touched {documents} documents once (GET /api/docs, 32 at a time) in {touch.Elapsed.TotalSeconds:F1} s: " +
-                          $"RSS {host.ResidentMiB():F0} MiB, active documents {await host.MetricAsync("collab_documents_active")}");
+                          $"RSS {host.ResidentMiB():F0} MiB, {await ManagedAsync(host)}, active documents {await host.MetricAsync("collab_documents_active")}");
         DateTime deadline = DateTime.UtcNow + idle + TimeSpan.FromSeconds(90);
         while (await host.MetricAsync("collab_documents_active") > 0 && DateTime.UtcNow < deadline) await Task.Delay(1000);
-        Console.WriteLine($"memory: round {round}: after passivation (idle {idle.TotalSeconds:F0} s): RSS {host.ResidentMiB():F0} MiB, active documents " +
+        Console.WriteLine($"memory: round {round}: after passivation (idle {idle.TotalSeconds:F0} s): RSS {host.ResidentMiB():F0} MiB, {await ManagedAsync(host)}, active documents " +
                           $"{await host.MetricAsync("collab_documents_active")}, {touch.Elapsed.TotalSeconds:F0} s after the touches began");
     }
     await host.StopAsync();
@@ -215,5 +215,8 @@ async Task RecoveryAsync(string dataDir, int ops, int snapshotEvery, int runs)
     }
     await system.Terminate();
 }
+
+// prometheus-net's dotnet_total_memory_bytes: GC.GetTotalMemory(false) in the host, the managed heap as the last GC left it.
+static async Task<string> ManagedAsync(HostProcess host) => $"managed heap {await host.MetricAsync("dotnet_total_memory_bytes") / (1024 * 1024):F0} MiB";
 
 static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
