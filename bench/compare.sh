@@ -9,17 +9,21 @@
 # the journal config/akka.hocon names):
 #   1. idle connections: a fresh server holds N quiet subscribed editors spread over source addresses 127.0.0.2 …;
 #      connections held and server RSS growth per connection (RSS while holding minus RSS before connecting);
-#   2. an open-loop typing ramp on a fresh server (after a 5 s warm-up run): D documents × E editors, the edit rate
-#      stepped up until a step fails twice (the machine is shared, so a failed step gets one more try); a step passes when ack p99 <= 100 ms, the loader delivered >= 90 % of the asked edits (typing is bursty), with no errors
+#   2. an open-loop typing ramp on a fresh server (after a 5 s warm-up run): every editor types at a person's R
+#      edits/s (bursts and pauses), E editors per document, and each step asks for more edits/s by having more people
+#      (T/R editors, T/R/E documents), until a step fails twice (the machine is shared, so a failed step gets one
+#      more try); a step passes when ack p99 <= 100 ms, the loader delivered >= 90 % of the asked edits (typing is bursty), with no errors
 #      and every editor converged. Sustained ops/s = acked ops/s of the highest passing step. Server CPU time per
 #      step is read from /proc, so cost per op is known even when the machine is busy.
 # Results (JSON, HTML reports, logs) go to artifacts/compare/<time>/; the table is written by bench/compare/report.mjs.
 #
-# Settings (environment): COMPARE_DOCS (250), COMPARE_EDITORS_PER_DOC (4), COMPARE_STEPS (target edits/s, space
-# separated; the per-editor rate is that over docs × editors, at most 16/s by default, a fast typist, below
-# CollabHost's per-connection limit of 50 ops/s), COMPARE_STEP_SECONDS (15), COMPARE_IDLE_CONNECTIONS (10000),
+# Settings (environment): COMPARE_RATE_PER_EDITOR (5 edits/s: a person typing; far below CollabHost's 50 ops/s per
+# connection), COMPARE_EDITORS_PER_DOC (4), COMPARE_STEPS (asked edits/s, space separated), COMPARE_STEP_SECONDS
+# (15), COMPARE_IDLE_CONNECTIONS (10000),
 # COMPARE_SOURCE_ADDRESSES (25; every run spreads its sockets over 127.0.0.2 … so no address holds more than 500),
-# COMPARE_PIN (1: server on CPU 0 and the loader on the other CPUs, so neither starves the other; 0: no pinning),
+# COMPARE_PIN (0: server and load generator share every CPU, the default; on a machine shared with other work, a
+# pinned process waits for its busy core while the other idles, so pinning made p99 worse there. 1: server on
+# CPU 0 and the load generator on the others, for a quiet machine),
 # COMPARE_DOCS_FILE (docs/benchmarks.md; --quick writes none unless set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,23 +33,24 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 if [ "$quick" = 1 ]; then
-  docs=${COMPARE_DOCS:-4}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-3}; steps=${COMPARE_STEPS:-"60 120"}
+  rate_per_editor=${COMPARE_RATE_PER_EDITOR:-5}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-3}; steps=${COMPARE_STEPS:-"60 120"}
   step_seconds=${COMPARE_STEP_SECONDS:-3}; idle_connections=${COMPARE_IDLE_CONNECTIONS:-200}; idle_seconds=2
   docs_file=${COMPARE_DOCS_FILE:-}
 else
-  docs=${COMPARE_DOCS:-250}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-4}
+  rate_per_editor=${COMPARE_RATE_PER_EDITOR:-5}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-4}
   steps=${COMPARE_STEPS:-"250 500 1000 1500 2000 3000 4000 5000 6000 8000 10000 12000 16000"}
   step_seconds=${COMPARE_STEP_SECONDS:-15}; idle_connections=${COMPARE_IDLE_CONNECTIONS:-10000}; idle_seconds=10
   docs_file=${COMPARE_DOCS_FILE:-docs/benchmarks.md}
 fi
 # CollabHost admits 500 sockets per client address by default (Collab:Limits:MaxConnectionsPerIp): spread them.
 source_addresses=${COMPARE_SOURCE_ADDRESSES:-25}
-pin=${COMPARE_PIN:-1}
+pin=${COMPARE_PIN:-0}
 p99_limit_ms=100
-ramp_up_seconds=5
-editors=$((docs * editors_per_doc))
+min_ramp_up_seconds=5
 
 out="artifacts/compare/$(date -u +%Y%m%dT%H%M%SZ)"
+# The commit measured (what the build below compiles), with a mark when the work tree differs from it.
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src config bench 2>/dev/null || echo ' with uncommitted changes')"
 mkdir -p "$out"
 log() { printf '\n== %s\n' "$*" | tee -a "$out/compare.log"; }
 note() { printf '%s\n' "$*" | tee -a "$out/compare.log"; }
@@ -70,10 +75,11 @@ dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$o
 (cd bench/peers/sharedb-server && npm ci --no-audit --no-fund --loglevel=error) >>"$out/build.log" 2>&1
 host_dir="$repo/src/CollabHost/bin/Release/net10.0"
 load_dll="$repo/src/CollabLoad/bin/Release/net10.0/CollabLoad.dll"
-plugin=$(sed -nE 's/^[[:space:]]*journal\.plugin[[:space:]]*=[[:space:]]*"([^"]+)".*/\1/p' "$host_dir/akka.hocon" | head -1)
+# The journal plugin akka.hocon names (journal.plugin = "…" or journal { plugin = "…" }).
+plugin=$(grep -oE '"akka\.persistence\.journal\.[a-z]+"' "$host_dir/akka.hocon" | tr -d '"' | head -1)
 case "$plugin" in
   *inmem*) journal="in memory ($plugin): not durable" ;;
-  *sql*) journal="SQLite file under Collab:DataDir, the default Collab:Journal ($plugin): durable" ;;
+  *sql*) journal="SQLite file under Collab:DataDir (the default Collab:Journal; Akka.Persistence.Sql, WAL), durable: an op is acked after its journal write" ;;
   *) journal="${plugin:-unknown}" ;;
 esac
 note "CollabHost journal: $journal (from $host_dir/akka.hocon)"
@@ -146,12 +152,12 @@ idle_phase() { # idle_phase sharedb|collabhost
 }
 
 run_step() { # run_step KIND TARGET ATTEMPT: one open-loop run at TARGET edits/s; appends a line to KIND-ramp.steps
-  local kind=$1 target=$2 attempt=$3 rate label before after status=0 verdict
-  rate=$(node -e "console.log(+($target / $editors).toFixed(4))")
+  local kind=$1 target=$2 attempt=$3 docs ramp_up label before after status=0 verdict
+  docs=$(docs_for "$target"); ramp_up=$(ramp_up_for "$docs")
   label="$kind-ramp-$target-$attempt"
   before=$(cpu_ticks "$server_pid")
-  run_loader "$label" --docs "$docs" --editors-per-doc "$editors_per_doc" --rate "$rate" --mode open \
-    --duration "${step_seconds}s" --ramp-up "${ramp_up_seconds}s" --source-addresses "$source_addresses" --seed 20261125 \
+  run_loader "$label" --docs "$docs" --editors-per-doc "$editors_per_doc" --rate "$rate_per_editor" --mode open \
+    --duration "${step_seconds}s" --ramp-up "${ramp_up}s" --source-addresses "$source_addresses" --seed 20261125 \
     --settle-timeout 60s || status=$?
   after=$(cpu_ticks "$server_pid")
   if [ -f "$out/$label-result.json" ]; then
@@ -171,16 +177,22 @@ run_step() { # run_step KIND TARGET ATTEMPT: one open-loop run at TARGET edits/s
   [ "$verdict" = pass ]
 }
 
+docs_for() { # documents for a step asking TARGET edits/s: TARGET / rate / editors per document, at least 1
+  node -e "console.log(Math.max(1, Math.round($1 / $rate_per_editor / $editors_per_doc)))"
+}
+ramp_up_for() { # editors join over max(5 s, editors / 200 per s): a steady arrival, not a connection storm
+  node -e "console.log(Math.max($min_ramp_up_seconds, Math.ceil($1 * $editors_per_doc / 200)))"
+}
+
 ramp_phase() { # ramp_phase sharedb|collabhost: steps up the edit rate until a step fails twice in a row
   local kind=$1 target first
   start_server "$kind" ramp
   first=${steps%% *}
   # Warm-up at the first step's rate (not recorded): JIT and caches are warm before anything counts, for both servers.
-  log "$kind: warm-up, $docs docs × $editors_per_doc editors at $first edits/s for 5 s (not recorded)"
-  run_loader "$kind-warmup" --docs "$docs" --editors-per-doc "$editors_per_doc" \
-    --rate "$(node -e "console.log(+($first / $editors).toFixed(4))")" --duration 5s --ramp-up "${ramp_up_seconds}s" \
-    --source-addresses "$source_addresses" || true
-  log "$kind: $docs docs × $editors_per_doc editors, open loop, steps of ${step_seconds}s: $steps edits/s"
+  log "$kind: warm-up at $first edits/s for 5 s (not recorded)"
+  run_loader "$kind-warmup" --docs "$(docs_for "$first")" --editors-per-doc "$editors_per_doc" --rate "$rate_per_editor" \
+    --duration 5s --ramp-up "${min_ramp_up_seconds}s" --source-addresses "$source_addresses" || true
+  log "$kind: open loop, $editors_per_doc editors per document at $rate_per_editor edits/s each, steps of ${step_seconds}s: $steps edits/s"
   for target in $steps; do
     # The machine is shared: a failed step is run once more after a pause, and passes if either attempt did.
     run_step "$kind" "$target" 1 && continue
@@ -197,9 +209,9 @@ for kind in sharedb collabhost; do ramp_phase "$kind"; done
 uptime >"$out/load-after.txt"
 
 log "report"
-node bench/compare/report.mjs --results "$out" --docs "$docs" --editors-per-doc "$editors_per_doc" \
+node bench/compare/report.mjs --results "$out" --rate-per-editor "$rate_per_editor" --editors-per-doc "$editors_per_doc" \
   --step-seconds "$step_seconds" --p99-limit "$p99_limit_ms" --idle-connections "$idle_connections" \
-  --source-addresses "$source_addresses" --ramp-up-seconds "$ramp_up_seconds" --journal "${journal:-unknown}" --server-cpus "${server_cpus:-any}" \
-  --loader-cpus "${loader_cpus:-any}" --ticks-per-second "$ticks_per_second" --command "bench/compare.sh $*" \
+  --source-addresses "$source_addresses" --ramp-up-seconds "$min_ramp_up_seconds" --journal "${journal:-unknown}" --server-cpus "${server_cpus:-any}" \
+  --loader-cpus "${loader_cpus:-any}" --ticks-per-second "$ticks_per_second" --commit "$commit" --command "bench/compare.sh $*" \
   ${docs_file:+--write "$docs_file"} | tee "$out/table.md"
 note "results in $out"

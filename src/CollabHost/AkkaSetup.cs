@@ -18,6 +18,7 @@ public static class AkkaSetup
 
     public static IServiceCollection AddCollabActors(this IServiceCollection services, CollabOptions options)
     {
+        ClusterConfigurationException.ThrowIfJournalNotShared(options);
         string hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka.hocon"));
         services.AddAkka(SystemName, builder =>
         {

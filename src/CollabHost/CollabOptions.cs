@@ -30,7 +30,10 @@ public sealed class CollabOptions
     public ConnectionLimitOptions Limits { get; set; } = new();
 }
 
-/// <summary>Where this node listens for other nodes and which nodes it joins.</summary>
+/// <summary>
+/// Where this node listens for other nodes and which nodes it joins (<c>Collab:Cluster</c>; environment
+/// <c>Collab__Cluster__Hostname</c>, <c>Collab__Cluster__Port</c>, <c>Collab__Cluster__SeedNodes__0</c>, ...).
+/// </summary>
 public sealed class ClusterNodeOptions
 {
     /// <summary>Address other nodes reach this one on.</summary>
@@ -39,6 +42,9 @@ public sealed class ClusterNodeOptions
     /// <summary>Akka remoting port; 0 picks a free one (fine for a one-node cluster).</summary>
     public int Port { get; set; }
 
-    /// <summary>Seed node addresses (<c>akka.tcp://collab@host:port</c>); empty: the node joins itself.</summary>
+    /// <summary>
+    /// Seed node addresses (<c>akka.tcp://collab@host:port</c>); empty: the node joins itself. With seed nodes the
+    /// journal must be PostgreSQL (<see cref="ClusterConfigurationException.ThrowIfJournalNotShared"/>).
+    /// </summary>
     public string[] SeedNodes { get; set; } = [];
 }

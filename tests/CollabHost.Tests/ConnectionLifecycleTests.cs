@@ -20,6 +20,12 @@ public class ConnectionLifecycleTests(ITestOutputHelper output)
         string channel = "docs." + doc;
         int[] endings = new int[3];
 
+        // The count is real: three open sockets are three connection actors.
+        var open = new List<WireClient>();
+        for (int i = 0; i < 3; i++) open.Add(await WireClient.ConnectAsync(host.WebSocketUrl));
+        Assert.Equal(3, await host.CountConnectionActorsAsync(TimeSpan.FromSeconds(1)));
+        foreach (WireClient client in open) await client.DisposeAsync();
+
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
         {

@@ -1,3 +1,4 @@
+using Akka.Event;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
@@ -12,11 +13,24 @@ namespace CollabActors.Connections;
 // The session half of the connection (ShareDB's agent.js): one method per action, and the replies from documents.
 public sealed partial class ConnectionActor
 {
+    /// <summary>How long a subscription renewal may go unanswered before it is sent again, and how many times.</summary>
+    private static readonly TimeSpan ResubscribeTimeout = TimeSpan.FromSeconds(2);
+    private const int MaxResubscribeAttempts = 15;
+
     /// <summary>Longest client id a handshake may carry; ids are echoed as the src of every op.</summary>
     private const int MaxClientIdLength = 128;
 
     private void Handle(ClientMessage message)
     {
+        // One frame must not start thousands of document actors.
+        if (message is BulkFetchRequest { Documents.Ids.Count: var fetches } && fetches > _settings.MaxBulkDocuments
+            || message is BulkSubscribeRequest { Documents.Ids.Count: var subscribes } && subscribes > _settings.MaxBulkDocuments)
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.BulkTooLarge);
+            Send(ErrorReply.To(message, ProtocolErrorCodes.BulkTooLarge,
+                $"A bulk request may name at most {_settings.MaxBulkDocuments} documents."));
+            return;
+        }
         if (Denial(message) is { } denial)
         {
             CollabMetrics.MessageRejected(ProtocolErrorCodes.AccessDenied);
@@ -112,8 +126,8 @@ public sealed partial class ConnectionActor
             case SubscribeRequest s: return ReadDenial(s.Collection, s.DocumentId);
             case SnapshotAtVersionRequest nf: return ReadDenial(nf.Collection, nf.DocumentId);
             case SnapshotAtTimeRequest nt: return ReadDenial(nt.Collection, nt.DocumentId);
-            case BulkFetchRequest bf: return bf.Documents.Ids.Select(id => ReadDenial(bf.Collection, id)).FirstOrDefault(d => d is not null);
-            case BulkSubscribeRequest bs: return bs.Documents.Ids.Select(id => ReadDenial(bs.Collection, id)).FirstOrDefault(d => d is not null);
+            case BulkFetchRequest bf: return BulkDenial(bf.Collection, bf.Documents);
+            case BulkSubscribeRequest bs: return BulkDenial(bs.Collection, bs.Documents);
             case SubmitRequest op:
                 // ShareDB takes a src from the op (a resend after reconnect); here the session's src is the only one,
                 // so no connection can commit ops under another's src and have that editor's ops dropped as duplicates.
@@ -130,6 +144,9 @@ public sealed partial class ConnectionActor
             default: return null;
         }
     }
+
+    private string? BulkDenial(string collection, BulkSelection documents) =>
+        documents.Ids.Select(id => ReadDenial(collection, id)).FirstOrDefault(d => d is not null);
 
     private string? ReadDenial(string collection, string id) =>
         _access.CanRead(new DocumentId(collection, id)) ? null : $"No read access to {collection}/{id}.";
@@ -273,6 +290,7 @@ public sealed partial class ConnectionActor
         foreach (CommittedOp op in fetched.Ops) Deliver(fetched.Document, view, op, frame: null);
         if (fetched.Snapshot is { } snapshot) view.NextVersion = snapshot.Version;
 
+        if (pending.Resubscription) return;
         if (pending.Bulk is { } bulk)
         {
             RecordBulk(bulk, fetched.Document, fetched.Snapshot is { } s ? BulkItemResult.Of(s) : BulkItemResult.Of(new WireSnapshot(view.NextVersion ?? 0, null, null)));
@@ -319,6 +337,40 @@ public sealed partial class ConnectionActor
             _ => 0,
         };
         Send(new SnapshotReply(pending.Request.Action, requestId, reply.Snapshot));
+    }
+
+    /// <summary>The document's subscriber list is gone (hand-off, restart): subscribe again from where the client is.</summary>
+    private void OnSubscriptionLost(DocumentReplies.SubscriptionLost lost)
+    {
+        if (!_documentsSeen.TryGetValue(lost.Document, out DocumentView? view) || !view.Subscribed) return;
+        view.Subscribed = false;
+        Resubscribe(lost.Document, view, attempt: 1);
+    }
+
+    private void Resubscribe(DocumentId document, DocumentView view, int attempt)
+    {
+        long requestId = ++_nextRequestId;
+        var request = new SubscribeRequest(document.Collection, document.Id, view.NextVersion);
+        _pending[requestId] = new PendingRequest(request, document, Resubscription: true);
+        _documents.Tell(new DocumentCommands.Subscribe(document, requestId, Self, view.NextVersion));
+        // A message can reach a stopping incarnation and be lost; if no answer comes, ask again.
+        Timers.StartSingleTimer(("resubscribe", document), new ResubscribeCheck(document, requestId, attempt), ResubscribeTimeout);
+    }
+
+    private void OnResubscribeCheck(ResubscribeCheck check)
+    {
+        if (TakePending(check.RequestId) is null) return; // answered
+        if (!_documentsSeen.TryGetValue(check.Document, out DocumentView? view) || !view.WantsSubscription) return;
+        if (check.Attempt < MaxResubscribeAttempts)
+        {
+            Resubscribe(check.Document, view, check.Attempt + 1);
+            return;
+        }
+        _log.Warning("Connection {0} could not subscribe again to {1}; the client must resubscribe", _src, check.Document);
+        view.WantsSubscription = false;
+        _subscriptions--;
+        Send(new ErrorReply(new SubscribeRequest(check.Document.Collection, check.Document.Id, view.NextVersion).Echo(),
+            new ProtocolError(ProtocolErrorCodes.DocumentUnavailable, $"Document {check.Document} did not answer a subscription renewal.")));
     }
 
     private void OnOpPublished(DocumentReplies.OpPublished published)

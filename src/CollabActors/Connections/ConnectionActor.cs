@@ -88,6 +88,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
+        Receive<DocumentReplies.SubscriptionLost>(OnSubscriptionLost);
+        Receive<ResubscribeCheck>(OnResubscribeCheck);
         Receive<PresenceReplies.Published>(HoldPresence);
         Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
@@ -148,7 +150,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         ClientMessage message = WireCodecs.For(_encoding).Decode(frame.Payload);
         long now = Environment.TickCount64;
         // The message is decoded even when over the rate, so the error reaches the request that caused it.
-        if (!_messageBucket.TryTake(now) || (message is SubmitRequest && !_opBucket.TryTake(now)))
+        if (!_messageBucket.TryTake(now, MessageCost(message)) || (message is SubmitRequest && !_opBucket.TryTake(now)))
         {
             RefuseOverRate(message);
             return;
@@ -156,6 +158,17 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _rateStrikes = 0;
         Handle(message);
     }
+
+    /// <summary>
+    /// Tokens a message takes from the message bucket: one, and for a bulk request one more per ten documents, since
+    /// each document it names costs a document actor's work (and, cold, a journal read).
+    /// </summary>
+    private static int MessageCost(ClientMessage message) => message switch
+    {
+        BulkFetchRequest bf => 1 + bf.Documents.Ids.Count / 10,
+        BulkSubscribeRequest bs => 1 + bs.Documents.Ids.Count / 10,
+        _ => 1,
+    };
 
     private void RefuseOverRate(ClientMessage message)
     {
@@ -321,33 +334,36 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Abort($"no answer to a ping within {_settings.PongTimeout.TotalSeconds:0.#} s");
     }
 
-    private sealed record WriteCompleted
+    // The actor's own messages (timers, finished writes) never leave it, so they are never serialized.
+    private sealed record WriteCompleted : INoSerializationVerificationNeeded
     {
         public static readonly WriteCompleted Instance = new();
     }
 
-    private sealed record WriteFailed(Exception Error);
+    private sealed record WriteFailed(Exception Error) : INoSerializationVerificationNeeded;
 
-    private sealed record HeartbeatTick
+    private sealed record HeartbeatTick : INoSerializationVerificationNeeded
     {
         public static readonly HeartbeatTick Instance = new();
     }
 
-    private sealed record LivenessCheck(long PingSentAt);
+    private sealed record LivenessCheck(long PingSentAt) : INoSerializationVerificationNeeded;
 
-    private sealed record PresenceDue(string Channel, string PresenceId);
+    private sealed record PresenceDue(string Channel, string PresenceId) : INoSerializationVerificationNeeded;
 
-    private sealed record AccessExpired
+    private sealed record ResubscribeCheck(DocumentId Document, long RequestId, int Attempt) : INoSerializationVerificationNeeded;
+
+    private sealed record AccessExpired : INoSerializationVerificationNeeded
     {
         public static readonly AccessExpired Instance = new();
     }
 
-    private sealed record PresenceWindowEnded
+    private sealed record PresenceWindowEnded : INoSerializationVerificationNeeded
     {
         public static readonly PresenceWindowEnded Instance = new();
     }
 
-    private sealed record CloseTimedOut
+    private sealed record CloseTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly CloseTimedOut Instance = new();
     }

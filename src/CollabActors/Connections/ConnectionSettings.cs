@@ -49,6 +49,12 @@ public sealed record ConnectionSettings
     /// <summary>Ops a connection may submit at once above the rate.</summary>
     public int OpBurst { get; init; } = 100;
 
+    /// <summary>
+    /// Documents one bulk fetch or subscribe may name (one frame must not start thousands of document actors); more
+    /// gets <c>ERR_BULK_TOO_LARGE</c>. Each ten documents also take one token of the message rate.
+    /// </summary>
+    public int MaxBulkDocuments { get; init; } = 1000;
+
     /// <summary>Messages refused in a row for the rate before the connection is closed with 1008.</summary>
     public int RateLimitStrikes { get; init; } = 50;
 

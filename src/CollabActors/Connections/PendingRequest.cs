@@ -7,7 +7,10 @@ namespace CollabActors.Connections;
 /// A request sent on to a document and waiting for its reply; bulk requests share one <see cref="BulkProgress"/>.
 /// <see cref="SentAt"/> is a <see cref="System.Diagnostics.Stopwatch"/> timestamp, for the ack-latency metric.
 /// </summary>
-internal sealed record PendingRequest(ClientMessage Request, DocumentId Document, BulkProgress? Bulk = null, long SentAt = 0);
+/// <c>Resubscription</c> marks a subscribe the connection sent by itself after <see cref="DocumentReplies.SubscriptionLost"/>: the
+/// client asked for nothing, so it gets the catch-up ops but no reply.
+internal sealed record PendingRequest(
+    ClientMessage Request, DocumentId Document, BulkProgress? Bulk = null, long SentAt = 0, bool Resubscription = false);
 
 /// <summary>A bulk fetch or subscribe gathering one reply per document before it answers the client.</summary>
 internal sealed class BulkProgress(ClientMessage request, string collection, BulkSelection documents)

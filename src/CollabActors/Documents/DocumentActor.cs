@@ -96,6 +96,10 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     protected override void PostStop()
     {
+        // Stopped with subscribers (hand-off to another node, a journal failure) or restarting after a fault: the
+        // next incarnation starts with none, so tell them to subscribe again from the version they have.
+        var lost = new DocumentReplies.SubscriptionLost(Id);
+        foreach (IActorRef subscriber in _subscribers.Keys) subscriber.Tell(lost);
         CollabMetrics.DocumentStopped();
         base.PostStop();
     }

@@ -14,7 +14,7 @@ namespace CollabActors.Documents;
 public sealed class DocumentHistoryReader : ReceiveActor
 {
     /// <summary>What to read.</summary>
-    public abstract record Query;
+    public abstract record Query : INoSerializationVerificationNeeded;
 
     /// <summary>The ops committed at versions <see cref="From"/> to <see cref="To"/> - 1.</summary>
     public sealed record Ops(long From, long To) : Query;
@@ -25,10 +25,14 @@ public sealed class DocumentHistoryReader : ReceiveActor
     /// <summary>The document as it was at a time (Unix ms), looking no further than version <see cref="UpTo"/>.</summary>
     public sealed record SnapshotAtTime(long TimestampMs, long UpTo) : Query;
 
-    /// <summary>The answer; <see cref="Request"/> is the command that needed it, handed back untouched.</summary>
-    public sealed record HistoryRead(object Request, IReadOnlyList<CommittedOp> Ops, WireSnapshot? Snapshot);
+    /// <summary>
+    /// The answer; <see cref="Request"/> is the command that needed it, handed back untouched. Reader and document are
+    /// on the same node (the reader is the document's child), so these messages are never serialized.
+    /// </summary>
+    public sealed record HistoryRead(object Request, IReadOnlyList<CommittedOp> Ops, WireSnapshot? Snapshot)
+        : INoSerializationVerificationNeeded;
 
-    public sealed record HistoryReadFailed(object Request, Exception Cause);
+    public sealed record HistoryReadFailed(object Request, Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly string _persistenceId;
     private readonly DocumentState _state;

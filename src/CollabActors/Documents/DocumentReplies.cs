@@ -33,6 +33,12 @@ public static class DocumentReplies
     /// </summary>
     public sealed record OpPublished(DocumentId Document, CommittedOp Op, PreparedMessage Frame) : IWithDocumentId;
 
+    /// <summary>
+    /// The document stopped or restarted while <c>this</c> connection was subscribed (its next incarnation, maybe on
+    /// another node, has no subscribers): subscribe again from the version the client has.
+    /// </summary>
+    public sealed record SubscriptionLost(DocumentId Document) : IWithDocumentId;
+
     public sealed record DocumentStatus(DocumentId Document, long Version, int Subscribers, int PresenceSubscribers)
         : IWithDocumentId;
 }

@@ -13,16 +13,19 @@ public static class PresenceTransform
 {
     public static JsonElement Through(JsonElement value, TextOp op)
     {
+        // Values come from clients: TryGetInt32 throws on a non-number, so the kind is checked first.
         if (value.ValueKind != JsonValueKind.Object
             || !value.TryGetProperty("index", out JsonElement indexElement)
+            || indexElement.ValueKind != JsonValueKind.Number
             || !indexElement.TryGetInt32(out int index)
             || index < 0)
             return value;
         bool hasLength = value.TryGetProperty("length", out JsonElement lengthElement);
-        int length = hasLength && lengthElement.TryGetInt32(out int l) ? l : 0;
+        int length = hasLength && lengthElement.ValueKind == JsonValueKind.Number && lengthElement.TryGetInt32(out int l) ? l : 0;
 
         int newIndex = TextUnicodeType.TransformPosition(index, op);
-        int newLength = hasLength ? TextUnicodeType.TransformPosition(Math.Max(0, index + length), op) - newIndex : 0;
+        int end = (int)Math.Clamp((long)index + length, 0, int.MaxValue);
+        int newLength = hasLength ? TextUnicodeType.TransformPosition(end, op) - newIndex : 0;
 
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))

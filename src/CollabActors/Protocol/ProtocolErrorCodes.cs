@@ -46,5 +46,8 @@ public static class ProtocolErrorCodes
     /// <summary>The connection sends messages or ops faster than its rate limit; persisting closes it with 1008.</summary>
     public const string RateLimited = "ERR_RATE_LIMITED";
 
+    /// <summary>A bulk fetch or subscribe names more documents than one request may.</summary>
+    public const string BulkTooLarge = "ERR_BULK_TOO_LARGE";
+
     public const string UnknownError = "ERR_UNKNOWN_ERROR";
 }

@@ -20,15 +20,18 @@ public sealed class TokenBucket
         _lastMs = nowMs;
     }
 
-    public bool TryTake(long nowMs)
+    public bool TryTake(long nowMs) => TryTake(nowMs, 1);
+
+    /// <summary>Takes <paramref name="cost"/> tokens at once, or none when fewer are left.</summary>
+    public bool TryTake(long nowMs, int cost)
     {
         if (nowMs > _lastMs)
         {
             _tokens = Math.Min(_capacity, _tokens + (nowMs - _lastMs) * _perMillisecond);
             _lastMs = nowMs;
         }
-        if (_tokens < 1) return false;
-        _tokens -= 1;
+        if (_tokens < cost) return false;
+        _tokens -= cost;
         return true;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit;
+using CollabActors.Tests.Support;
 using CollabActors.Connections;
 using CollabActors.Documents;
 using CollabActors.Presence;
@@ -28,7 +29,7 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     private readonly TestProbe _presence;
     private readonly ITestOutputHelper _output;
 
-    public ConnectionActorTests(ITestOutputHelper output) : base("akka.loglevel = WARNING", output: output)
+    public ConnectionActorTests(ITestOutputHelper output) : base(ActorTestConfig.Create("akka.loglevel = WARNING"), output: output)
     {
         _output = output;
         _documents = CreateTestProbe("documents");

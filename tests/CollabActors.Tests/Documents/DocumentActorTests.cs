@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit;
+using CollabActors.Tests.Support;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
@@ -28,7 +29,7 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     private readonly IActorRef _document;
     private long _nextRequestId;
 
-    public DocumentActorTests(ITestOutputHelper output) : base(Config, output: output)
+    public DocumentActorTests(ITestOutputHelper output) : base(ActorTestConfig.Create(Config), output: output)
     {
         _presence = CreateTestProbe("presence");
         _document = Sys.ActorOf(DocumentActor.Props(_doc, DocumentSettings.Default, _presence.Ref));
@@ -203,7 +204,9 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
             Assert.Equal(("alice", 2L, 1L), (pushed.Op.Src, pushed.Op.Seq, pushed.Op.Version));
             frames.Add(pushed.Frame);
         }
-        Assert.Same(frames[0], frames[1]); // one prepared frame, encoded once for everyone
+        // The same frame for everyone (one shared instance per node: DocumentBroadcastTests; here every message is
+        // serialized as if it crossed nodes).
+        Assert.Equal(frames[0].BytesFor(WireEncoding.Json), frames[1].BytesFor(WireEncoding.Json));
         Assert.Equal(3, Status().Subscribers);
     }
 
@@ -218,6 +221,19 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
             _document.Tell(new DocumentCommands.Submit(_doc, 100 + i, alice.Ref, "alice", 2 + i, 1, Edit($"""["{i % 10}"]""")));
         var versions = Enumerable.Range(0, 20).Select(_ => bob.ExpectMsg<DocumentReplies.OpPublished>().Op.Version).ToArray();
         Assert.Equal(Enumerable.Range(1, 20).Select(v => (long)v), versions);
+    }
+
+    [Fact]
+    public void Subscribers_are_told_to_subscribe_again_when_the_document_stops_under_them()
+    {
+        var reader = CreateTestProbe();
+        Submit(reader, "author", 1, 0, new CreateChange(TextUnicodeType.Uri, "hi"));
+        Subscribe(reader);
+
+        // As on a hand-off to another node: the next incarnation starts with no subscribers.
+        _document.Tell(DocumentCommands.Stop.Instance);
+
+        Assert.Equal(_doc, reader.ExpectMsg<DocumentReplies.SubscriptionLost>().Document);
     }
 
     [Fact]

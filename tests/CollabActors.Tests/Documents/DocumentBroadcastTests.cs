@@ -2,11 +2,16 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using CollabActors.Documents;
 using CollabActors.Protocol;
+using CollabActors.Tests.Support;
 using CollabActors.Text;
 
 namespace CollabActors.Tests.Documents;
 
-public class DocumentBroadcastTests() : TestKit("akka.persistence.journal.plugin = \"akka.persistence.journal.inmem\"")
+/// <summary>
+/// Subscribers on the document's own node share one prepared frame. Messages to another node are serialized and the
+/// frame is prepared again there (ClusterMessageSerializer), so this test runs without serialize-messages.
+/// </summary>
+public class DocumentBroadcastTests() : TestKit(ActorTestConfig.Create("akka.actor.serialize-messages = off"))
 {
     private static readonly DocumentId Doc = new("docs", "big-room");
 

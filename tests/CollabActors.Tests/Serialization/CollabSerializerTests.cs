@@ -1,19 +1,15 @@
 using System.Runtime.Serialization;
-using Akka.Configuration;
 using Akka.Serialization;
 using CollabActors.Documents;
 using CollabActors.Protocol;
 using CollabActors.Serialization;
 using CollabActors.Text;
+using CollabActors.Tests.Support;
 
 namespace CollabActors.Tests.Serialization;
 
-public sealed class CollabSerializerTests() : Akka.TestKit.Xunit2.TestKit(ActorConfig())
+public sealed class CollabSerializerTests() : Akka.TestKit.Xunit2.TestKit(ActorTestConfig.Create())
 {
-    /// <summary>config/akka.hocon (its serializers and bindings) on a local actor system.</summary>
-    private static Config ActorConfig() =>
-        ConfigurationFactory.ParseString("akka.actor.provider = local")
-            .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka.hocon"))));
 
     public static TheoryData<object> Messages() => new()
     {

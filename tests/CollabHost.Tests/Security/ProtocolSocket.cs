@@ -123,7 +123,10 @@ public sealed class ProtocolSocket : IDisposable
             if (result.MessageType == WebSocketMessageType.Close) return null;
             frame.Write(buffer, 0, result.Count);
         } while (!result.EndOfMessage);
-        return JsonNode.Parse(frame.ToArray())!.AsObject();
+        // Binary frames are MessagePack (the server answers in the encoding of the client's latest frame).
+        return result.MessageType == WebSocketMessageType.Binary
+            ? JsonNode.Parse(MessagePack.MessagePackSerializer.ConvertToJson(frame.ToArray()))!.AsObject()
+            : JsonNode.Parse(frame.ToArray())!.AsObject();
     }
 
     public void Dispose() => _socket.Dispose();

@@ -119,6 +119,27 @@ public class RateLimitTests
     }
 
     [Fact]
+    public async Task A_bulk_request_over_the_document_limit_is_refused_and_a_bulk_takes_a_token_per_ten_documents()
+    {
+        await using var host = await SecuredHost.StartAsync(false, "--Collab:Connections:MaxBulkDocuments=100",
+            "--Collab:Connections:MessagesPerSecond=0.1", "--Collab:Connections:MessageBurst=20");
+        using var client = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
+        JsonArray Ids(int n) => new(Enumerable.Range(0, n).Select(i => (JsonNode?)JsonValue.Create("d" + i)).ToArray());
+
+        await client.SendAsync(new JsonObject { ["a"] = "bf", ["c"] = "many", ["b"] = Ids(101) });
+        JsonObject refused = await client.ReceiveAsync(m => (string?)m["a"] == "bf");
+        Assert.Equal("ERR_BULK_TOO_LARGE", (string?)refused["error"]!["code"]);
+
+        // 20 tokens: the handshake took 1, the refused bulk 11; a bulk of 70 takes 8 and fits, then one more does not.
+        await client.SendAsync(new JsonObject { ["a"] = "bf", ["c"] = "many", ["b"] = Ids(70) });
+        JsonObject fetched = await client.ReceiveAsync(m => (string?)m["a"] == "bf");
+        Assert.Null(fetched["error"]);
+        Assert.Equal(70, fetched["data"]!.AsObject().Count);
+        await client.SendAsync(new JsonObject { ["a"] = "bf", ["c"] = "many", ["b"] = Ids(10) });
+        Assert.Equal("ERR_RATE_LIMITED", (string?)(await client.ReceiveAsync(m => (string?)m["a"] == "bf"))["error"]!["code"]);
+    }
+
+    [Fact]
     public async Task Connections_beyond_the_per_address_limit_get_429_until_one_closes()
     {
         await using var host = await SecuredHost.StartAsync(false, "--Collab:Limits:MaxConnectionsPerIp=3");
