@@ -26,6 +26,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly IActorRef _documents;
     private readonly IActorRef _presence;
     private readonly TaskCompletionSource _stopped;
+    private static readonly TimeSpan MaxExpiryTimer = TimeSpan.FromDays(1);
+
     private readonly ConnectionAccess _access;
     private readonly TokenBucket _messageBucket;
     private readonly TokenBucket _opBucket;
@@ -44,6 +46,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private long _nextRequestId;
     private int _subscriptions;
     private int _rateStrikes;
+    private long _rateStrikeWindowStart;
     private bool _sending;
     private bool _closing;
     private bool _closeSent;
@@ -81,7 +84,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<LivenessCheck>(OnLivenessCheck);
         Receive<CloseTimedOut>(_ => Abort("closing handshake timed out"));
-        Receive<AccessExpired>(_ => Close(WebSocketCloseStatus.PolicyViolation, "Access token expired."));
+        Receive<AccessExpired>(_ => ArmExpiry());
 
         Receive<DocumentReplies.Fetched>(OnFetched);
         Receive<DocumentReplies.Acknowledged>(OnAcknowledged);
@@ -114,11 +117,23 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         // ShareDB greets first: the client checks the protocol and default type before anything else.
         Send(HandshakeReply.Init(_src));
         Timers.StartPeriodicTimer("ping", HeartbeatTick.Instance, _settings.PingInterval);
-        if (_access.ExpiresAt is { } expiresAt)
+        ArmExpiry();
+    }
+
+    /// <summary>
+    /// Closes the socket (1008) when the access token expires. Long-lived tokens are checked again after at most
+    /// <see cref="MaxExpiryTimer"/>, so the timer never needs a delay the scheduler cannot hold.
+    /// </summary>
+    private void ArmExpiry()
+    {
+        if (_access.ExpiresAt is not { } expiresAt) return;
+        TimeSpan left = expiresAt - DateTimeOffset.UtcNow;
+        if (left <= TimeSpan.Zero)
         {
-            TimeSpan left = expiresAt - DateTimeOffset.UtcNow;
-            Timers.StartSingleTimer("expiry", AccessExpired.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            Close(WebSocketCloseStatus.PolicyViolation, "Access token expired.");
+            return;
         }
+        Timers.StartSingleTimer("expiry", AccessExpired.Instance, left < MaxExpiryTimer ? left : MaxExpiryTimer);
     }
 
     protected override void PostStop()
@@ -155,7 +170,6 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             RefuseOverRate(message);
             return;
         }
-        _rateStrikes = 0;
         Handle(message);
     }
 
@@ -173,6 +187,14 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private void RefuseOverRate(ClientMessage message)
     {
         CollabMetrics.MessageRejected(ProtocolErrorCodes.RateLimited);
+        // Refusals are counted per window, not reset by an accepted message: a flooder gets one message through
+        // whenever the bucket refills, and must still be cut off.
+        long now = Environment.TickCount64;
+        if (now - _rateStrikeWindowStart > (long)_settings.RateLimitWindow.TotalMilliseconds)
+        {
+            _rateStrikeWindowStart = now;
+            _rateStrikes = 0;
+        }
         if (++_rateStrikes > _settings.RateLimitStrikes)
         {
             Close(WebSocketCloseStatus.PolicyViolation, "Rate limit exceeded.");

@@ -38,15 +38,19 @@ public sealed record ConnectionSettings
     /// the rate gets <c>ERR_RATE_LIMITED</c> and is not processed. ShareDB clients send one op at a time and compose
     /// the rest, so an editor typing fast stays far below this.
     /// </summary>
-    public double MessagesPerSecond { get; init; } = 100;
+    public double MessagesPerSecond { get; init; } = 300;
 
     /// <summary>Messages a connection may send at once above the rate (opening many documents at start).</summary>
-    public int MessageBurst { get; init; } = 500;
+    public int MessageBurst { get; init; } = 600;
 
     /// <summary>Ops (<c>op</c>: edits, creates, deletes) per second one connection may submit on average.</summary>
-    public double OpsPerSecond { get; init; } = 50;
+    public double OpsPerSecond { get; init; } = 200;
 
-    /// <summary>Ops a connection may submit at once above the rate.</summary>
+    /// <summary>
+    /// Ops a connection may submit at once above the rate. A ShareDB client keeps one op in flight per document, so a
+    /// program editing as fast as acks return stays near 1/RTT; a person far below. Every op accepted is a journal
+    /// write the document's other editors queue behind.
+    /// </summary>
     public int OpBurst { get; init; } = 100;
 
     /// <summary>
@@ -55,8 +59,11 @@ public sealed record ConnectionSettings
     /// </summary>
     public int MaxBulkDocuments { get; init; } = 1000;
 
-    /// <summary>Messages refused in a row for the rate before the connection is closed with 1008.</summary>
+    /// <summary>Messages refused for the rate within one <see cref="RateLimitWindow"/> before the connection is closed with 1008.</summary>
     public int RateLimitStrikes { get; init; } = 50;
+
+    /// <summary>The window <see cref="RateLimitStrikes"/> counts refusals in.</summary>
+    public TimeSpan RateLimitWindow { get; init; } = TimeSpan.FromSeconds(10);
 
     public static ConnectionSettings Default { get; } = new();
 }

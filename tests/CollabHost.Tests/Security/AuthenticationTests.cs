@@ -40,6 +40,15 @@ public class AuthenticationTests
     }
 
     [Fact]
+    public async Task A_long_lived_token_works_like_any_other()
+    {
+        await using var host = await SecuredHost.StartAsync();
+        using var alice = await ProtocolSocket.OpenAsync(host.WebSocketUrl, SecuredHost.Token("alice", write: ["docs/*"], lifetime: TimeSpan.FromDays(400)));
+        await alice.CreateAsync("docs", "lasting", "x");
+        Assert.Null((await alice.ReceiveAsync(m => (string?)m["a"] == "op"))["error"]);
+    }
+
+    [Fact]
     public async Task A_read_only_editor_can_read_but_its_op_gets_an_error_and_changes_nothing()
     {
         await using var host = await SecuredHost.StartAsync();

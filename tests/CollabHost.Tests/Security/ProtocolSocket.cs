@@ -83,6 +83,17 @@ public sealed class ProtocolSocket : IDisposable
 
     public long NextSeq() => ++_seq;
 
+    /// <summary>The seq of the latest op sent.</summary>
+    public long LastSeq => _seq;
+
+    /// <summary>The reply to this client's latest op: its ack or its error (catch-up ops carry an op and are skipped).</summary>
+    public Task<JsonObject> ReceiveAckAsync(TimeSpan? timeout = null)
+    {
+        long seq = _seq;
+        return ReceiveAsync(m => (string?)m["a"] == "op" && m["op"] is null && m["create"] is null && m["del"] is null
+                                 && m["seq"] is JsonValue s && (long)s == seq, timeout);
+    }
+
     /// <summary>The next message matching <paramref name="wanted"/>; others are skipped. Throws on a close.</summary>
     public async Task<JsonObject> ReceiveAsync(Func<JsonObject, bool> wanted, TimeSpan? timeout = null)
     {
