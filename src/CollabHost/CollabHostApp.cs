@@ -17,9 +17,11 @@ public static class CollabHostApp
         if (options.Auth.Enabled) options.Auth.SecretBytes();
 
         var app = builder.Build();
+        // Said when the host is up (after "Now listening on"), where whoever started it looks.
         if (!options.Auth.Enabled)
-            app.Logger.LogWarning("AUTHENTICATION IS OFF (Collab:Auth:Enabled=false): anyone who reaches /ws can read and write " +
-                                  "every document. Fine on a laptop; never expose this host.");
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
+                "AUTHENTICATION IS OFF (Collab:Auth:Enabled=false): anyone who reaches /ws can read and write every " +
+                "document. Fine on a laptop; never expose this host."));
         app.MapHealthEndpoints();
         app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();

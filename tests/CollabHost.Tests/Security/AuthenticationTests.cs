@@ -1,3 +1,4 @@
+using CollabHost;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
@@ -144,6 +145,19 @@ public class AuthenticationTests
         using var aliceAgain = await ProtocolSocket.OpenAsync(host.WebSocketUrl, SecuredHost.Token("alice", write: ["docs/*"]),
             previousId: alice.ClientId);
         Assert.Equal(alice.ClientId, aliceAgain.ClientId);
+    }
+
+    [Fact]
+    public async Task A_host_without_authentication_says_so_in_the_log_and_one_with_it_does_not()
+    {
+        await using (var open = await SecuredHost.StartAsync(false))
+            Assert.Contains(open.Logs, line => line.StartsWith("Warning") && line.Contains("AUTHENTICATION IS OFF"));
+        await using var secured = await SecuredHost.StartAsync(true);
+        Assert.DoesNotContain(secured.Logs, line => line.Contains("AUTHENTICATION IS OFF"));
+
+        var weak = Assert.Throws<InvalidOperationException>(() => CollabHostApp.Build(
+            ["--urls", "http://127.0.0.1:0", "--Collab:Auth:Enabled=true", "--Collab:Auth:Secret=too-short"]));
+        Assert.Contains("at least 32 bytes", weak.Message);
     }
 
     [Fact]
