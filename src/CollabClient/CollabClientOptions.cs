@@ -15,6 +15,12 @@ public sealed record CollabClientOptions
     public TimeSpan ReconnectFirstDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Other servers of the same cluster (ws:// URLs, any node serves any document). After a lost connection each
+    /// reconnect attempt goes to the next server in turn: the first URL, then these.
+    /// </summary>
+    public IReadOnlyList<Uri> OtherServers { get; init; } = [];
+
     /// <summary>Consecutive failed reconnect attempts before the connection gives up (state Failed).</summary>
     public int MaxReconnectAttempts { get; init; } = 20;
 

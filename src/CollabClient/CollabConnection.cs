@@ -16,7 +16,8 @@ public sealed class CollabConnection : IAsyncDisposable
 {
     private const string JsonZeroTypeUri = "http://sharejs.org/types/JSONv0";
 
-    private readonly Uri _uri;
+    private readonly Uri[] _servers;
+    private int _server;
     private readonly CollabClientOptions _options;
     private readonly Dictionary<(string Collection, string Id), CollabDocument> _documents = new();
     private readonly Dictionary<string, Queue<PendingRequest>> _requests = new(StringComparer.Ordinal);
@@ -28,7 +29,7 @@ public sealed class CollabConnection : IAsyncDisposable
 
     private CollabConnection(Uri uri, CollabClientOptions options)
     {
-        _uri = uri;
+        _servers = [uri, .. options.OtherServers];
         _options = options;
     }
 
@@ -47,6 +48,12 @@ public sealed class CollabConnection : IAsyncDisposable
     public Exception? Failure { get; private set; }
 
     public FrameEncoding Encoding => _options.Encoding;
+
+    /// <summary>The server this connection talks to now (or last talked to).</summary>
+    public Uri Server
+    {
+        get { lock (Sync) return _servers[_server]; }
+    }
 
     /// <summary>A problem that did not end the connection by itself: a lost socket, an error reply with no request.</summary>
     public event Action<Exception>? Error;
@@ -162,7 +169,9 @@ public sealed class CollabConnection : IAsyncDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _closing.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
-        ClientWebSocket socket = await WebSocketDialer.ConnectAsync(_uri, _options.LocalAddress, timeout.Token).ConfigureAwait(false);
+        Uri server;
+        lock (Sync) server = _servers[_server];
+        ClientWebSocket socket = await WebSocketDialer.ConnectAsync(server, _options.LocalAddress, timeout.Token).ConfigureAwait(false);
         var session = new WireSession(socket, _options.Encoding, _options.MaxFrameBytes);
         try
         {
@@ -273,6 +282,9 @@ public sealed class CollabConnection : IAsyncDisposable
             try
             {
                 await Task.Delay(wait, _closing.Token).ConfigureAwait(false);
+                // With other servers (nodes of a cluster), each attempt goes to the next one: the server just lost is
+                // likely leaving or gone, and any node serves every document.
+                lock (Sync) _server = (_server + 1) % _servers.Length;
                 return await OpenSessionAsync(_closing.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_closing.IsCancellationRequested)

@@ -12,6 +12,7 @@ public static class CollabHostApp
         builder.Services.Configure<CollabOptions>(builder.Configuration.GetSection(CollabOptions.Section));
         builder.Services.AddCollabActors(options);
         builder.Services.AddSingleton(new ConnectionLimiter(options.Limits));
+        builder.Services.AddSingleton(new OriginPolicy(options.AllowedOrigins));
         // Request-start logs carry the query string, where browsers put the access token: keep them out of the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         if (options.Auth.Enabled) options.Auth.SecretBytes();

@@ -31,6 +31,7 @@ public static class DocumentApiEndpoints
     {
         endpoints.MapGet("/api/docs/{collection}/{id}", GetSnapshotAsync);
         endpoints.MapGet("/api/docs/{collection}/{id}/ops", GetOpsAsync);
+        endpoints.MapGet("/api/docs/{collection}/{id}/node", GetNodeAsync);
         return endpoints;
     }
 
@@ -50,6 +51,21 @@ public static class DocumentApiEndpoints
             DocumentReplies.Rejected rejected => Results.Problem(rejected.Error.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} from {document}."),
         };
+    }
+
+    /// <summary>
+    /// Which node hosts the document now (its cluster address), starting it there if it was not loaded: for operators
+    /// and for the cluster tests, which kill the node that hosts a document.
+    /// </summary>
+    private static async Task<IResult> GetNodeAsync(
+        string collection, string id, HttpRequest request, IOptions<CollabOptions> options,
+        IRequiredActor<DocumentRegion> documents, CancellationToken cancel)
+    {
+        var document = new DocumentId(collection, id);
+        if (Refusal(request, options.Value.Auth, document) is { } refused) return refused;
+        IActorRef region = await documents.GetAsync(cancel);
+        var status = await region.Ask<DocumentReplies.DocumentStatus>(new DocumentCommands.GetStatus(document), AskTimeout, cancel);
+        return Results.Json(new { collection, id, node = status.Node, version = status.Version, subscribers = status.Subscribers }, Json);
     }
 
     private static async Task<IResult> GetOpsAsync(

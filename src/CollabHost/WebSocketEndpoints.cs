@@ -26,7 +26,7 @@ public static class WebSocketEndpoints
 
     private static async Task HandleAsync(
         HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
-        IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, ConnectionLimiter limiter,
+        IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, OriginPolicy origins, ConnectionLimiter limiter,
         ILoggerFactory logs)
     {
         ILogger log = logs.CreateLogger(typeof(WebSocketEndpoints));
@@ -40,7 +40,7 @@ public static class WebSocketEndpoints
             await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting_down", "The server is shutting down.");
             return;
         }
-        if (!new OriginPolicy(options.Value.AllowedOrigins).Allows(context.Request))
+        if (!origins.Allows(context.Request))
         {
             log.LogWarning("Refused a WebSocket upgrade from origin {Origin}", context.Request.Headers.Origin.ToString());
             await RefuseAsync(context, StatusCodes.Status403Forbidden, "origin", "Origin not allowed.");

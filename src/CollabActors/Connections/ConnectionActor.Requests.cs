@@ -1,3 +1,5 @@
+using System.Net.WebSockets;
+
 using Akka.Event;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -160,6 +162,27 @@ public sealed partial class ConnectionActor
         long requestId = ++_nextRequestId;
         _pending[requestId] = new PendingRequest(request, document, bulk, System.Diagnostics.Stopwatch.GetTimestamp());
         _documents.Tell(command(document, requestId));
+        if (!Timers.IsTimerActive(RepliesDueTimer)) Timers.StartSingleTimer(RepliesDueTimer, RepliesDue.Instance, _settings.DocumentReplyTimeout);
+    }
+
+    private const string RepliesDueTimer = "replies-due";
+
+    /// <summary>
+    /// Checks the oldest unanswered document request: past <see cref="ConnectionSettings.DocumentReplyTimeout"/> it
+    /// was lost (sent to a node that died before the cluster knew), and the client is asked to reconnect and resend.
+    /// </summary>
+    private void OnRepliesDue()
+    {
+        if (_pending.Count == 0 || _closing) return;
+        long oldest = _pending.Values.Min(p => p.SentAt);
+        TimeSpan waited = System.Diagnostics.Stopwatch.GetElapsedTime(oldest);
+        if (waited >= _settings.DocumentReplyTimeout)
+        {
+            PendingRequest stuck = _pending.Values.First(p => p.SentAt == oldest);
+            Close(DocumentMovedStatus, $"No answer from document {stuck.Document} for {waited.TotalSeconds:0} s; reconnect.");
+            return;
+        }
+        Timers.StartSingleTimer(RepliesDueTimer, RepliesDue.Instance, _settings.DocumentReplyTimeout - waited);
     }
 
     private void Subscribe(ClientMessage request, DocumentId document, long? version, BulkProgress? bulk)
@@ -287,6 +310,7 @@ public sealed partial class ConnectionActor
         DocumentView view = ViewOf(fetched.Document);
         bool subscribe = pending.Request is SubscribeRequest or BulkSubscribeRequest;
         if (subscribe) view.Subscribed = view.WantsSubscription;
+        if (view.Subscribed) WatchDocument(fetched.Document);
         foreach (CommittedOp op in fetched.Ops) Deliver(fetched.Document, view, op, frame: null);
         if (fetched.Snapshot is { } snapshot) view.NextVersion = snapshot.Version;
 
@@ -304,6 +328,7 @@ public sealed partial class ConnectionActor
     {
         if (TakePending(ack.RequestId) is not { } pending) return;
         CollabMetrics.OpAcknowledged(pending.SentAt);
+        WatchDocument(ack.Document);
         DocumentView view = ViewOf(ack.Document);
         foreach (CommittedOp op in ack.Missed) Deliver(ack.Document, view, op, frame: null);
         // After a reconnect the op itself may have reached the client already (catch-up ops on subscribe): the
@@ -338,6 +363,48 @@ public sealed partial class ConnectionActor
         };
         Send(new SnapshotReply(pending.Request.Action, requestId, reply.Snapshot));
     }
+
+    /// <summary>
+    /// Watches the document actor that just answered (the sender). Its incarnation holds this connection's
+    /// subscription and receives its ops; when it ends while the connection still needs it, the connection is closed
+    /// (<see cref="OnDocumentTerminated"/>).
+    /// </summary>
+    private void WatchDocument(DocumentId document)
+    {
+        if (Sender.IsNobody() || _documentActors.ContainsKey(Sender)) return;
+        _documentActors[Sender] = document;
+        Context.Watch(Sender);
+    }
+
+    /// <summary>
+    /// A document this connection is subscribed to, or waits on, has ended: its node crashed and was downed, or left
+    /// and handed it off. Its next incarnation (on another node) knows nothing of this connection's subscription, and
+    /// a request sent to the old one may be lost. With a request outstanding the client is asked to reconnect (1012,
+    /// service restart): it resubscribes from the versions it has and resends its unacknowledged op with the same src
+    /// and seq, which the document acknowledges without applying it twice if it was already committed. Otherwise the
+    /// connection renews the subscription itself.
+    /// </summary>
+    private void OnDocumentTerminated(Terminated terminated)
+    {
+        if (!_documentActors.Remove(terminated.ActorRef, out DocumentId? document)) return;
+        // A request the old incarnation never answered may be lost (an op among them): only the client can resend
+        // it, with the same src and seq.
+        if (_pending.Values.Any(p => p.Document == document && !p.Resubscription))
+        {
+            Close(DocumentMovedStatus, $"Document {document} moved to another node; reconnect.");
+            return;
+        }
+        // Nothing outstanding: a crashed node could not say SubscriptionLost, so renew the subscription here (after a
+        // hand-off the document said it, and the renewal is already under way).
+        if (_documentsSeen.TryGetValue(document, out DocumentView? view) && view.Subscribed)
+        {
+            view.Subscribed = false;
+            Resubscribe(document, view, attempt: 1);
+        }
+    }
+
+    /// <summary>1012 "service restart": the client should reconnect (to this node or another).</summary>
+    private const WebSocketCloseStatus DocumentMovedStatus = (WebSocketCloseStatus)1012;
 
     /// <summary>The document's subscriber list is gone (hand-off, restart): subscribe again from where the client is.</summary>
     private void OnSubscriptionLost(DocumentReplies.SubscriptionLost lost)

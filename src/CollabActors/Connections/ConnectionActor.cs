@@ -39,6 +39,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, PreparedMessage> _heldPresence = new();
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
+    private readonly Dictionary<IActorRef, DocumentId> _documentActors = new();
     private readonly Dictionary<string, long> _presenceSeq = new();
     private readonly Dictionary<(string Channel, string Id), PresenceMessage> _ownPresence = new();
     private string _src;
@@ -91,6 +92,8 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
+        Receive<Terminated>(OnDocumentTerminated);
+        Receive<RepliesDue>(_ => OnRepliesDue());
         Receive<DocumentReplies.SubscriptionLost>(OnSubscriptionLost);
         Receive<ResubscribeCheck>(OnResubscribeCheck);
         Receive<PresenceReplies.Published>(HoldPresence);
@@ -383,6 +386,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record PresenceWindowEnded : INoSerializationVerificationNeeded
     {
         public static readonly PresenceWindowEnded Instance = new();
+    }
+
+    private sealed record RepliesDue : INoSerializationVerificationNeeded
+    {
+        public static readonly RepliesDue Instance = new();
     }
 
     private sealed record CloseTimedOut : INoSerializationVerificationNeeded

@@ -24,6 +24,13 @@ public sealed record ConnectionSettings
     /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A request to a document unanswered for this long was most likely lost with a node that crashed before the
+    /// cluster noticed; the connection is closed with 1012 so the client reconnects and resends (ops dedupe by src and
+    /// seq). Longer than a document takes to start elsewhere after a crash is not needed: a resend waits again.
+    /// </summary>
+    public TimeSpan DocumentReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Documents one connection may be subscribed to at once.</summary>
     public int MaxSubscriptions { get; init; } = 1000;
 

@@ -50,7 +50,8 @@ public sealed class DocumentActor : ReceivePersistentActor
         Command<DocumentCommands.FetchSnapshotAtTime>(OnSnapshotAtTime);
         Command<DocumentCommands.PublishPresence>(OnPublishPresence);
         Command<DocumentCommands.GetStatus>(_ =>
-            Sender.Tell(new DocumentReplies.DocumentStatus(Id, _state.Version, _subscribers.Count, 0)));
+            Sender.Tell(new DocumentReplies.DocumentStatus(Id, _state.Version, _subscribers.Count, 0,
+                ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
         Command<DocumentCommands.FetchOps>(OnFetchOps);
         Command<Terminated>(t => Forget(t.ActorRef));
         Command<DocumentHistoryReader.HistoryRead>(OnHistoryRead);

@@ -39,6 +39,7 @@ public static class DocumentReplies
     /// </summary>
     public sealed record SubscriptionLost(DocumentId Document) : IWithDocumentId;
 
-    public sealed record DocumentStatus(DocumentId Document, long Version, int Subscribers, int PresenceSubscribers)
+    /// <summary>Reply to <see cref="DocumentCommands.GetStatus"/>; <see cref="Node"/> is the address of the node hosting the document.</summary>
+    public sealed record DocumentStatus(DocumentId Document, long Version, int Subscribers, int PresenceSubscribers, string Node)
         : IWithDocumentId;
 }

@@ -185,12 +185,13 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
                 })
             .Add("doc-status.1", (ref MessagePackWriter w, DocumentReplies.DocumentStatus m) =>
                 {
-                    w.WriteArrayHeader(5); WriteDocument(ref w, m.Document); w.Write(m.Version); w.Write(m.Subscribers); w.Write(m.PresenceSubscribers);
+                    w.WriteArrayHeader(6); WriteDocument(ref w, m.Document); w.Write(m.Version); w.Write(m.Subscribers); w.Write(m.PresenceSubscribers);
+                    w.Write(m.Node);
                 },
                 (ref MessagePackReader r) =>
                 {
-                    ExpectFields(ref r, 5, "document status");
-                    return new DocumentReplies.DocumentStatus(ReadDocument(ref r), r.ReadInt64(), r.ReadInt32(), r.ReadInt32());
+                    ExpectFields(ref r, 6, "document status");
+                    return new DocumentReplies.DocumentStatus(ReadDocument(ref r), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), ReadString(ref r, "node"));
                 })
             // Connection or document -> presence channel
             .Add("presence-subscribe.1", (ref MessagePackWriter w, PresenceCommands.Subscribe m) =>

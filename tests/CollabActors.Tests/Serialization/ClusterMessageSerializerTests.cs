@@ -81,7 +81,7 @@ public sealed class ClusterMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
             new DocumentReplies.Rejected(Doc, 17, new ProtocolError(ProtocolErrorCodes.TooManySubscriptions, "exists")),
             new DocumentReplies.OpPublished(Doc, ops[0], new PreparedMessage(ops[0].ToMessage(Doc))),
             new DocumentReplies.SubscriptionLost(Doc),
-            new DocumentReplies.DocumentStatus(Doc, 44, 3, 2),
+            new DocumentReplies.DocumentStatus(Doc, 44, 3, 2, "akka.tcp://collab@127.0.0.1:4053"),
             new PresenceCommands.Subscribe("docs.a/b", actor, "src-1"),
             new PresenceCommands.Unsubscribe("docs.a/b", actor),
             new PresenceCommands.Publish("docs.a/b", actor, Presence(cursor)),
