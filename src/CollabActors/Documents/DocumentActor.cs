@@ -26,6 +26,8 @@ public sealed class DocumentActor : ReceivePersistentActor
     private readonly Dictionary<IActorRef, bool> _subscribers = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _idleAfter;
+    private readonly List<(DocumentCommands.Submit Submit, IReadOnlyList<CommittedOp>? OlderOps)> _submitsToDecide = new();
+    private bool _flushScheduled;
 
     public DocumentActor(DocumentId id, DocumentSettings settings, IActorRef presenceRegion)
     {
@@ -43,6 +45,7 @@ public sealed class DocumentActor : ReceivePersistentActor
         Recover<CommittedOp>(op => _state.Apply(op));
 
         Command<DocumentCommands.Submit>(OnSubmit);
+        Command<FlushSubmits>(_ => OnFlushSubmits());
         Command<DocumentCommands.Fetch>(OnFetch);
         Command<DocumentCommands.Subscribe>(OnSubscribe);
         Command<DocumentCommands.Unsubscribe>(u => Forget(u.Subscriber));
@@ -110,35 +113,73 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     private void OnSubmit(DocumentCommands.Submit submit) => Decide(submit, olderOps: null);
 
+    /// <summary>
+    /// Queues a submit for the next group commit. Every submit already in the mailbox is taken into the same batch
+    /// (the flush message goes behind them), so a busy document writes many ops per journal round trip instead of
+    /// waiting for one write per op.
+    /// </summary>
     private void Decide(DocumentCommands.Submit submit, IReadOnlyList<CommittedOp>? olderOps)
     {
+        _submitsToDecide.Add((submit, olderOps));
+        if (_flushScheduled) return;
+        _flushScheduled = true;
+        Self.Tell(FlushSubmits.Instance);
+    }
+
+    /// <summary>
+    /// Decides the queued submits in order, each against the state with the ones before it applied, and persists the
+    /// committed ops in one write. PersistAll holds every other command back until the write is done, so nobody reads
+    /// an op before it is in the journal; acks and broadcasts go out in the persist callbacks, in version order. If the
+    /// write fails the actor stops and this state, with the unsaved ops, is gone; the clients resend.
+    /// </summary>
+    private void OnFlushSubmits()
+    {
+        _flushScheduled = false;
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        switch (_state.Decide(submit.Src, submit.Seq, submit.Version, submit.Change, now, olderOps))
+        var commits = new List<(DocumentCommands.Submit Submit, CommittedOp Op)>();
+        var acksAfterWrite = new List<(DocumentCommands.Submit Submit, long Version)>();
+        foreach ((DocumentCommands.Submit submit, IReadOnlyList<CommittedOp>? olderOps) in _submitsToDecide)
         {
-            case SubmitDecision.Commit commit:
-                Persist(commit.Op, committed =>
-                {
-                    _state.Apply(committed);
-                    CollabMetrics.OpCommitted(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committed.TimestampMs));
-                    submit.ReplyTo.Tell(Acknowledge(submit, committed.Version));
-                    Publish(committed, author: submit.ReplyTo);
-                    if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshotNow();
-                });
-                break;
-            case SubmitDecision.NeedOlderOps older when olderOps is null:
-                ReadHistory(new DocumentHistoryReader.Ops(older.From, _state.OldestLoggedVersion), submit);
-                break;
-            case SubmitDecision.NeedOlderOps:
-                submit.ReplyTo.Tell(Rejected(submit.RequestId, ProtocolErrorCodes.OpVersionTooOld,
-                    $"Op version {submit.Version} is older than the history this server can read; fetch the document again."));
-                break;
-            case SubmitDecision.AlreadyCommitted already:
-                submit.ReplyTo.Tell(Acknowledge(submit, already.Version));
-                break;
-            case SubmitDecision.Reject reject:
-                submit.ReplyTo.Tell(new DocumentReplies.Rejected(Id, submit.RequestId, reject.Error));
-                break;
+            switch (_state.Decide(submit.Src, submit.Seq, submit.Version, submit.Change, now, olderOps))
+            {
+                case SubmitDecision.Commit commit:
+                    _state.Apply(commit.Op);
+                    commits.Add((submit, commit.Op));
+                    break;
+                case SubmitDecision.NeedOlderOps older when olderOps is null:
+                    ReadHistory(new DocumentHistoryReader.Ops(older.From, _state.OldestLoggedVersion), submit);
+                    break;
+                case SubmitDecision.NeedOlderOps:
+                    submit.ReplyTo.Tell(Rejected(submit.RequestId, ProtocolErrorCodes.OpVersionTooOld,
+                        $"Op version {submit.Version} is older than the history this server can read; fetch the document again."));
+                    break;
+                case SubmitDecision.AlreadyCommitted already:
+                    // The earlier copy may be in this very batch: ack it once the batch is written.
+                    acksAfterWrite.Add((submit, already.Version));
+                    break;
+                case SubmitDecision.Reject reject:
+                    submit.ReplyTo.Tell(new DocumentReplies.Rejected(Id, submit.RequestId, reject.Error));
+                    break;
+            }
         }
+        _submitsToDecide.Clear();
+
+        if (commits.Count == 0)
+        {
+            foreach ((DocumentCommands.Submit submit, long version) in acksAfterWrite) submit.ReplyTo.Tell(Acknowledge(submit, version));
+            return;
+        }
+        int written = 0;
+        PersistAll(commits.Select(c => c.Op), committed =>
+        {
+            DocumentCommands.Submit submit = commits[written++].Submit;
+            CollabMetrics.OpCommitted(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committed.TimestampMs));
+            submit.ReplyTo.Tell(Acknowledge(submit, committed.Version));
+            Publish(committed, author: submit.ReplyTo);
+            if (written < commits.Count) return;
+            foreach ((DocumentCommands.Submit dup, long version) in acksAfterWrite) dup.ReplyTo.Tell(Acknowledge(dup, version));
+            if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshotNow();
+        });
     }
 
     /// <summary>The ack, carrying the ops between the author's base version and its op, which it has not seen.</summary>
@@ -349,5 +390,11 @@ public sealed class DocumentActor : ReceivePersistentActor
         // resend (same src and seq) is applied once.
         _log.Error(cause, "Journal write failed for {0} at sequence {1}; no ack sent, restarting from the journal", PersistenceId, sequenceNr);
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>Decide and write the submits queued so far (sent to self behind them).</summary>
+    private sealed record FlushSubmits : INoSerializationVerificationNeeded
+    {
+        public static readonly FlushSubmits Instance = new();
     }
 }
