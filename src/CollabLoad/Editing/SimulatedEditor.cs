@@ -36,7 +36,14 @@ public sealed class SimulatedEditor : IAsyncDisposable
 
     public async Task ConnectAsync(CancellationToken ct)
     {
-        var clientOptions = new CollabClientOptions { Encoding = _options.Encoding, LocalAddress = _options.SourceAddressFor(Index) };
+        // A person joining a busy room waits for it; the default 10 s is for interactive clients. In a big room the
+        // loader itself (thousands of sockets on the same machine) is what slows a handshake down.
+        var clientOptions = new CollabClientOptions
+        {
+            Encoding = _options.Encoding,
+            LocalAddress = _options.SourceAddressFor(Index),
+            ConnectTimeout = TimeSpan.FromSeconds(60),
+        };
         _connection = await CollabConnection.ConnectAsync(_options.Url, clientOptions, ct).ConfigureAwait(false);
         _connection.StateChanged += state =>
         {
