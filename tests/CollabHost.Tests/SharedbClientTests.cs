@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CollabClient.Tests.Support;
 using CollabHost.Tests.Support;
 using Xunit.Abstractions;
 
@@ -28,8 +29,10 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
 
     private async Task<JsonElement> RunAsync(string scenario, params string[] more)
     {
-        JsonElement result = await NodeScript.RunAsync(Script, [scenario, fixture.Host.WebSocketUrl.ToString(), .. more],
+        string stdout = await NodeScript.RunAsync(Script, [scenario, fixture.Host.WebSocketUrl.ToString(), .. more],
             TimeSpan.FromSeconds(60));
+        // The scenario prints its result as JSON on its last line.
+        JsonElement result = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement.Clone();
         output.WriteLine(result.ToString());
         return result;
     }
