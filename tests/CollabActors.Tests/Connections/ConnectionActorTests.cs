@@ -130,7 +130,9 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(WebSocketMessageType.Close, last);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, connection.Client.CloseStatus);
-        Assert.InRange(ops, 1, settings.MaxQueuedFrames + 1);
+        // At most the queue's worth (plus one frame already being written) reaches the client; none at all when the
+        // subscribe reply's write had not yet completed when the burst arrived, so the whole burst queued behind it.
+        Assert.InRange(ops, 0, settings.MaxQueuedFrames + 1);
         await connection.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
         Assert.True(await CompletesWithinAsync(connection.Stopped, TimeSpan.FromSeconds(3)), "the actor did not stop after the close");
     }
