@@ -8,13 +8,22 @@ namespace CollabClient.Ot;
 /// and every op from the server is transformed past both before it is applied locally. Pure state with no I/O, so
 /// it is tested against ot-text-unicode step by step. Not thread-safe: the owner serialises calls.
 /// </summary>
+/// <remarks>
+/// The text lives in a rope (<see cref="TextDocument"/>), so applying a remote op costs O(log n) and allocates
+/// little, where rebuilding a string would copy the whole document for every op. That matters in a big room: a
+/// watcher applies every op of every typist and rarely reads the text. The string is built when asked for and kept
+/// until the next change.
+/// </remarks>
 public sealed class ClientDocumentState
 {
+    private TextDocument? _document;
+    private string? _text;
+
     /// <summary>The server version the local state is based on: the next remote op must carry this version.</summary>
     public long Version { get; private set; }
 
     /// <summary>The local text (server text plus inflight and pending ops), or null while the document does not exist.</summary>
-    public string? Text { get; private set; }
+    public string? Text => _document is null ? null : _text ??= _document.ToString();
 
     /// <summary>True once a snapshot or a create has been seen, so <see cref="Version"/> means something.</summary>
     public bool IsLoaded { get; private set; }
@@ -32,8 +41,9 @@ public sealed class ClientDocumentState
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         if (HasUnacknowledgedOps)
             throw new InvalidOperationException("Cannot load a snapshot while local ops are unacknowledged.");
+        TextDocument? document = text is null ? null : NewDocument(text);
         Version = version;
-        Text = text;
+        SetDocument(document, text);
         IsLoaded = true;
     }
 
@@ -44,11 +54,12 @@ public sealed class ClientDocumentState
     public void ApplyLocal(TextOp op)
     {
         ArgumentNullException.ThrowIfNull(op);
-        if (Text is null) throw new InvalidOperationException("The document does not exist: create it before editing.");
+        TextDocument document = _document ?? throw new InvalidOperationException("The document does not exist: create it before editing.");
         TextUnicodeType.Check(op);
-        string next = TextUnicodeType.Apply(Text, op);
         TextOp pending = Pending is null ? op : TextUnicodeType.Compose(Pending, op);
-        Text = next;
+        // Apply last: it checks the op against the text first and changes nothing when it throws.
+        document.Apply(op);
+        _text = null;
         Pending = pending;
     }
 
@@ -56,10 +67,11 @@ public sealed class ClientDocumentState
     public InflightOp BeginCreate(long seq, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (Text is not null) throw new InvalidOperationException("The document already exists.");
+        if (_document is not null) throw new InvalidOperationException("The document already exists.");
         if (HasUnacknowledgedOps) throw new InvalidOperationException("Another op is already in flight.");
+        TextDocument document = NewDocument(text);
         Inflight = new InflightOp(seq, null, null, text);
-        Text = text;
+        SetDocument(document, text);
         return Inflight;
     }
 
@@ -104,7 +116,7 @@ public sealed class ClientDocumentState
         applied = TextOp.Empty;
         if (version < Version) return RemoteOpOutcome.AlreadyHave;
         if (version > Version || !IsLoaded) return RemoteOpOutcome.Gap;
-        if (Text is null) throw new InvalidOperationException("Received an edit for a document that does not exist.");
+        TextDocument document = _document ?? throw new InvalidOperationException("Received an edit for a document that does not exist.");
 
         TextOp remote = op;
         TextOp? inflightOp = Inflight?.Op;
@@ -122,8 +134,8 @@ public sealed class ClientDocumentState
             pending = transformedPending;
         }
         // Apply last so a failure (an op that does not fit) leaves the state unchanged.
-        string next = TextUnicodeType.Apply(Text, remote);
-        Text = next;
+        document.Apply(remote);
+        _text = null;
         if (inflightOp is not null) Inflight = Inflight! with { Op = inflightOp };
         Pending = pending;
         Version = version + 1;
@@ -139,7 +151,7 @@ public sealed class ClientDocumentState
         if (version > Version || !IsLoaded) return RemoteOpOutcome.Gap;
         if (Inflight is { IsCreate: true })
             throw new InvalidOperationException("The document was created concurrently; the local create was rejected.");
-        Text = text;
+        SetDocument(NewDocument(text), text);
         Version = version + 1;
         return RemoteOpOutcome.Applied;
     }
@@ -154,5 +166,24 @@ public sealed class ClientDocumentState
         Inflight = null;
         Pending = null;
         return dropped;
+    }
+
+    private void SetDocument(TextDocument? document, string? text)
+    {
+        _document = document;
+        _text = text;
+    }
+
+    /// <summary>A rope holding <paramref name="text"/>; text with an unpaired surrogate is not a text-unicode document.</summary>
+    private static TextDocument NewDocument(string text)
+    {
+        try
+        {
+            return new TextDocument(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException("The document text contains an unpaired surrogate, which text-unicode cannot address.", e);
+        }
     }
 }
