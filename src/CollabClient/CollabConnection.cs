@@ -181,8 +181,9 @@ public sealed class CollabConnection : IAsyncDisposable
             // The server sends init on open and then answers our hs; anything else before that is ignored.
             for (int frames = 0; frames < 16; frames++)
             {
-                JsonObject message = await session.ReceiveAsync(timeout.Token).ConfigureAwait(false)
+                IncomingMessage incoming = await session.ReceiveAsync(timeout.Token).ConfigureAwait(false)
                     ?? throw new WebSocketException("The server closed the socket during the handshake.");
+                if (incoming is not IncomingJson { Message: var message }) continue;
                 string action = ServerMessageFields.Action(message);
                 if (action is not ("init" or "hs")) continue;
                 if (ServerMessageFields.Error(message) is { } error) throw new CollabProtocolException("The server refused the handshake: " + error.Message);
@@ -334,13 +335,29 @@ public sealed class CollabConnection : IAsyncDisposable
 
     // ---- incoming messages (under Sync) ----
 
+    private void Dispatch(IncomingMessage incoming)
+    {
+        switch (incoming)
+        {
+            case IncomingOp op:
+                DocumentFor(op.Collection, op.DocumentId)?.HandleOp(op);
+                break;
+            case IncomingPresence presence:
+                HandlePresence(presence);
+                break;
+            case IncomingJson json:
+                Dispatch(json.Message);
+                break;
+        }
+    }
+
     private void Dispatch(JsonObject message)
     {
         string action = ServerMessageFields.Action(message);
         switch (action)
         {
             case "op":
-                DocumentFor(message)?.HandleOp(message);
+                DocumentFor(message)?.HandleOp(IncomingOp.From(message));
                 break;
             case "f":
             case "s":
@@ -370,12 +387,11 @@ public sealed class CollabConnection : IAsyncDisposable
 
     private static string Field(JsonObject message, string name) => ServerMessageFields.String(message, name) ?? "";
 
-    private CollabDocument? DocumentFor(JsonObject message)
-    {
-        string? c = ServerMessageFields.String(message, "c");
-        string? d = ServerMessageFields.String(message, "d");
-        return c is not null && d is not null && _documents.TryGetValue((c, d), out CollabDocument? doc) ? doc : null;
-    }
+    private CollabDocument? DocumentFor(JsonObject message) =>
+        DocumentFor(ServerMessageFields.String(message, "c"), ServerMessageFields.String(message, "d"));
+
+    private CollabDocument? DocumentFor(string? c, string? d) =>
+        c is not null && d is not null && _documents.TryGetValue((c, d), out CollabDocument? doc) ? doc : null;
 
     private void HandlePresence(JsonObject message)
     {
@@ -384,9 +400,20 @@ public sealed class CollabConnection : IAsyncDisposable
             RaiseError(error);
             return;
         }
-        // A message with src is someone's presence; without, it is the server's reply to our own publish.
         if (ServerMessageFields.String(message, "src") is null) return;
-        DocumentFor(message)?.HandlePresence(message);
+        DocumentFor(message)?.HandlePresence(IncomingPresence.From(message));
+    }
+
+    private void HandlePresence(IncomingPresence presence)
+    {
+        if (presence.Error is { } error)
+        {
+            RaiseError(error);
+            return;
+        }
+        // A message with src is someone's presence; without, it is the server's reply to our own publish.
+        if (presence.Src is null) return;
+        DocumentFor(presence.Collection, presence.DocumentId)?.HandlePresence(presence);
     }
 
     private void CompleteRequest(string key, JsonObject reply)

@@ -241,38 +241,39 @@ public sealed class CollabDocument
         FlushPresence();
     }
 
-    internal void HandleOp(JsonObject message)
+    internal void HandleOp(IncomingOp message)
     {
-        long seq = ServerMessageFields.Long(message, "seq") ?? -1;
-        string? src = ServerMessageFields.String(message, "src");
-        if (ServerMessageFields.Error(message) is { } error)
+        long seq = message.Seq;
+        string? src = message.Src;
+        if (message.Error is { } error)
         {
             if (_state.Inflight is not null && _state.Inflight.Seq == seq) Rollback(error);
             else RaiseError(error);
             return;
         }
-        long version = ServerMessageFields.RequiredLong(message, "v");
+        long version = message.Version ?? throw new CollabProtocolException("Server message op lacks 'v'.");
         if (_state.IsInflight(src, seq))
         {
             Acknowledge(version);
             return;
         }
-        bool isEdit = message.ContainsKey("op"), isCreate = message.ContainsKey("create"), isDelete = message.ContainsKey("del");
         // An ack that matches nothing in flight is the server's answer to a resend it had already committed.
-        if (!isEdit && !isCreate && !isDelete) return;
+        if (message.Change == IncomingOpChange.None) return;
         if (_awaitingSnapshot) return;
         try
         {
+            // A body that could not be read fails here, where it is used: an unreadable op rolls back as a rejected
+            // one does; a create of another type is a protocol error.
+            if (message.BodyError is { } unreadable) throw unreadable;
             RemoteOpOutcome outcome;
             TextOp applied = TextOp.Empty;
-            if (isEdit)
+            if (message.Change == IncomingOpChange.Edit)
             {
-                TextOp op = ReadOp(message);
-                outcome = _state.ApplyRemote(version, op, out applied);
+                outcome = _state.ApplyRemote(version, message.Op!, out applied);
             }
-            else if (isCreate)
+            else if (message.Change == IncomingOpChange.Create)
             {
-                outcome = _state.ApplyRemoteCreate(version, ReadCreateText(message));
+                outcome = _state.ApplyRemoteCreate(version, message.CreateText!);
             }
             else
             {
@@ -291,11 +292,12 @@ public sealed class CollabDocument
         }
     }
 
-    internal void HandlePresence(JsonObject message)
+    internal void HandlePresence(IncomingPresence message)
     {
-        string src = ServerMessageFields.String(message, "src")!;
-        string presenceId = ServerMessageFields.String(message, "id") ?? src;
-        PresenceReceived?.Invoke(new PresenceReceived(src, presenceId, message["p"]?.DeepClone()));
+        // The value is parsed only for someone who will see it.
+        if (PresenceReceived is not { } handlers) return;
+        string src = message.Src!;
+        handlers(new PresenceReceived(src, message.PresenceId ?? src, message.ParseValue()));
     }
 
     private void Acknowledge(long version)
@@ -346,27 +348,6 @@ public sealed class CollabDocument
     {
         Error?.Invoke(error);
         _connection.RaiseError(error);
-    }
-
-    private static TextOp ReadOp(JsonObject message)
-    {
-        try
-        {
-            return message["op"].Deserialize<TextOp>() ?? throw new InvalidOpComponentException("The op is null.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOpComponentException("The server sent an unreadable op: " + e.Message, e);
-        }
-    }
-
-    private string ReadCreateText(JsonObject message)
-    {
-        if (message["create"] is not JsonObject create) throw new CollabProtocolException("A create op has no create object.");
-        string? type = ServerMessageFields.String(create, "type");
-        if (type is not (TextUnicodeType.Uri or TextUnicodeType.Name))
-            throw new CollabProtocolException($"Document {Collection}/{Id} was created with type {type}; this client edits only text-unicode.");
-        return ServerMessageFields.String(create, "data") ?? "";
     }
 
     private static void CompleteWaiters(ref List<TaskCompletionSource>? waiters)

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
@@ -32,7 +33,9 @@ internal sealed class WireSession : IDisposable
     public bool Send(JsonObject message) => _outbound.Writer.TryWrite(WireFrameCodec.Encode(message, _encoding));
 
     /// <summary>Reads the next message, or null when the server closed the socket.</summary>
-    public async Task<JsonObject?> ReceiveAsync(CancellationToken ct)
+    // Called once per frame, tens of thousands of times a second in a load run: pooled, so it allocates no task.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<IncomingMessage?> ReceiveAsync(CancellationToken ct)
     {
         int length = 0;
         while (true)
@@ -47,7 +50,7 @@ internal sealed class WireSession : IDisposable
             length += result.Count;
             if (result.EndOfMessage)
             {
-                JsonObject message = WireFrameCodec.Decode(_receiveBuffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
+                IncomingMessage message = WireFrameCodec.DecodeMessage(_receiveBuffer.AsMemory(0, length), result.MessageType == WebSocketMessageType.Binary);
                 if (_receiveBuffer.Length > 1024 * 1024) _receiveBuffer = new byte[4 * 1024];
                 return message;
             }
