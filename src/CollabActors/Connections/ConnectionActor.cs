@@ -49,6 +49,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private int _rateStrikes;
     private long _rateStrikeWindowStart;
     private bool _sending;
+    private bool _writeDue;
+    private bool _replyQueued;
+    private long _lastWriteStartedMs = long.MinValue / 2;
     private bool _closing;
     private bool _closeSent;
     private (WebSocketCloseStatus Status, string Reason)? _pendingClose;
@@ -81,6 +84,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<ConnectionMessages.ReceiveEnded>(OnReceiveEnded);
         Receive<ConnectionMessages.ServerShuttingDown>(_ => Close(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."));
         Receive<WriteCompleted>(_ => OnWriteCompleted());
+        Receive<WriteDue>(_ =>
+        {
+            _writeDue = false;
+            if (!_sending) WriteNextBatch();
+        });
         Receive<WriteFailed>(f => Abort("write failed: " + f.Error.Message));
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<LivenessCheck>(OnLivenessCheck);
@@ -221,7 +229,12 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     // ---- writing (the write pump) ----
 
-    private void Send(ServerMessage message) => Enqueue(OutboundFrame.Of(message, _encoding));
+    /// <summary>A reply to this client (an ack, a snapshot, an error): written without waiting for write pacing.</summary>
+    private void Send(ServerMessage message)
+    {
+        _replyQueued = true;
+        Enqueue(OutboundFrame.Of(message, _encoding));
+    }
 
     private void Send(PreparedMessage message) => Enqueue(OutboundFrame.Of(message, _encoding));
 
@@ -250,7 +263,22 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
                 .PipeTo(Self, success: () => WriteCompleted.Instance, failure: e => new WriteFailed(e));
             return;
         }
-        if (_outbound.Count == 0) return;
+        if (_outbound.Count == 0 || (_writeDue && !_replyQueued)) return;
+        // Write pacing: a connection that wrote less than MinWriteInterval ago waits out the rest of it, and whatever
+        // arrives meanwhile goes in the same send. A quiet connection writes at once; a busy one (a big room delivers
+        // every op to every editor) makes one send per interval instead of one per frame, which cuts the server's
+        // per-frame cost (actor wakeups, socket writes) and the client's reads. Only broadcasts wait: a reply to the
+        // client's own request (above all the ack its next op waits for) goes out with the next write at once.
+        long now = Environment.TickCount64;
+        long wait = _lastWriteStartedMs + (long)_settings.MinWriteInterval.TotalMilliseconds - now;
+        if (wait > 0 && _pendingClose is null && !_replyQueued)
+        {
+            _writeDue = true;
+            Timers.StartSingleTimer("write", WriteDue.Instance, TimeSpan.FromMilliseconds(wait));
+            return;
+        }
+        _lastWriteStartedMs = now;
+        _replyQueued = false;
         _sending = true;
         // All queued frames go in one write task, back to back: one wakeup of the send path per batch.
         OutboundFrame[] batch = _outbound.DrainAll();
@@ -363,6 +391,11 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record WriteCompleted : INoSerializationVerificationNeeded
     {
         public static readonly WriteCompleted Instance = new();
+    }
+
+    private sealed record WriteDue : INoSerializationVerificationNeeded
+    {
+        public static readonly WriteDue Instance = new();
     }
 
     private sealed record WriteFailed(Exception Error) : INoSerializationVerificationNeeded;

@@ -15,6 +15,14 @@ public sealed record ConnectionSettings
     /// <summary>Bytes waiting to be written before the client counts as a slow consumer and is closed (1008).</summary>
     public long MaxQueuedBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Least time between two socket writes of one connection. Frames that arrive sooner wait and go out together
+    /// in the next write, so a busy connection costs one send per interval instead of one per frame. A connection
+    /// that has not written for this long writes at once, so a quiet editor's acks and ops are not delayed. Zero
+    /// writes every batch as soon as the previous one finished.
+    /// </summary>
+    public TimeSpan MinWriteInterval { get; init; } = TimeSpan.FromMilliseconds(25);
+
     /// <summary>How often a ping goes out. Browsers and the sharedb client answer pings by themselves.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -210,6 +210,68 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Broadcasts_within_the_write_interval_wait_for_it_and_go_out_together_in_order()
+    {
+        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000) };
+        await using LoopbackConnection connection = await StartAsync(settings);
+        await connection.ReceiveJsonAsync(); // init
+        await SubscribeAsync(connection); // the reply was just written: the interval runs from its write
+        var sinceReply = Stopwatch.StartNew();
+
+        for (int v = 0; v < 3; v++) connection.Actor.Tell(Published(v, 10));
+
+        var arrivals = new List<(long Version, TimeSpan At)>();
+        for (int i = 0; i < 3; i++)
+        {
+            JsonElement op = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
+            arrivals.Add((op.GetProperty("v").GetInt64(), sinceReply.Elapsed));
+        }
+        _output.WriteLine(string.Join(", ", arrivals.Select(a => $"v{a.Version} at {a.At.TotalMilliseconds:0} ms")));
+        Assert.Equal([0L, 1L, 2L], arrivals.Select(a => a.Version));
+        // Nothing went out before the interval (less the time the reply took to reach the client) had passed …
+        Assert.True(arrivals[0].At >= TimeSpan.FromMilliseconds(500), $"the first broadcast came {arrivals[0].At.TotalMilliseconds:0} ms after the reply");
+        // … and then all three came in one write.
+        Assert.True(arrivals[2].At - arrivals[0].At < TimeSpan.FromMilliseconds(250), "the broadcasts were not written together");
+    }
+
+    [Fact]
+    public async Task A_broadcast_to_a_connection_that_has_not_written_for_the_interval_goes_out_at_once()
+    {
+        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000) };
+        await using LoopbackConnection connection = await StartAsync(settings);
+        await connection.ReceiveJsonAsync(); // init
+        await SubscribeAsync(connection);
+        await Task.Delay(settings.MinWriteInterval + TimeSpan.FromMilliseconds(200));
+
+        var clock = Stopwatch.StartNew();
+        connection.Actor.Tell(Published(0, 10));
+        JsonElement op = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(0, op.GetProperty("v").GetInt64());
+        // Well under the interval: it was not held back (the margin is for a busy machine).
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(700), $"a quiet connection's broadcast took {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task A_reply_is_written_at_once_and_takes_the_broadcasts_queued_before_it_along_in_order()
+    {
+        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10) };
+        await using LoopbackConnection connection = await StartAsync(settings);
+        await connection.ReceiveJsonAsync(); // init
+        await SubscribeAsync(connection);
+        connection.Actor.Tell(Published(0, 10)); // held back: the subscribe reply was just written
+
+        var clock = Stopwatch.StartNew();
+        await connection.SendJsonAsync("""{"a":"pp"}""");
+        JsonElement first = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
+        JsonElement second = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal("op", first.GetProperty("a").GetString());
+        Assert.Equal("pp", second.GetProperty("a").GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the reply waited {clock.Elapsed.TotalMilliseconds:0} ms for the write interval");
+    }
+
+    [Fact]
     public async Task A_frame_over_the_size_limit_closes_the_connection_with_1009()
     {
         var settings = new ConnectionSettings { MaxFrameBytes = 1024, CloseTimeout = TimeSpan.FromMilliseconds(500) };
