@@ -1,3 +1,4 @@
+using CollabHost.Persistence;
 using Microsoft.Data.Sqlite;
 
 namespace CollabHost;
@@ -11,6 +12,10 @@ public static class JournalSetup
     /// <summary>linq2db's provider names (LinqToDB.ProviderName): Microsoft.Data.Sqlite and Npgsql.</summary>
     private const string SqliteProviderName = "SQLite.MS";
     private const string PostgreSqlProviderName = "PostgreSQL";
+
+    /// <summary>The journal class for SQLite, as HOCON names a type: "Namespace.Type, Assembly".</summary>
+    public static readonly string SqliteJournalClass =
+        $"{typeof(SqliteWriteJournal).FullName}, {typeof(SqliteWriteJournal).Assembly.GetName().Name}";
 
     public static string Hocon(CollabOptions options)
     {
@@ -27,8 +32,13 @@ public static class JournalSetup
                 $"Collab:Journal:Provider '{p}' is not supported; use {JournalOptions.Sqlite} or {JournalOptions.PostgreSql}."),
         };
         string settings = $"connection-string = {Quote(connectionString)}\nprovider-name = {Quote(provider)}\n";
+        // SQLite writes take their own path (SqliteWriteJournal: one writer thread, one prepared INSERT, one
+        // transaction per queue drain); PostgreSQL keeps the plugin's journal class from config/akka.hocon.
+        string journalClass = provider == SqliteProviderName
+            ? $"class = {Quote(SqliteJournalClass)}\n"
+            : "";
         return $$"""
-            akka.persistence.journal.sql { {{settings}} }
+            akka.persistence.journal.sql { {{settings}}{{journalClass}} }
             akka.persistence.snapshot-store.sql { {{settings}} }
             akka.persistence.query.journal.sql { {{settings}} }
             """;

@@ -1,0 +1,233 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Persistence;
+using CollabHost.Persistence;
+using CollabHost.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CollabHost.Tests.Persistence;
+
+/// <summary>
+/// The SQLite journal's own write path (<see cref="SqliteWriteJournal"/>): what it writes, the plugin's unchanged read
+/// code replays; a write that fails or is refused takes nothing else down with it.
+/// </summary>
+public sealed class SqliteWriteJournalTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Events_of_many_concurrent_writers_are_all_replayed_in_order_after_a_restart()
+    {
+        const int writers = 40;
+        const int eventsEach = 30;
+        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        string run = Guid.NewGuid().ToString("N")[..8];
+        string[] ids = Enumerable.Range(0, writers).Select(i => $"log-{run}-{i}").ToArray();
+        long before = DateTime.UtcNow.Ticks;
+
+        await using (InProcessHost host = await InProcessHost.StartAsync(store))
+        {
+            ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+            Assert.Equal(JournalSetup.SqliteJournalClass, system.Settings.Config.GetString("akka.persistence.journal.sql.class"));
+            // Every writer appends in three rounds at once with the others, so the writer's transactions mix them.
+            IActorRef[] logs = ids.Select(id => system.ActorOf(EventLog.Create(id))).ToArray();
+            for (int round = 0; round < 3; round++)
+            {
+                await Task.WhenAll(logs.Select(log => log.Ask<int>(new EventLog.Append(eventsEach / 3), Timeout)));
+            }
+        }
+        long after = DateTime.UtcNow.Ticks;
+
+        await using (InProcessHost host = await InProcessHost.StartAsync(store))
+        {
+            ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+            IReadOnlyList<string>[] recovered = await Task.WhenAll(ids.Select(id =>
+                system.ActorOf(EventLog.Create(id)).Ask<IReadOnlyList<string>>(EventLog.GetEvents.Instance, Timeout)));
+            for (int i = 0; i < writers; i++)
+            {
+                Assert.Equal(Enumerable.Range(1, eventsEach).Select(k => EventLog.EventText(ids[i], k)), recovered[i]);
+            }
+        }
+
+        // The rows are as the plugin writes them: not deleted, created in ticks at write time, the writer's uuid.
+        await using DbConnection connection = await store.OpenAsync();
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT COUNT(*), SUM(deleted), MIN(created), MAX(created), COUNT(DISTINCT writer_uuid), SUM(identifier IS NULL) " +
+            $"FROM journal WHERE persistence_id LIKE 'log-{run}-%'";
+        await using DbDataReader rows = await command.ExecuteReaderAsync();
+        Assert.True(await rows.ReadAsync());
+        Assert.Equal(writers * eventsEach, rows.GetInt64(0));
+        Assert.Equal(0, rows.GetInt64(1));
+        Assert.InRange(rows.GetInt64(2), before, after);
+        Assert.InRange(rows.GetInt64(3), before, after);
+        Assert.Equal(1, rows.GetInt64(4));
+        Assert.Equal(0, rows.GetInt64(5));
+    }
+
+    [Fact]
+    public async Task A_write_with_a_taken_sequence_number_fails_alone_and_leaves_nothing_of_its_transaction()
+    {
+        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+        IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+        string clashing = "clash-" + Guid.NewGuid().ToString("N")[..8];
+        string bystander = "bystander-" + Guid.NewGuid().ToString("N")[..8];
+
+        var first = new Inbox(system);
+        journal.Tell(Write(first, [Atomic(clashing, 1, "one"), Atomic(clashing, 2, "two")]));
+        await first.Expect<WriteMessagesSuccessful>();
+
+        // Sent together, so they may share the writer's transaction: the clashing one (a new event 3, then the
+        // taken 2) must fail whole, the bystander's must not.
+        var clash = new Inbox(system);
+        var innocent = new Inbox(system);
+        journal.Tell(Write(clash, [Atomic(clashing, 3, "three"), Atomic(clashing, 2, "two again")]));
+        journal.Tell(Write(innocent, [Atomic(bystander, 1, "bystander")]));
+        await clash.Expect<WriteMessagesFailed>();
+        await clash.Expect<WriteMessageFailure>();
+        await clash.Expect<WriteMessageFailure>();
+        await innocent.Expect<WriteMessagesSuccessful>();
+        await innocent.Expect<WriteMessageSuccess>();
+
+        Assert.Equal(new object[] { "one", "two" }, await Replay(system, journal, clashing));
+        Assert.Equal(new object[] { "bystander" }, await Replay(system, journal, bystander));
+
+        // And the journal keeps serving.
+        var later = new Inbox(system);
+        journal.Tell(Write(later, [Atomic(clashing, 3, "three")]));
+        await later.Expect<WriteMessagesSuccessful>();
+        Assert.Equal(new object[] { "one", "two", "three" }, await Replay(system, journal, clashing));
+    }
+
+    [Fact]
+    public async Task A_payload_the_serializer_refuses_is_rejected_alone_and_the_journal_keeps_serving()
+    {
+        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+        IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+        string id = "refused-" + Guid.NewGuid().ToString("N")[..8];
+
+        var inbox = new Inbox(system);
+        journal.Tell(Write(inbox,
+        [
+            Atomic(id, 1, "kept"),
+            new AtomicWrite(ImmutableList.Create<IPersistentRepresentation>(
+                Event(id, 2, "part of a refused write"), Event(id, 3, new Unserializable()))),
+        ]));
+        // A rejection, not a failure: the batch as such went through, the refused AtomicWrite is reported alone.
+        await inbox.Expect<WriteMessagesSuccessful>();
+        Assert.Equal(1, (await inbox.Expect<WriteMessageSuccess>()).Persistent.SequenceNr);
+        WriteMessageRejected rejected = await inbox.Expect<WriteMessageRejected>();
+        Assert.Equal(2, rejected.Persistent.SequenceNr);
+        Assert.Equal(3, (await inbox.Expect<WriteMessageRejected>()).Persistent.SequenceNr);
+
+        Assert.Equal(new object[] { "kept" }, await Replay(system, journal, id));
+
+        var later = new Inbox(system);
+        journal.Tell(Write(later, [Atomic(id, 2, "then this")]));
+        await later.Expect<WriteMessagesSuccessful>();
+        Assert.Equal(new object[] { "kept", "then this" }, await Replay(system, journal, id));
+    }
+
+    private static WriteMessages Write(Inbox replyTo, IEnumerable<AtomicWrite> writes) =>
+        new(writes.Cast<IPersistentEnvelope>().ToArray(), replyTo.Ref, actorInstanceId: 1);
+
+    private static AtomicWrite Atomic(string persistenceId, long sequenceNr, object payload) =>
+        new(Event(persistenceId, sequenceNr, payload));
+
+    private static Persistent Event(string persistenceId, long sequenceNr, object payload) =>
+        new(payload, sequenceNr, persistenceId, manifest: "", isDeleted: false, ActorRefs.NoSender, writerGuid: "test");
+
+    /// <summary>The events the plugin's replay (its read code, unchanged) returns for a persistence id.</summary>
+    private static async Task<List<object>> Replay(ActorSystem system, IActorRef journal, string persistenceId)
+    {
+        var inbox = new Inbox(system);
+        journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, persistenceId, inbox.Ref));
+        var events = new List<object>();
+        while (true)
+        {
+            switch (await inbox.Next())
+            {
+                case ReplayedMessage replayed:
+                    Assert.Equal(events.Count + 1, replayed.Persistent.SequenceNr);
+                    events.Add(replayed.Persistent.Payload);
+                    break;
+                case RecoverySuccess:
+                    return events;
+                case var other:
+                    throw new Xunit.Sdk.XunitException($"unexpected reply during replay: {other}");
+            }
+        }
+    }
+
+    /// <summary>A payload Akka's JSON serializer cannot write: reading its property throws.</summary>
+    private sealed class Unserializable
+    {
+        public string Value => throw new InvalidOperationException("this payload refuses to be serialized");
+    }
+
+    /// <summary>An actor that passes every message it receives to the test, in order.</summary>
+    private sealed class Inbox
+    {
+        private readonly Channel<object> _messages = Channel.CreateUnbounded<object>();
+
+        public Inbox(ActorSystem system) => Ref = system.ActorOf(Props.Create(() => new Forwarder(_messages.Writer)));
+
+        public IActorRef Ref { get; }
+
+        public async Task<object> Next()
+        {
+            using var timeout = new CancellationTokenSource(Timeout);
+            return await _messages.Reader.ReadAsync(timeout.Token);
+        }
+
+        public async Task<T> Expect<T>() => Assert.IsType<T>(await Next());
+
+        private sealed class Forwarder : ReceiveActor
+        {
+            public Forwarder(ChannelWriter<object> messages) => ReceiveAny(message => messages.TryWrite(message));
+        }
+    }
+
+    /// <summary>A persistent actor that appends numbered events and replies with how many it has.</summary>
+    private sealed class EventLog : ReceivePersistentActor
+    {
+        private readonly List<string> _events = [];
+
+        public EventLog(string persistenceId)
+        {
+            PersistenceId = persistenceId;
+            Recover<string>(_events.Add);
+            Command<Append>(append =>
+            {
+                IActorRef sender = Sender;
+                string[] next = Enumerable.Range(_events.Count + 1, append.Count).Select(k => EventText(PersistenceId, k)).ToArray();
+                // Several AtomicWrites in one WriteMessages, some of several events.
+                int half = next.Length / 2;
+                PersistAll(next[..half], _events.Add);
+                Persist(next[half], _events.Add);
+                PersistAll(next[(half + 1)..], _events.Add);
+                DeferAsync(next.Length, _ => sender.Tell(_events.Count));
+            });
+            Command<GetEvents>(_ => Sender.Tell(_events.ToArray()));
+        }
+
+        public override string PersistenceId { get; }
+
+        public static Props Create(string persistenceId) => Props.Create(() => new EventLog(persistenceId));
+
+        public static string EventText(string persistenceId, int number) => $"{persistenceId}:{number}";
+
+        public sealed record Append(int Count);
+
+        public sealed class GetEvents
+        {
+            public static readonly GetEvents Instance = new();
+        }
+    }
+}
