@@ -41,6 +41,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
     private readonly Dictionary<IActorRef, DocumentId> _documentActors = new();
     private readonly Dictionary<string, long> _presenceSeq = new();
+    private readonly Dictionary<IActorRef, string> _presenceChannels = new();
     private readonly Dictionary<(string Channel, string Id), PresenceMessage> _ownPresence = new();
     private string _src;
     private WireEncoding _encoding = WireEncoding.Json;
@@ -100,7 +101,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
-        Receive<Terminated>(OnDocumentTerminated);
+        Receive<Terminated>(t =>
+        {
+            if (!OnPresenceChannelTerminated(t.ActorRef)) OnDocumentTerminated(t);
+        });
         Receive<RepliesDue>(_ => OnRepliesDue());
         Receive<DocumentReplies.SubscriptionLost>(OnSubscriptionLost);
         Receive<ResubscribeCheck>(OnResubscribeCheck);
@@ -108,6 +112,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
         Receive<PresenceReplies.Requested>(r => Send(new PresenceRequestMessage(r.Channel)));
+        Receive<PresenceReplies.Subscribed>(OnPresenceSubscribed);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -316,6 +316,46 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(connection.Actor, (await _presence.ExpectMsgAsync<PresenceCommands.Unsubscribe>()).Subscriber);
     }
 
+    /// <summary>Subscribes the client to presence channel <paramref name="channel"/>; a probe answers as the channel's incarnation.</summary>
+    private async Task<TestProbe> SubscribePresenceAsync(LoopbackConnection connection, string channel)
+    {
+        await connection.SendJsonAsync($$"""{"a":"ps","ch":"{{channel}}","seq":1}""");
+        Assert.Equal(channel, (await _presence.ExpectMsgAsync<PresenceCommands.Subscribe>()).Channel);
+        await _presence.ExpectMsgAsync<PresenceCommands.Request>();
+        Assert.Equal("ps", (await connection.ReceiveJsonAsync()).GetProperty("a").GetString());
+        TestProbe incarnation = CreateTestProbe();
+        connection.Actor.Tell(new PresenceReplies.Subscribed(channel), incarnation.Ref);
+        return incarnation;
+    }
+
+    [Fact]
+    public async Task When_a_presence_channel_ends_under_a_subscribed_client_the_connection_subscribes_again_and_asks_for_everyones_presence()
+    {
+        await using LoopbackConnection connection = await StartAsync(ConnectionSettings.Default);
+        await connection.ReceiveJsonAsync(); // init
+        TestProbe incarnation = await SubscribePresenceAsync(connection, "room");
+
+        Sys.Stop(incarnation.Ref); // its node crashed, or its shard moved
+
+        var renewed = await _presence.ExpectMsgAsync<PresenceCommands.Subscribe>();
+        Assert.Equal(("room", connection.Actor), (renewed.Channel, renewed.Subscriber));
+        Assert.Equal("room", (await _presence.ExpectMsgAsync<PresenceCommands.Request>()).Channel);
+    }
+
+    [Fact]
+    public async Task When_a_presence_channel_ends_after_the_client_unsubscribed_nothing_is_renewed()
+    {
+        await using LoopbackConnection connection = await StartAsync(ConnectionSettings.Default);
+        await connection.ReceiveJsonAsync(); // init
+        TestProbe incarnation = await SubscribePresenceAsync(connection, "room");
+        await connection.SendJsonAsync("""{"a":"pu","ch":"room","seq":2}""");
+        await _presence.ExpectMsgAsync<PresenceCommands.Unsubscribe>();
+
+        Sys.Stop(incarnation.Ref);
+
+        await _presence.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+    }
+
     [Fact]
     public async Task A_connection_that_is_cut_releases_its_subscriptions()
     {
