@@ -110,7 +110,8 @@ after=$(ticks); end=$(date +%s.%N)
   echo
   cat "$out/sweep.md"
   echo
-  echo "p99 remote delivery passes $limit_ms ms at: ${passes_at:-no size in this sweep} editors."
+  if [ -n "$passes_at" ]; then echo "p99 remote delivery passes $limit_ms ms at: $passes_at editors."
+  else echo "p99 remote delivery stayed within $limit_ms ms at every size in this sweep."; fi
   echo
   summarise room "$out/big-room-result.json"
   python3 -c "print(f'Server CPU during the big room: {($after-$before)/$hz/($end-$start)*100:.0f} % of one core (ramp-up included).')"

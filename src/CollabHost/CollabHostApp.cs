@@ -1,4 +1,5 @@
 using CollabHost.Security;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace CollabHost;
 
@@ -16,6 +17,7 @@ public static class CollabHostApp
         // Request-start logs carry the query string, where browsers put the access token: keep them out of the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         if (options.Auth.Enabled) options.Auth.SecretBytes();
+        ForwardedHeadersOptions forwarded = ForwardedClientAddress.Options(options.Limits.TrustedProxies); // fails fast on a bad entry
 
         var app = builder.Build();
         // Said when the host is up (after "Now listening on"), where whoever started it looks.
@@ -23,6 +25,7 @@ public static class CollabHostApp
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
                 "AUTHENTICATION IS OFF (Collab:Auth:Enabled=false): anyone who reaches /ws can read and write every " +
                 "document. Fine on a laptop; never expose this host."));
+        if (options.Limits.TrustedProxies.Count > 0) app.UseForwardedHeaders(forwarded);
         app.MapHealthEndpoints();
         app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();

@@ -19,6 +19,7 @@ const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', '
 
 const app = document.getElementById('app');
 const params = new URLSearchParams(location.search);
+const token = takeTokenFromFragment();
 const match = location.pathname.match(/^\/d\/([^/]+)\/?$/);
 if (match) openEditor(decodeURIComponent(match[1]));
 else showLanding();
@@ -80,7 +81,7 @@ async function openEditor(name) {
   const nameInput = app.querySelector('.me-name');
   nameInput.value = user.name;
 
-  const client = connect(params.get('server') ?? defaultServerUrl());
+  const client = connect(withToken(params.get('server') ?? defaultServerUrl(), token));
   const showState = (state) => {
     status.dataset.state = state;
     status.textContent = STATE_LABELS[state] ?? state;
@@ -145,6 +146,29 @@ function loadUser() {
   if (!stored) localStorage.setItem('collabsuite.name', name);
   const color = CURSOR_COLORS[Math.floor(Math.random() * CURSOR_COLORS.length)];
   return { name, color };
+}
+
+/**
+ * A host with authentication on wants an access token on the WebSocket upgrade; a browser can only put it in the
+ * URL. The demo takes it from the page's fragment (/d/notes#token=…): a fragment never goes to a server or into a
+ * Referer, and it is removed from the address bar at once, so copying the link to share the document does not
+ * share the token.
+ */
+function takeTokenFromFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const value = fragment.get('token');
+  if (value === null) return null;
+  fragment.delete('token');
+  const rest = fragment.toString();
+  history.replaceState(null, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  return value;
+}
+
+function withToken(serverUrl, accessToken) {
+  if (!accessToken) return serverUrl;
+  const url = new URL(serverUrl);
+  url.searchParams.set('token', accessToken);
+  return url.toString();
 }
 
 function defaultServerUrl() {

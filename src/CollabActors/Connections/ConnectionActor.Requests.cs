@@ -102,7 +102,11 @@ public sealed partial class ConnectionActor
                 Send(new PresenceSubscriptionReply(MessageActions.PresenceSubscribe, ps.Channel, ps.Seq));
                 break;
             case PresenceUnsubscribeRequest pu:
-                if (_presenceSeq.Remove(pu.Channel)) _presence.Tell(new PresenceCommands.Unsubscribe(pu.Channel, Self));
+                if (_presenceSeq.Remove(pu.Channel))
+                {
+                    _presence.Tell(new PresenceCommands.Unsubscribe(pu.Channel, Self));
+                    ForgetPresenceChannel(pu.Channel);
+                }
                 Send(new PresenceSubscriptionReply(MessageActions.PresenceUnsubscribe, pu.Channel, pu.Seq));
                 break;
             case PresenceRequest pr:
@@ -362,6 +366,45 @@ public sealed partial class ConnectionActor
             _ => 0,
         };
         Send(new SnapshotReply(pending.Request.Action, requestId, reply.Snapshot));
+    }
+
+    /// <summary>
+    /// Watches the presence channel that just took this connection on (the sender): that incarnation holds the
+    /// subscription. A channel lives on one node; if the node crashes, or leaves and hands the channel's shard to
+    /// another, its next incarnation starts with no subscribers, and without this the client would see no cursor on
+    /// the channel again until it reconnected.
+    /// </summary>
+    private void OnPresenceSubscribed(PresenceReplies.Subscribed subscribed)
+    {
+        if (Sender.IsNobody() || !_presenceSeq.ContainsKey(subscribed.Channel) || _presenceChannels.ContainsKey(Sender)) return;
+        _presenceChannels[Sender] = subscribed.Channel;
+        Context.Watch(Sender);
+    }
+
+    /// <summary>
+    /// A presence channel this connection watched has ended. If the client is still subscribed, the subscription is
+    /// renewed with the next incarnation, and everyone's presence requested again (as on a first subscribe), so the
+    /// cursors come back. False if the actor was not a presence channel.
+    /// </summary>
+    private bool OnPresenceChannelTerminated(IActorRef channelActor)
+    {
+        if (!_presenceChannels.Remove(channelActor, out string? channel)) return false;
+        if (_presenceSeq.ContainsKey(channel))
+        {
+            _presence.Tell(new PresenceCommands.Subscribe(channel, Self, _src));
+            _presence.Tell(new PresenceCommands.Request(channel, Self, _src));
+        }
+        return true;
+    }
+
+    private void ForgetPresenceChannel(string channel)
+    {
+        foreach ((IActorRef actor, string watched) in _presenceChannels.ToArray())
+        {
+            if (watched != channel) continue;
+            _presenceChannels.Remove(actor);
+            Context.Unwatch(actor);
+        }
     }
 
     /// <summary>

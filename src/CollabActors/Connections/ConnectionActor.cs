@@ -41,6 +41,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<DocumentId, DocumentView> _documentsSeen = new();
     private readonly Dictionary<IActorRef, DocumentId> _documentActors = new();
     private readonly Dictionary<string, long> _presenceSeq = new();
+    private readonly Dictionary<IActorRef, string> _presenceChannels = new();
     private readonly Dictionary<(string Channel, string Id), PresenceMessage> _ownPresence = new();
     private string _src;
     private WireEncoding _encoding = WireEncoding.Json;
@@ -52,6 +53,9 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private bool _writeDue;
     private bool _replyQueued;
     private long _lastWriteStartedMs = long.MinValue / 2;
+    private long _frameSecond;
+    private int _framesThisSecond;
+    private int _framesLastSecond;
     private bool _closing;
     private bool _closeSent;
     private (WebSocketCloseStatus Status, string Reason)? _pendingClose;
@@ -100,7 +104,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<DocumentReplies.Rejected>(OnRejected);
         Receive<DocumentReplies.SnapshotAt>(OnSnapshotAt);
         Receive<DocumentReplies.OpPublished>(OnOpPublished);
-        Receive<Terminated>(OnDocumentTerminated);
+        Receive<Terminated>(t =>
+        {
+            if (!OnPresenceChannelTerminated(t.ActorRef)) OnDocumentTerminated(t);
+        });
         Receive<RepliesDue>(_ => OnRepliesDue());
         Receive<DocumentReplies.SubscriptionLost>(OnSubscriptionLost);
         Receive<ResubscribeCheck>(OnResubscribeCheck);
@@ -108,6 +115,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<PresenceWindowEnded>(_ => FlushHeldPresence());
         Receive<PresenceDue>(d => ForwardHeldPresence(d.Channel, d.PresenceId));
         Receive<PresenceReplies.Requested>(r => Send(new PresenceRequestMessage(r.Channel)));
+        Receive<PresenceReplies.Subscribed>(OnPresenceSubscribed);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -241,6 +249,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private void Enqueue(OutboundFrame frame, string? coalescingKey = null)
     {
         if (_closing) return;
+        CountFrame(Environment.TickCount64);
         if (!_outbound.TryAdd(frame, coalescingKey))
         {
             _log.Warning("Connection {0} is not reading: {1} frames, {2} bytes queued; closing it", _src, _outbound.Count, _outbound.Bytes);
@@ -271,7 +280,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         // client's own request (above all the ack its next op waits for) goes out with the next write at once.
         long now = Environment.TickCount64;
         long wait = _lastWriteStartedMs + (long)_settings.MinWriteInterval.TotalMilliseconds - now;
-        if (wait > 0 && _pendingClose is null && !_replyQueued)
+        if (wait > 0 && _pendingClose is null && !_replyQueued && IsBusy(now))
         {
             _writeDue = true;
             Timers.StartSingleTimer("write", WriteDue.Instance, TimeSpan.FromMilliseconds(wait));
@@ -284,6 +293,30 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         OutboundFrame[] batch = _outbound.DrainAll();
         WriteBatchAsync(_socket, _heartbeat, batch)
             .PipeTo(Self, success: () => WriteCompleted.Instance, failure: e => new WriteFailed(e));
+    }
+
+    /// <summary>Frames queued per wall-clock second: this one and the one before (what <see cref="IsBusy"/> reads).</summary>
+    private void CountFrame(long nowMs)
+    {
+        long second = nowMs / 1000;
+        if (second != _frameSecond)
+        {
+            _framesLastSecond = second == _frameSecond + 1 ? _framesThisSecond : 0;
+            _framesThisSecond = 0;
+            _frameSecond = second;
+        }
+        _framesThisSecond++;
+    }
+
+    /// <summary>
+    /// Pacing is for connections that get many frames a second (an editor in a big room); one in a small document
+    /// gets a handful, and holding them would only add latency without saving sends.
+    /// </summary>
+    private bool IsBusy(long nowMs)
+    {
+        CountFrame(nowMs);
+        _framesThisSecond--; // reading the window, not counting a frame
+        return Math.Max(_framesThisSecond, _framesLastSecond) >= _settings.PacedAboveFramesPerSecond;
     }
 
     private static async Task WriteBatchAsync(WebSocket socket, HeartbeatStream heartbeat, OutboundFrame[] batch)

@@ -23,6 +23,13 @@ public sealed record ConnectionSettings
     /// </summary>
     public TimeSpan MinWriteInterval { get; init; } = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>
+    /// Write pacing applies only to a connection that was sent at least this many frames in the current or the
+    /// previous second (a big room sends each editor one per op of every typist). Below it every batch is written as
+    /// soon as the previous one finished, so editors of a small document see each other's keystrokes at once.
+    /// </summary>
+    public int PacedAboveFramesPerSecond { get; init; } = 50;
+
     /// <summary>How often a ping goes out. Browsers and the sharedb client answer pings by themselves.</summary>
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(30);
 

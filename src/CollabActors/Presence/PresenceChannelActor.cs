@@ -18,6 +18,7 @@ public sealed class PresenceChannelActor : ReceiveActor
         Receive<PresenceCommands.Subscribe>(s =>
         {
             if (_subscribers.TryAdd(s.Subscriber, s.Src)) Context.Watch(s.Subscriber);
+            s.Subscriber.Tell(new PresenceReplies.Subscribed(channel));
         });
         Receive<PresenceCommands.Unsubscribe>(u => Forget(u.Subscriber));
         Receive<Terminated>(t => Forget(t.ActorRef));

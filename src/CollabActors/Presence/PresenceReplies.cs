@@ -8,6 +8,12 @@ public static class PresenceReplies
     /// <summary>Someone's presence changed; <see cref="Frame"/> is the <c>p</c> message encoded once for everyone.</summary>
     public sealed record Published(string Channel, string Src, PreparedMessage Frame) : IWithPresenceChannel;
 
+    /// <summary>
+    /// The channel took the subscriber on; its sender is this incarnation of the channel, which the subscriber
+    /// watches: if it ends (its node crashed, or its shard moved) the subscription ends with it.
+    /// </summary>
+    public sealed record Subscribed(string Channel) : IWithPresenceChannel;
+
     /// <summary>Someone joined and asks for everyone's presence (<c>pr</c>).</summary>
     public sealed record Requested(string Channel) : IWithPresenceChannel;
 

@@ -251,6 +251,15 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
                     ExpectFields(ref r, 3, "presence published");
                     return new PresenceReplies.Published(ReadString(ref r, "channel"), ReadString(ref r, "src"), new PreparedMessage(ReadPresence(ref r)));
                 })
+            .Add("presence-subscribed.1", (ref MessagePackWriter w, PresenceReplies.Subscribed m) =>
+                {
+                    w.WriteArrayHeader(1); w.Write(m.Channel);
+                },
+                (ref MessagePackReader r) =>
+                {
+                    ExpectFields(ref r, 1, "presence subscribed");
+                    return new PresenceReplies.Subscribed(ReadString(ref r, "channel"));
+                })
             .Add("presence-requested.1", (ref MessagePackWriter w, PresenceReplies.Requested m) =>
                 {
                     w.WriteArrayHeader(1); w.Write(m.Channel);

@@ -29,8 +29,18 @@ public sealed class AuthOptions
 /// <summary>How many sockets one client address and the whole node may hold (<c>Collab:Limits</c>).</summary>
 public sealed class ConnectionLimitOptions
 {
-    /// <summary>Open WebSockets per remote IP address; more get 429. Behind a proxy every client shares its address: raise it there.</summary>
+    /// <summary>
+    /// Open WebSockets per client IP address; more get 429. The client's address is the TCP peer's, or, for a
+    /// connection from one of the <see cref="TrustedProxies"/>, the address that proxy put last in X-Forwarded-For.
+    /// </summary>
     public int MaxConnectionsPerIp { get; set; } = 500;
+
+    /// <summary>
+    /// Reverse proxies (IP addresses, or networks such as <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> names the
+    /// client. Empty (the default): the header is ignored, because anyone could send it to escape the per-address
+    /// limit; behind a proxy every client would then share the proxy's address and its 500 connections.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>Open WebSockets on this node; more get 503, and the load balancer tries another node.</summary>
     public int MaxConnectionsPerNode { get; set; } = 20_000;

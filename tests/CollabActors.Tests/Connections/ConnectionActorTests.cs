@@ -112,7 +112,13 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_burst_beyond_the_outbound_queue_bound_closes_the_connection_with_1008()
     {
-        var settings = new ConnectionSettings { MaxQueuedFrames = 10, CloseTimeout = TimeSpan.FromSeconds(2) };
+        // Paced, so the burst cannot trickle out between its messages: after the subscribe reply's write every frame
+        // waits a second in the queue, and the queue's bound is what is tested.
+        var settings = new ConnectionSettings
+        {
+            MaxQueuedFrames = 10, CloseTimeout = TimeSpan.FromSeconds(2),
+            MinWriteInterval = TimeSpan.FromSeconds(1), PacedAboveFramesPerSecond = 1,
+        };
         await using LoopbackConnection connection = await StartAsync(settings);
         await connection.ReceiveJsonAsync(); // init
         await SubscribeAsync(connection);
@@ -212,7 +218,7 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Broadcasts_within_the_write_interval_wait_for_it_and_go_out_together_in_order()
     {
-        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000) };
+        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000), PacedAboveFramesPerSecond = 1 };
         await using LoopbackConnection connection = await StartAsync(settings);
         await connection.ReceiveJsonAsync(); // init
         await SubscribeAsync(connection); // the reply was just written: the interval runs from its write
@@ -237,7 +243,7 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_broadcast_to_a_connection_that_has_not_written_for_the_interval_goes_out_at_once()
     {
-        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000) };
+        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000), PacedAboveFramesPerSecond = 1 };
         await using LoopbackConnection connection = await StartAsync(settings);
         await connection.ReceiveJsonAsync(); // init
         await SubscribeAsync(connection);
@@ -253,9 +259,25 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_connection_sent_few_frames_a_second_is_not_paced()
+    {
+        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10) }; // default threshold: 50 frames/s
+        await using LoopbackConnection connection = await StartAsync(settings);
+        await connection.ReceiveJsonAsync(); // init
+        await SubscribeAsync(connection); // a write just now: a busy connection would hold the next broadcast 10 s
+
+        var clock = Stopwatch.StartNew();
+        connection.Actor.Tell(Published(0, 10));
+        JsonElement op = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(8));
+
+        Assert.Equal(0, op.GetProperty("v").GetInt64());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"a broadcast in a small room waited {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task A_reply_is_written_at_once_and_takes_the_broadcasts_queued_before_it_along_in_order()
     {
-        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10) };
+        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10), PacedAboveFramesPerSecond = 1 };
         await using LoopbackConnection connection = await StartAsync(settings);
         await connection.ReceiveJsonAsync(); // init
         await SubscribeAsync(connection);
@@ -314,6 +336,46 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal((Doc, "cursor", (JsonElement?)null, 2L),
             (gone.Document, gone.Presence.PresenceId, gone.Presence.Value, gone.Presence.PresenceVersion));
         Assert.Equal(connection.Actor, (await _presence.ExpectMsgAsync<PresenceCommands.Unsubscribe>()).Subscriber);
+    }
+
+    /// <summary>Subscribes the client to presence channel <paramref name="channel"/>; a probe answers as the channel's incarnation.</summary>
+    private async Task<TestProbe> SubscribePresenceAsync(LoopbackConnection connection, string channel)
+    {
+        await connection.SendJsonAsync($$"""{"a":"ps","ch":"{{channel}}","seq":1}""");
+        Assert.Equal(channel, (await _presence.ExpectMsgAsync<PresenceCommands.Subscribe>()).Channel);
+        await _presence.ExpectMsgAsync<PresenceCommands.Request>();
+        Assert.Equal("ps", (await connection.ReceiveJsonAsync()).GetProperty("a").GetString());
+        TestProbe incarnation = CreateTestProbe();
+        connection.Actor.Tell(new PresenceReplies.Subscribed(channel), incarnation.Ref);
+        return incarnation;
+    }
+
+    [Fact]
+    public async Task When_a_presence_channel_ends_under_a_subscribed_client_the_connection_subscribes_again_and_asks_for_everyones_presence()
+    {
+        await using LoopbackConnection connection = await StartAsync(ConnectionSettings.Default);
+        await connection.ReceiveJsonAsync(); // init
+        TestProbe incarnation = await SubscribePresenceAsync(connection, "room");
+
+        Sys.Stop(incarnation.Ref); // its node crashed, or its shard moved
+
+        var renewed = await _presence.ExpectMsgAsync<PresenceCommands.Subscribe>();
+        Assert.Equal(("room", connection.Actor), (renewed.Channel, renewed.Subscriber));
+        Assert.Equal("room", (await _presence.ExpectMsgAsync<PresenceCommands.Request>()).Channel);
+    }
+
+    [Fact]
+    public async Task When_a_presence_channel_ends_after_the_client_unsubscribed_nothing_is_renewed()
+    {
+        await using LoopbackConnection connection = await StartAsync(ConnectionSettings.Default);
+        await connection.ReceiveJsonAsync(); // init
+        TestProbe incarnation = await SubscribePresenceAsync(connection, "room");
+        await connection.SendJsonAsync("""{"a":"pu","ch":"room","seq":2}""");
+        await _presence.ExpectMsgAsync<PresenceCommands.Unsubscribe>();
+
+        Sys.Stop(incarnation.Ref);
+
+        await _presence.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]

@@ -88,6 +88,7 @@ public sealed class ClusterMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
             new PresenceCommands.Request("docs.a/b", actor, "src-1"),
             new PresenceCommands.GetStatus("docs.a/b"),
             new PresenceReplies.Published("docs.a/b", "src-1", new PreparedMessage(Presence(cursor))),
+            new PresenceReplies.Subscribed("docs.a/b"),
             new PresenceReplies.Requested("docs.a/b"),
             new PresenceReplies.ChannelStatus("docs.a/b", 4),
         ];

@@ -22,10 +22,10 @@ public sealed class ProtocolSocket : IDisposable
 
     /// <summary>Connects, reads init and does the handshake (with <paramref name="previousId"/> if given).</summary>
     public static async Task<ProtocolSocket> OpenAsync(Uri url, string? token = null, string? origin = null,
-        bool bearerHeader = false, string? previousId = null)
+        bool bearerHeader = false, string? previousId = null, string? forwardedFor = null)
     {
         var client = new ProtocolSocket();
-        await client.ConnectAsync(url, token, origin, bearerHeader);
+        await client.ConnectAsync(url, token, origin, bearerHeader, forwardedFor);
         await client.ReceiveAsync(m => (string?)m["a"] == "init");
         await client.SendAsync(new JsonObject { ["a"] = "hs", ["id"] = previousId, ["protocol"] = 1, ["protocolMinor"] = 2 });
         JsonObject hs = await client.ReceiveAsync(m => (string?)m["a"] == "hs");
@@ -34,12 +34,13 @@ public sealed class ProtocolSocket : IDisposable
     }
 
     /// <summary>The HTTP status the server answered an upgrade with (101 when it upgraded).</summary>
-    public static async Task<HttpStatusCode> UpgradeStatusAsync(Uri url, string? token = null, string? origin = null, bool bearerHeader = false)
+    public static async Task<HttpStatusCode> UpgradeStatusAsync(Uri url, string? token = null, string? origin = null, bool bearerHeader = false,
+        string? forwardedFor = null)
     {
         using var client = new ProtocolSocket();
         try
         {
-            await client.ConnectAsync(url, token, origin, bearerHeader);
+            await client.ConnectAsync(url, token, origin, bearerHeader, forwardedFor);
             return client._socket.HttpStatusCode;
         }
         catch (WebSocketException)
@@ -48,11 +49,12 @@ public sealed class ProtocolSocket : IDisposable
         }
     }
 
-    private async Task ConnectAsync(Uri url, string? token, string? origin, bool bearerHeader)
+    private async Task ConnectAsync(Uri url, string? token, string? origin, bool bearerHeader, string? forwardedFor)
     {
         _socket.Options.CollectHttpResponseDetails = true;
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
         if (origin is not null) _socket.Options.SetRequestHeader("Origin", origin);
+        if (forwardedFor is not null) _socket.Options.SetRequestHeader("X-Forwarded-For", forwardedFor);
         if (token is not null && bearerHeader) _socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         else if (token is not null) url = new Uri(url + "?token=" + Uri.EscapeDataString(token));
         using var cts = new CancellationTokenSource(Timeout);

@@ -1,7 +1,7 @@
 // Starts what the end-to-end tests drive: CollabHost (serving the demo, and by default its /ws; COLLAB_E2E_SERVER=sharedb
 // points the pages at the stock ShareDB peer instead), Debian's Chromium through playwright-core, and a Node ShareDB
 // client to read the server's snapshot. Everything binds 127.0.0.1 on free ports and is stopped by the tests.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -87,13 +87,30 @@ async function waitForHttp(url, proc) {
   throw new Error(`${url} did not answer within ${STARTUP_TIMEOUT_MS} ms:\n${proc.output()}`);
 }
 
-/** CollabHost on a free port, and the WebSocket URL the pages use (CollabHost's /ws or the stock peer's). */
-export async function startServers() {
+/** The secret of the hosts started with `auth: true` (a test secret, 32+ bytes as the host demands). */
+const AUTH_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e!';
+
+/** An access token from the host's own `token` command, signed with the test secret. */
+export function mintToken(subject, { write = [], read = [] } = {}) {
+  const args = [HOST_DLL, 'token', '--sub', subject, '--secret', AUTH_SECRET];
+  for (const pattern of write) args.push('--write', pattern);
+  for (const pattern of read) args.push('--read', pattern);
+  const result = spawnSync('dotnet', args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`token command failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/**
+ * CollabHost on a free port, and the WebSocket URL the pages use (CollabHost's /ws or the stock peer's).
+ * `auth: true` turns authentication on (tokens from mintToken); the stock peer is not used then.
+ */
+export async function startServers({ auth = false } = {}) {
   if (!existsSync(HOST_DLL)) {
     throw new Error(`${HOST_DLL} not found: build it first (dotnet build src/CollabHost -c Release)`);
   }
   const hostPort = await freePort();
-  const host = startProcess('dotnet', [HOST_DLL, '--urls', `http://127.0.0.1:${hostPort}`], {
+  const authArgs = auth ? ['--Collab:Auth:Enabled=true', `--Collab:Auth:Secret=${AUTH_SECRET}`] : [];
+  const host = startProcess('dotnet', [HOST_DLL, '--urls', `http://127.0.0.1:${hostPort}`, ...authArgs], {
     cwd: await tempDir('host'),
     logName: 'collabhost',
     env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Production' },
@@ -102,7 +119,7 @@ export async function startServers() {
   try {
     await waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, host);
     let wsUrl = `ws://127.0.0.1:${hostPort}/ws`;
-    const useStockPeer = SERVER_KIND === 'sharedb';
+    const useStockPeer = SERVER_KIND === 'sharedb' && !auth;
     if (useStockPeer) {
       const stock = startProcess(process.execPath, [STOCK_SERVER, String(await freePort())], { logName: 'sharedb-peer' });
       processes.push(stock);

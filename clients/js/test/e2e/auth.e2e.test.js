@@ -1,0 +1,66 @@
+// The demo editor against a host with authentication on, in Debian Chromium: the access token comes in the link's
+// fragment (/d/name#token=…), goes on the WebSocket upgrade, and leaves the address bar.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, launchBrowser, mintToken, serverSnapshot, startServers } from './harness.js';
+
+let servers;
+let browser;
+
+before(async () => {
+  servers = await startServers({ auth: true });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await servers?.stop();
+});
+
+const uniqueName = (label) => `${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+async function openPage(url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
+  await page.goto(url);
+  return { context, page };
+}
+
+test('with the token in the fragment the demo connects, edits reach the server, and the token leaves the address bar', async () => {
+  const docName = uniqueName('auth');
+  const token = mintToken('alice', { write: ['docs/*'] });
+  const { context, page } = await openPage(`${servers.pageUrl(docName, 'Alice')}#token=${encodeURIComponent(token)}`);
+  try {
+    await page.waitForFunction(() => window.collabDemo?.view && window.collabDemo.client.state === 'connected');
+    assert.ok(!page.url().includes('token'), `the token is still in the address bar: ${page.url()}`);
+
+    await page.evaluate(() => {
+      const { view } = window.collabDemo;
+      view.dispatch({ changes: { from: view.state.doc.length, insert: 'signed in' } });
+    });
+    const authorised = `${servers.wsUrl}?token=${encodeURIComponent(token)}`;
+    await eventually(
+      async () => (await serverSnapshot(authorised, docName)).data === 'signed in',
+      () => 'the edit did not reach the server',
+    );
+  } finally {
+    await context.close();
+  }
+});
+
+test('without a token the demo never gets in and creates nothing', async () => {
+  const docName = uniqueName('anonymous');
+  const { context, page } = await openPage(servers.pageUrl(docName, 'Mallory'));
+  try {
+    // The upgrade gets 401; the client keeps retrying with backoff and never reaches 'connected'.
+    await page.waitForTimeout(3000);
+    const state = await page.evaluate(() => window.collabDemo?.client.state ?? 'no editor');
+    assert.notEqual(state, 'connected');
+    const reader = mintToken('reader', { read: ['docs/*'] });
+    const snapshot = await serverSnapshot(`${servers.wsUrl}?token=${encodeURIComponent(reader)}`, docName);
+    assert.equal(snapshot.type, null, 'a document was created without a token');
+  } finally {
+    await context.close();
+  }
+});
