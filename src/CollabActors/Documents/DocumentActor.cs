@@ -136,15 +136,15 @@ public sealed class DocumentActor : ReceivePersistentActor
     {
         _flushScheduled = false;
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var commits = new List<(DocumentCommands.Submit Submit, CommittedOp Op)>();
-        var acksAfterWrite = new List<(DocumentCommands.Submit Submit, long Version)>();
+        var commits = new List<(DocumentCommands.Submit Submit, CommittedOp Op, IReadOnlyList<CommittedOp>? OlderOps)>();
+        var acksAfterWrite = new List<(DocumentCommands.Submit Submit, long Version, IReadOnlyList<CommittedOp>? OlderOps)>();
         foreach ((DocumentCommands.Submit submit, IReadOnlyList<CommittedOp>? olderOps) in _submitsToDecide)
         {
             switch (_state.Decide(submit.Src, submit.Seq, submit.Version, submit.Change, now, olderOps))
             {
                 case SubmitDecision.Commit commit:
                     _state.Apply(commit.Op);
-                    commits.Add((submit, commit.Op));
+                    commits.Add((submit, commit.Op, olderOps));
                     break;
                 case SubmitDecision.NeedOlderOps older when olderOps is null:
                     ReadHistory(new DocumentHistoryReader.Ops(older.From, _state.OldestLoggedVersion), submit);
@@ -153,9 +153,14 @@ public sealed class DocumentActor : ReceivePersistentActor
                     submit.ReplyTo.Tell(Rejected(submit.RequestId, ProtocolErrorCodes.OpVersionTooOld,
                         $"Op version {submit.Version} is older than the history this server can read; fetch the document again."));
                     break;
+                case SubmitDecision.AlreadyCommitted when olderOps is null && submit.Version is { } from && from < _state.OldestLoggedVersion:
+                    // A resend (after a reconnect or a restart) from before the in-memory log: the ack must carry
+                    // every op since the client's version, so read the older ones first.
+                    ReadHistory(new DocumentHistoryReader.Ops(from, _state.OldestLoggedVersion), submit);
+                    break;
                 case SubmitDecision.AlreadyCommitted already:
                     // The earlier copy may be in this very batch: ack it once the batch is written.
-                    acksAfterWrite.Add((submit, already.Version));
+                    acksAfterWrite.Add((submit, already.Version, olderOps));
                     break;
                 case SubmitDecision.Reject reject:
                     submit.ReplyTo.Tell(new DocumentReplies.Rejected(Id, submit.RequestId, reject.Error));
@@ -166,29 +171,39 @@ public sealed class DocumentActor : ReceivePersistentActor
 
         if (commits.Count == 0)
         {
-            foreach ((DocumentCommands.Submit submit, long version) in acksAfterWrite) submit.ReplyTo.Tell(Acknowledge(submit, version));
+            foreach ((DocumentCommands.Submit submit, long version, IReadOnlyList<CommittedOp>? older) in acksAfterWrite)
+                submit.ReplyTo.Tell(Acknowledge(submit, version, older));
             return;
         }
         int written = 0;
         PersistAll(commits.Select(c => c.Op), committed =>
         {
-            DocumentCommands.Submit submit = commits[written++].Submit;
+            (DocumentCommands.Submit submit, _, IReadOnlyList<CommittedOp>? older) = commits[written++];
             CollabMetrics.OpCommitted(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committed.TimestampMs));
-            submit.ReplyTo.Tell(Acknowledge(submit, committed.Version));
+            submit.ReplyTo.Tell(Acknowledge(submit, committed.Version, older));
             Publish(committed, author: submit.ReplyTo);
             if (written < commits.Count) return;
-            foreach ((DocumentCommands.Submit dup, long version) in acksAfterWrite) dup.ReplyTo.Tell(Acknowledge(dup, version));
+            foreach ((DocumentCommands.Submit dup, long version, IReadOnlyList<CommittedOp>? dupOlder) in acksAfterWrite)
+                dup.ReplyTo.Tell(Acknowledge(dup, version, dupOlder));
             if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshotNow();
         });
     }
 
-    /// <summary>The ack, carrying the ops between the author's base version and its op, which it has not seen.</summary>
-    private DocumentReplies.Acknowledged Acknowledge(DocumentCommands.Submit submit, long committedAt)
+    /// <summary>
+    /// The ack, carrying the ops between the author's base version and its op, which it has not seen (ShareDB's rule:
+    /// a client's version moves to the ack's, so an op left out would be lost to it). Ops from before the in-memory
+    /// log come from <paramref name="olderOps"/>, read from the journal before the submit was decided.
+    /// </summary>
+    private DocumentReplies.Acknowledged Acknowledge(DocumentCommands.Submit submit, long committedAt, IReadOnlyList<CommittedOp>? olderOps)
     {
-        long from = submit.Version ?? committedAt;
-        IReadOnlyList<CommittedOp> missed = _state.OpsSince(Math.Min(from, committedAt)) is { } since
-            ? since.Where(op => op.Version < committedAt).ToArray()
-            : Array.Empty<CommittedOp>();
+        long from = Math.Min(submit.Version ?? committedAt, committedAt);
+        var missed = new List<CommittedOp>();
+        foreach (CommittedOp op in olderOps ?? [])
+            if (op.Version >= from && op.Version < committedAt) missed.Add(op);
+        long next = missed.Count > 0 ? missed[^1].Version + 1 : from;
+        if (_state.OpsSince(Math.Max(next, _state.OldestLoggedVersion)) is { } recent)
+            foreach (CommittedOp op in recent)
+                if (op.Version >= next && op.Version < committedAt) missed.Add(op);
         return new DocumentReplies.Acknowledged(Id, submit.RequestId, submit.Src, submit.Seq, committedAt, missed);
     }
 

@@ -303,6 +303,36 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_resend_from_before_the_in_memory_op_log_is_acknowledged_with_every_op_since_its_version()
+    {
+        // A log of 3 ops: after eight versions, versions before 6 are only in the journal.
+        var id = new DocumentId("docs", "short-log");
+        IActorRef document = Sys.ActorOf(DocumentActor.Props(id, new DocumentSettings { OpLogCapacity = 3 }, _presence.Ref));
+        var alice = CreateTestProbe("alice");
+        var bob = CreateTestProbe("bob");
+        long requestId = 0;
+        DocumentReplies.Acknowledged SubmitTo(TestProbe client, string src, long seq, long version, string op)
+        {
+            document.Tell(new DocumentCommands.Submit(id, ++requestId, client.Ref, src, seq, version,
+                op == "create" ? new CreateChange(TextUnicodeType.Uri, "") : Edit(op)));
+            return client.ExpectMsg<DocumentReplies.Acknowledged>();
+        }
+        SubmitTo(bob, "bob", 1, 0, "create");
+        SubmitTo(bob, "bob", 2, 1, """["b1"]""");
+        SubmitTo(bob, "bob", 3, 2, """["b2"]""");
+        // Alice typed at version 1; her op lands at version 3, after bob's two.
+        Assert.Equal(3, SubmitTo(alice, "alice", 1, 1, """["a"]""").Version);
+        for (int v = 4; v <= 8; v++) SubmitTo(bob, "bob", v, v, """["b"]""");
+
+        // The ack was lost with a crash; alice resends from version 1. She never saw versions 1 and 2: the ack must
+        // bring them (from the journal), or her client's version would move past them and lose them.
+        DocumentReplies.Acknowledged again = SubmitTo(alice, "alice", 1, 1, """["a"]""");
+
+        Assert.Equal(3, again.Version);
+        Assert.Equal([1L, 2L], again.Missed.Select(op => op.Version));
+    }
+
+    [Fact]
     public void A_restarted_document_recovers_its_ops_from_the_journal()
     {
         var alice = CreateTestProbe("alice");
