@@ -253,6 +253,15 @@ public sealed class CollabDocument
         long version = message.Version ?? throw new CollabProtocolException("Server message op lacks 'v'.");
         if (_state.IsInflight(src, seq))
         {
+            // The server sends every op before the ack of ours, so an ack from further on means ops are missing here:
+            // taking it would move our version past them and lose them for good (our next op would be placed in a
+            // text the server does not have). Catch up instead, as ShareDB's client refetches; our op comes back
+            // among the missing ones and is acknowledged in its place.
+            if (!_state.Inflight!.IsCreate && _state.IsLoaded && version > _state.Version)
+            {
+                RequestCatchUp(version);
+                return;
+            }
             Acknowledge(version);
             return;
         }
