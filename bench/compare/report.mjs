@@ -70,7 +70,7 @@ const row = (...cells) => lines.push(`| ${cells.join(' | ')} |`);
 lines.push(BEGIN, '');
 lines.push(`Measured by \`${a.command.trim()}\` (results folder \`${results}\`) on commit ${commit}: ` +
   `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
-  `shared with other engineers' builds and tests while it ran (load average before ${loadBefore}; after ${loadAfter}). ` +
+  `load average before the run ${loadBefore}, after it ${loadAfter} (other work on the machine shows there). ` +
   (a['server-cpus'] === 'any' ? 'Server and load generator not pinned (both may use either CPU). '
     : `Server pinned to CPU ${a['server-cpus']}, load generator to CPU ${a['loader-cpus']}. `) +
   `ShareDB: bench/peers/sharedb-server (sharedb 7.0.0, ot-text-unicode 4.0.0, in-memory database). ` +
