@@ -272,7 +272,10 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
                 .PipeTo(Self, success: () => WriteCompleted.Instance, failure: e => new WriteFailed(e));
             return;
         }
-        if (_outbound.Count == 0 || (_writeDue && !_replyQueued)) return;
+        // Pacing never lets the queue fill towards the slow-consumer bound: a connection that reads is not closed
+        // for frames we held back. From half the bound on, the queue is written at once.
+        bool filling = _outbound.Count * 2 >= _settings.MaxQueuedFrames || _outbound.Bytes * 2 >= _settings.MaxQueuedBytes;
+        if (_outbound.Count == 0 || (_writeDue && !_replyQueued && !filling)) return;
         // Write pacing: a connection that wrote less than MinWriteInterval ago waits out the rest of it, and whatever
         // arrives meanwhile goes in the same send. A quiet connection writes at once; a busy one (a big room delivers
         // every op to every editor) makes one send per interval instead of one per frame, which cuts the server's
@@ -280,7 +283,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         // client's own request (above all the ack its next op waits for) goes out with the next write at once.
         long now = Environment.TickCount64;
         long wait = _lastWriteStartedMs + (long)_settings.MinWriteInterval.TotalMilliseconds - now;
-        if (wait > 0 && _pendingClose is null && !_replyQueued && IsBusy(now))
+        if (wait > 0 && _pendingClose is null && !_replyQueued && !filling && IsBusy(now))
         {
             _writeDue = true;
             Timers.StartSingleTimer("write", WriteDue.Instance, TimeSpan.FromMilliseconds(wait));
