@@ -52,6 +52,15 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
         if (readReply) Assert.Equal("s", (await connection.ReceiveJsonAsync()).GetProperty("a").GetString());
     }
 
+    /// <summary>A connection past its init message and subscribed to <see cref="Doc"/>; its last write was the subscribe reply.</summary>
+    private async Task<LoopbackConnection> StartSubscribedAsync(ConnectionSettings settings, bool smallSocketBuffers = false)
+    {
+        LoopbackConnection connection = await StartAsync(settings, smallSocketBuffers);
+        await connection.ReceiveJsonAsync(); // init
+        await SubscribeAsync(connection);
+        return connection;
+    }
+
     private static DocumentReplies.OpPublished Published(long version, int insertLength)
     {
         var op = new CommittedOp(version, "someone-else", version + 1,
@@ -115,9 +124,7 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
         var settings = new ConnectionSettings { MaxQueuedFrames = 10, CloseTimeout = TimeSpan.FromSeconds(2) };
         // Small kernel buffers and 2 KB ops: the first write cannot finish before the client reads, so the burst
         // piles up in the queue behind it (a burst must not trickle out between its own messages for this test).
-        await using LoopbackConnection connection = await StartAsync(settings, smallSocketBuffers: true);
-        await connection.ReceiveJsonAsync(); // init
-        await SubscribeAsync(connection);
+        await using LoopbackConnection connection = await StartSubscribedAsync(settings, smallSocketBuffers: true);
 
         const int burst = 200;
         for (int v = 0; v < burst; v++) connection.Actor.Tell(Published(v, 2000));
@@ -216,9 +223,8 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Broadcasts_within_the_write_interval_wait_for_it_and_go_out_together_in_order()
     {
         var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000), PacedAboveFramesPerSecond = 1 };
-        await using LoopbackConnection connection = await StartAsync(settings);
-        await connection.ReceiveJsonAsync(); // init
-        await SubscribeAsync(connection); // the reply was just written: the interval runs from its write
+        // The reply was just written: the interval runs from its write.
+        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
         var sinceReply = Stopwatch.StartNew();
 
         for (int v = 0; v < 3; v++) connection.Actor.Tell(Published(v, 10));
@@ -241,9 +247,7 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_broadcast_to_a_connection_that_has_not_written_for_the_interval_goes_out_at_once()
     {
         var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000), PacedAboveFramesPerSecond = 1 };
-        await using LoopbackConnection connection = await StartAsync(settings);
-        await connection.ReceiveJsonAsync(); // init
-        await SubscribeAsync(connection);
+        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
         await Task.Delay(settings.MinWriteInterval + TimeSpan.FromMilliseconds(200));
 
         var clock = Stopwatch.StartNew();
@@ -262,9 +266,8 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
         {
             MaxQueuedFrames = 10, MinWriteInterval = TimeSpan.FromSeconds(10), PacedAboveFramesPerSecond = 1,
         };
-        await using LoopbackConnection connection = await StartAsync(settings);
-        await connection.ReceiveJsonAsync(); // init
-        await SubscribeAsync(connection); // just written: the next broadcasts are paced
+        // Just written: the next broadcasts are paced.
+        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
 
         // A steady stream, three times the bound, far inside one interval: held back whole, it would overflow.
         const int frames = 30;
@@ -287,9 +290,8 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_connection_sent_few_frames_a_second_is_not_paced()
     {
         var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10) }; // default threshold: 50 frames/s
-        await using LoopbackConnection connection = await StartAsync(settings);
-        await connection.ReceiveJsonAsync(); // init
-        await SubscribeAsync(connection); // a write just now: a busy connection would hold the next broadcast 10 s
+        // A write just now: a busy connection would hold the next broadcast 10 s.
+        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
 
         var clock = Stopwatch.StartNew();
         connection.Actor.Tell(Published(0, 10));
@@ -303,9 +305,7 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_reply_is_written_at_once_and_takes_the_broadcasts_queued_before_it_along_in_order()
     {
         var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10), PacedAboveFramesPerSecond = 1 };
-        await using LoopbackConnection connection = await StartAsync(settings);
-        await connection.ReceiveJsonAsync(); // init
-        await SubscribeAsync(connection);
+        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
         connection.Actor.Tell(Published(0, 10)); // held back: the subscribe reply was just written
 
         var clock = Stopwatch.StartNew();
