@@ -301,14 +301,18 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     /// <summary>Frames queued per wall-clock second: this one and the one before (what <see cref="IsBusy"/> reads).</summary>
     private void CountFrame(long nowMs)
     {
-        long second = nowMs / 1000;
-        if (second != _frameSecond)
-        {
-            _framesLastSecond = second == _frameSecond + 1 ? _framesThisSecond : 0;
-            _framesThisSecond = 0;
-            _frameSecond = second;
-        }
+        MoveFrameWindowTo(nowMs);
         _framesThisSecond++;
+    }
+
+    /// <summary>Starts a new second's count when the clock has moved on; the last second's is kept if it was the one before.</summary>
+    private void MoveFrameWindowTo(long nowMs)
+    {
+        long second = nowMs / 1000;
+        if (second == _frameSecond) return;
+        _framesLastSecond = second == _frameSecond + 1 ? _framesThisSecond : 0;
+        _framesThisSecond = 0;
+        _frameSecond = second;
     }
 
     /// <summary>
@@ -317,8 +321,7 @@ public sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     /// </summary>
     private bool IsBusy(long nowMs)
     {
-        CountFrame(nowMs);
-        _framesThisSecond--; // reading the window, not counting a frame
+        MoveFrameWindowTo(nowMs);
         return Math.Max(_framesThisSecond, _framesLastSecond) >= _settings.PacedAboveFramesPerSecond;
     }
 
