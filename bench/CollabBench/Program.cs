@@ -36,7 +36,7 @@ if (traces.Count == 0 || runs < 5 || warmup < 1 || referenceRuns < 1)
     return 2;
 }
 
-Console.WriteLine("CollabBench: editing traces through CollabActors.Text.TextDocument and through ot-text-unicode 4.0.0 (Node)");
+Console.WriteLine("CollabBench: editing traces through CollabText.TextDocument and through ot-text-unicode 4.0.0 (Node)");
 Console.WriteLine("reproduce: dotnet run -c Release --project bench/CollabBench -- " + string.Join(' ', args));
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.CpuModel()}, {RuntimeInformation.FrameworkDescription}, " +
                   $"load average {Machine.LoadAverage()}");

@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using CollabActors.Documents;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 using CollabClient;
 using CollabDurabilityBench;
 using CollabHost;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using CollabActors.Text;
+using CollabText;
 using CollabClient.Ot;
 using CollabClient.Wire;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabClient;
 

@@ -4,7 +4,7 @@ using CollabActors.Documents;
 using CollabActors.Protocol;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CollabActors.Text;
+using CollabText;
 using CollabHost.Security;
 using Microsoft.Extensions.Options;
 

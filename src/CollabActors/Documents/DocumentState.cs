@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Documents;
 

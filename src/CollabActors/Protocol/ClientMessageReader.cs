@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Protocol;
 

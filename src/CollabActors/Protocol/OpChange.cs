@@ -1,4 +1,4 @@
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Protocol;
 

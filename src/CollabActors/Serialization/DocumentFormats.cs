@@ -1,7 +1,7 @@
 using System.Runtime.Serialization;
 using CollabActors.Documents;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 using MessagePack;
 
 namespace CollabActors.Serialization;

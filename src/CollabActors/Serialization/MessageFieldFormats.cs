@@ -3,7 +3,7 @@ using System.Text.Json;
 using Akka.Actor;
 using CollabActors.Documents;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 using MessagePack;
 
 namespace CollabActors.Serialization;

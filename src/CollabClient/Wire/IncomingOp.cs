@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabClient.Wire;
 

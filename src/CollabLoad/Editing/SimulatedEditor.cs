@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using CollabActors.Text;
+using CollabText;
 using CollabClient;
 using CollabLoad.Metrics;
 using CollabLoad.Options;

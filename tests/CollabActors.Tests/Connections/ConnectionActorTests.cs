@@ -8,7 +8,7 @@ using CollabActors.Connections;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 using Xunit.Abstractions;
 
 namespace CollabActors.Tests.Connections;

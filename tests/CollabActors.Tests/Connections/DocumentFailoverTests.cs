@@ -5,7 +5,7 @@ using CollabActors.Connections;
 using CollabActors.Documents;
 using CollabActors.Protocol;
 using CollabActors.Tests.Support;
-using CollabActors.Text;
+using CollabText;
 using Xunit.Abstractions;
 
 namespace CollabActors.Tests.Connections;

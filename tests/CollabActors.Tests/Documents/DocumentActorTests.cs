@@ -5,7 +5,7 @@ using CollabActors.Tests.Support;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 using Xunit.Abstractions;
 
 namespace CollabActors.Tests.Documents;

@@ -3,7 +3,7 @@ using Akka.TestKit.Xunit2;
 using CollabActors.Documents;
 using CollabActors.Protocol;
 using CollabActors.Tests.Support;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Tests.Documents;
 

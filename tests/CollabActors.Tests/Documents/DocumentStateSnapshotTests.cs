@@ -1,6 +1,6 @@
 using CollabActors.Documents;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Tests.Documents;
 

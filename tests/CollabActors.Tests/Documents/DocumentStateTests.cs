@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CollabActors.Documents;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Tests.Documents;
 

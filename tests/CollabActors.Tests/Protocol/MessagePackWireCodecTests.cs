@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 using MessagePack;
 
 namespace CollabActors.Tests.Protocol;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CollabActors.Protocol;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Tests.Protocol;
 

@@ -9,7 +9,7 @@ using CollabActors.Presence;
 using CollabActors.Protocol;
 using CollabActors.Serialization;
 using CollabActors.Tests.Support;
-using CollabActors.Text;
+using CollabText;
 
 namespace CollabActors.Tests.Serialization;
 

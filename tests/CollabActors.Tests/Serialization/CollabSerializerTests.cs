@@ -3,7 +3,7 @@ using Akka.Serialization;
 using CollabActors.Documents;
 using CollabActors.Protocol;
 using CollabActors.Serialization;
-using CollabActors.Text;
+using CollabText;
 using CollabActors.Tests.Support;
 
 namespace CollabActors.Tests.Serialization;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using CollabActors.Text;
+using CollabText;
 using CollabClient.Tests.Support;
 using Xunit.Abstractions;
 

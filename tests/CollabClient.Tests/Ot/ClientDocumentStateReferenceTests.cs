@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CollabActors.Text;
+using CollabText;
 using CollabClient.Ot;
 using CollabClient.Tests.Support;
 using Xunit.Abstractions;

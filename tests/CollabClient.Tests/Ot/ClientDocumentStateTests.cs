@@ -1,4 +1,4 @@
-using CollabActors.Text;
+using CollabText;
 using CollabClient.Ot;
 
 namespace CollabClient.Tests.Ot;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CollabActors.Text;
+using CollabText;
 using CollabClient.Wire;
 using Xunit.Abstractions;
 

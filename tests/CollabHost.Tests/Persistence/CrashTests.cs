@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using CollabActors.Text;
+using CollabText;
 using CollabClient;
 using CollabHost.Tests.Support;
 using Xunit.Abstractions;

@@ -26,7 +26,7 @@ public sealed class HistoryTests
         for (int i = 0; i < 20; i++)
         {
             await Task.Delay(5);
-            await doc.SubmitAsync(CollabActors.Text.TextOp.InsertAt(doc.Text!.Length, $"{i};"));
+            await doc.SubmitAsync(CollabText.TextOp.InsertAt(doc.Text!.Length, $"{i};"));
             times.Add(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             await Task.Delay(5);
         }

@@ -1,4 +1,4 @@
-using CollabActors.Text;
+using CollabText;
 using CollabClient;
 using CollabHost.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using CollabActors.Text;
+using CollabText;
 using CollabClient;
 using CollabHost.Tests.Support;
 

@@ -31,10 +31,10 @@ public sealed class TypingRhythmTests
         string text = "";
         for (int i = 0; i < 5000; i++)
         {
-            CollabActors.Text.TextOp? op = keys.NextEdit(text);
-            if (op is not null) text = CollabActors.Text.TextUnicodeType.Apply(text, op);
-            Assert.InRange(keys.Cursor, 0, CollabActors.Text.TextUnicodeType.CodePointLength(text));
+            CollabText.TextOp? op = keys.NextEdit(text);
+            if (op is not null) text = CollabText.TextUnicodeType.Apply(text, op);
+            Assert.InRange(keys.Cursor, 0, CollabText.TextUnicodeType.CodePointLength(text));
         }
-        Assert.InRange(CollabActors.Text.TextUnicodeType.CodePointLength(text), 1, 200);
+        Assert.InRange(CollabText.TextUnicodeType.CodePointLength(text), 1, 200);
     }
 }

@@ -1,7 +1,7 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>Code-point counting and slicing over UTF-16 strings; a surrogate pair is one code point and never split.</summary>
-internal static class CodePoints
+public static class CodePoints
 {
     public static int Count(ReadOnlySpan<char> s)
     {

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>
 /// Accumulates components with the reference's append rules: no-op components are dropped, neighbours of one

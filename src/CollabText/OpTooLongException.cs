@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>An op whose skips or deletes reach past the end of the document it is applied to.</summary>
 public sealed class OpTooLongException : TextOpException

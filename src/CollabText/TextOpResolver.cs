@@ -1,7 +1,7 @@
 using MessagePack;
 using MessagePack.Formatters;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>Resolves <see cref="TextOpFormatter"/> for <see cref="TextOp"/>; compose it into a wider resolver.</summary>
 public sealed class TextOpResolver : IFormatterResolver

@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>Base of every error the text-unicode type raises; the message says what was wrong.</summary>
 public class TextOpException : Exception

@@ -1,7 +1,7 @@
-using CollabActors.Text;
+using CollabText;
 using CsCheck;
 
-namespace CollabActors.Tests.Text;
+namespace CollabText.Tests;
 
 public sealed class TextUnicodePropertyTests
 {

@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>
 /// Reads an op's components piece by piece for transform and compose (the reference's take/peek): past the end

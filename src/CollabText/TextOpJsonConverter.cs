@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>Reads and writes a <see cref="TextOp"/> as the wire's array of <c>int | string | {"d": int|string}</c>.</summary>
 public sealed class TextOpJsonConverter : JsonConverter<TextOp>

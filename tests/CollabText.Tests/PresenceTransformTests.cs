@@ -1,8 +1,7 @@
 using System.Text.Json;
-using CollabActors.Documents;
-using CollabActors.Text;
+using CollabText;
 
-namespace CollabActors.Tests.Documents;
+namespace CollabText.Tests;
 
 public class PresenceTransformTests
 {

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using CollabActors.Text;
+using CollabText;
 using MessagePack;
 
-namespace CollabActors.Tests.Text;
+namespace CollabText.Tests;
 
 public sealed class TextOpSerializationTests
 {

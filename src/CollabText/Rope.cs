@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>
 /// A B+tree of UTF-16 chunks indexed by code point. Every node keeps its UTF-16 and code-point counts, so finding
@@ -208,7 +208,7 @@ internal sealed class Rope
         private bool HasSurrogates => Chars != CodePoints;
 
         public int CharOffset(int codePoints) =>
-            HasSurrogates ? Text.CodePoints.Advance(Buffer.AsSpan(0, Chars), 0, codePoints) : codePoints;
+            HasSurrogates ? CollabText.CodePoints.Advance(Buffer.AsSpan(0, Chars), 0, codePoints) : codePoints;
 
         public Leaf? Insert(int position, ReadOnlySpan<char> text, int textCodePoints)
         {
@@ -239,13 +239,13 @@ internal sealed class Rope
         {
             content.CopyTo(Buffer);
             Chars = content.Length;
-            CodePoints = Text.CodePoints.Count(content);
+            CodePoints = CollabText.CodePoints.Count(content);
         }
 
         public void Delete(int position, int count)
         {
             int start = CharOffset(position);
-            int end = HasSurrogates ? Text.CodePoints.Advance(Buffer.AsSpan(0, Chars), start, count) : start + count;
+            int end = HasSurrogates ? CollabText.CodePoints.Advance(Buffer.AsSpan(0, Chars), start, count) : start + count;
             Array.Copy(Buffer, end, Buffer, start, Chars - end);
             Chars -= end - start;
             CodePoints -= count;

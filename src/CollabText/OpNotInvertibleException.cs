@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>Invert was asked of an op with a delete that does not carry its text (call MakeInvertible first).</summary>
 public sealed class OpNotInvertibleException : TextOpException

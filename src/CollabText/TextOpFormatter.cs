@@ -1,7 +1,7 @@
 using MessagePack;
 using MessagePack.Formatters;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>MessagePack form of a <see cref="TextOp"/>, the same shape as its JSON: array of int | string | map {"d": int|string}.</summary>
 public sealed class TextOpFormatter : IMessagePackFormatter<TextOp?>

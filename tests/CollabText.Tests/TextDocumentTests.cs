@@ -1,7 +1,7 @@
 using System.Text;
-using CollabActors.Text;
+using CollabText;
 
-namespace CollabActors.Tests.Text;
+namespace CollabText.Tests;
 
 public sealed class TextDocumentTests
 {

@@ -1,9 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using CollabActors.Text;
+using CollabText;
 using Xunit.Abstractions;
 
-namespace CollabActors.Tests.Text;
+namespace CollabText.Tests;
 
 /// <summary>
 /// Replays the cases tests/conformance/generate-cases.js wrote with the reference ot-text-unicode 4.0.0

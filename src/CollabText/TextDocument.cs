@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>
 /// A mutable text document indexed by code point, stored in a rope so an edit costs O(log n) however large the

@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>
 /// One step of a text-unicode op: skip N code points, insert a string, or delete N code points (optionally

@@ -2,7 +2,7 @@ using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>
 /// An immutable text-unicode operation: a list of components walked over the document from its start.

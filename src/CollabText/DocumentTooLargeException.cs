@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>Applying the op would make the document larger than its configured maximum.</summary>
 public sealed class DocumentTooLargeException : TextOpException

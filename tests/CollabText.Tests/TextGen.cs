@@ -1,7 +1,7 @@
-using CollabActors.Text;
+using CollabText;
 using CsCheck;
 
-namespace CollabActors.Tests.Text;
+namespace CollabText.Tests;
 
 /// <summary>CsCheck generators for documents and ops that are valid against them, rich in astral characters and marks.</summary>
 internal static class TextGen

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>
 /// The text-unicode OT type, a port of npm ot-text-unicode 4.0.0: check, normalize, apply, transform, compose,

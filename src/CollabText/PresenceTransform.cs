@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using CollabActors.Text;
 
-namespace CollabActors.Documents;
+
+namespace CollabText;
 
 /// <summary>
 /// text-unicode's transformPresence, which ot-text-unicode does not ship and front ends add (PROTOCOL.md): a value

@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>An op that breaks the text-unicode shape rules (bad skip, empty insert or delete, trailing skip, bad JSON).</summary>
 public sealed class InvalidOpComponentException : TextOpException

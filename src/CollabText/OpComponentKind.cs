@@ -1,4 +1,4 @@
-namespace CollabActors.Text;
+namespace CollabText;
 
 /// <summary>What one component of a text-unicode op does as it walks the document.</summary>
 public enum OpComponentKind

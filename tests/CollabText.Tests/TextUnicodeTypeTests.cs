@@ -1,6 +1,6 @@
-using CollabActors.Text;
+using CollabText;
 
-namespace CollabActors.Tests.Text;
+namespace CollabText.Tests;
 
 public sealed class TextUnicodeTypeTests
 {
