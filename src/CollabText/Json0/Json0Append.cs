@@ -7,18 +7,22 @@ namespace CollabText.Json0;
 /// </summary>
 internal static class Json0Append
 {
+    // Components in an op are never changed once there (ops share them); where the reference edits the last component
+    // in place, we put an edited copy in its place.
     public static void Append(List<Json0Component> dest, Json0Component component)
     {
-        Json0Component c = component.Clone();
         if (dest.Count == 0)
         {
-            dest.Add(c);
+            dest.Add(component);
             return;
         }
+        Json0Component c = component;
         Json0Component last = dest[^1];
         bool stringEdits = (c.Si is not null || c.Sd is not null) && (last.Si is not null || last.Sd is not null);
         if (stringEdits)
         {
+            c = c.Clone();
+            last = dest[^1] = last.Clone();
             ConvertFromText(c);
             ConvertFromText(last);
         }
@@ -28,6 +32,7 @@ internal static class Json0Append
             if (c.T is not null && last.T is not null && c.T == last.T)
             {
                 List<Text0Component> composed = [.. Text0.Compose(last.O!, c.O!)];
+                if (!stringEdits) last = dest[^1] = last.Clone();
                 last.O = composed;
                 if (c.Si is not null || c.Sd is not null)
                 {
@@ -35,11 +40,12 @@ internal static class Json0Append
                     Json0PathSegment[] p = c.P;
                     for (int i = 0; i < composed.Count - 1; i++)
                     {
-                        c.O = [composed[^1]];
+                        Json0Component piece = c.Clone();
+                        piece.O = [composed[^1]];
                         composed.RemoveAt(composed.Count - 1);
-                        c.P = (Json0PathSegment[])p.Clone();
-                        ConvertToText(c);
-                        dest.Add(c);
+                        piece.P = (Json0PathSegment[])p.Clone();
+                        ConvertToText(piece);
+                        dest.Add(piece);
                     }
                     ConvertToText(last);
                 }
@@ -51,18 +57,18 @@ internal static class Json0Append
             else if (last.Li is not null && c.Li is null && Json0Value.StrictEquals(c.Ld, last.Li))
             {
                 // An insert directly followed by the delete of the same value: nothing happened.
-                if (last.Ld is not null) last.Li = null;
+                if (last.Ld is not null) (dest[^1] = last.Clone()).Li = null;
                 else dest.RemoveAt(dest.Count - 1);
             }
             else if (last.Od is not null && last.Oi is null && c.Oi is not null && c.Od is null)
             {
-                last.Oi = c.Oi;
+                (dest[^1] = last.Clone()).Oi = c.Oi;
             }
             else if (last.Oi is not null && c.Od is not null)
             {
                 // The last component inserted what this one deletes or replaces.
-                if (c.Oi is not null) last.Oi = c.Oi;
-                else if (last.Od is not null) last.Oi = null;
+                if (c.Oi is not null) (dest[^1] = last.Clone()).Oi = c.Oi;
+                else if (last.Od is not null) (dest[^1] = last.Clone()).Oi = null;
                 else dest.RemoveAt(dest.Count - 1);
             }
             else if (c.Lm is not null && c.P[^1].IsIndex && c.P[^1].Index == c.Lm)

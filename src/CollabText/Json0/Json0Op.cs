@@ -17,7 +17,8 @@ public sealed class Json0Op : IEquatable<Json0Op>
     public Json0Op(IEnumerable<Json0Component> components)
     {
         ArgumentNullException.ThrowIfNull(components);
-        _components = components.Select(c => c?.Clone() ?? throw new ArgumentNullException(nameof(components))).ToArray();
+        // Components are immutable to callers and never edited in place inside, so ops can share them.
+        _components = components.Select(c => c ?? throw new ArgumentNullException(nameof(components))).ToArray();
     }
 
     // The algorithms hand over lists nobody else holds; no copy.

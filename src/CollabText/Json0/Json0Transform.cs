@@ -12,16 +12,24 @@ internal static class Json0Transform
 {
     public static void TransformComponent(List<Json0Component> dest, Json0Component component, Json0Component otherC, TransformSide side)
     {
-        Json0Component c = component.Clone();
-        int? common = CommonLengthForOps(otherC, c);
-        int? common2 = CommonLengthForOps(c, otherC);
-        int cplength = c.P.Length;
+        int? common = CommonLengthForOps(otherC, component);
+        int? common2 = CommonLengthForOps(component, otherC);
+        int cplength = component.P.Length;
         int otherCplength = otherC.P.Length;
-        if (c.Na is not null || c.T is not null) cplength++;
+        if (component.Na is not null || component.T is not null) cplength++;
         if (otherC.Na is not null || otherC.T is not null) otherCplength++;
+        bool updatesDeleted = common2 is { } k2 && otherCplength > cplength && LooseEquals(At(component.P, k2), At(otherC.P, k2))
+                              && (component.Ld is not null || component.Od is not null);
+        if (common is null && !updatesDeleted)
+        {
+            // Different parts of the document: the component passes unchanged (and is shared, not copied).
+            Json0Append.Append(dest, component);
+            return;
+        }
 
+        Json0Component c = component.Clone();
         // If c deletes something otherC changes, c's copy of the deleted value takes the change (for invertibility).
-        if (common2 is { } k2 && otherCplength > cplength && LooseEquals(At(c.P, k2), At(otherC.P, k2)))
+        if (updatesDeleted)
         {
             if (c.Ld is not null) c.Ld = ApplyInside(c.Ld, otherC, cplength);
             else if (c.Od is not null) c.Od = ApplyInside(c.Od, otherC, cplength);
@@ -48,10 +56,11 @@ internal static class Json0Transform
                         Json0PathSegment[] p = c.P;
                         foreach (Text0Component r in res)
                         {
-                            c.O = [r];
-                            c.P = (Json0PathSegment[])p.Clone();
-                            Json0Append.ConvertToText(c);
-                            Json0Append.Append(dest, c);
+                            Json0Component piece = c.Clone();
+                            piece.O = [r];
+                            piece.P = (Json0PathSegment[])p.Clone();
+                            Json0Append.ConvertToText(piece);
+                            Json0Append.Append(dest, piece);
                         }
                     }
                     else if (res.Count > 0)

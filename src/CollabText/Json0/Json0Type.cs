@@ -21,7 +21,10 @@ public static class Json0Type
 
     public static Json0Value Create(JsonNode? data) => Json0Value.FromNode(data);
 
-    /// <summary>Throws <see cref="InvalidJson0OpException"/> unless every component has one of json0's instruction shapes.</summary>
+    /// <summary>
+    /// Throws <see cref="InvalidJson0OpException"/> unless every component has one of json0's instruction shapes.
+    /// Every <see cref="Json0Op"/> already passed this when it was read or built, so the operations below do not repeat it.
+    /// </summary>
     public static void CheckValidOp(Json0Op op)
     {
         ArgumentNullException.ThrowIfNull(op);
@@ -36,7 +39,7 @@ public static class Json0Type
     public static Json0Value Apply(Json0Value doc, Json0Op op)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        CheckValidOp(op);
+        ArgumentNullException.ThrowIfNull(op);
         return Json0Apply.Apply(doc, op);
     }
 
@@ -51,11 +54,23 @@ public static class Json0Type
     {
         if (side is not (TransformSide.Left or TransformSide.Right))
             throw new ArgumentOutOfRangeException(nameof(side), side, "side must be Left or Right");
-        CheckValidOp(op);
-        CheckValidOp(other);
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(other);
         IReadOnlyList<Json0Component> result = BootstrapTransform.Transform<Json0Component>(op.Items, other.Items, side,
             Json0Transform.TransformComponent, Json0Append.Append);
-        return ReferenceEquals(result, op.Items) ? op : Checked(Json0Op.Own(result as List<Json0Component> ?? [.. result]));
+        return ReferenceEquals(result, op.Items) || SameComponents(result, op.Items)
+            ? op // nothing moved it: no copy, and it is valid already
+            : Checked(Json0Op.Own(result as List<Json0Component> ?? [.. result]));
+    }
+
+    private static bool SameComponents(IReadOnlyList<Json0Component> result, Json0Component[] original)
+    {
+        if (result.Count != original.Length) return false;
+        for (int i = 0; i < original.Length; i++)
+        {
+            if (!ReferenceEquals(result[i], original[i])) return false;
+        }
+        return true;
     }
 
     // Ops that disagree about the document's shape (one made a list an object, the other still sees the list) can
@@ -76,8 +91,8 @@ public static class Json0Type
     /// <summary>Both ops transformed past each other at once: (left after right, right after left).</summary>
     public static (Json0Op Left, Json0Op Right) TransformX(Json0Op left, Json0Op right)
     {
-        CheckValidOp(left);
-        CheckValidOp(right);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
         var (l, r) = BootstrapTransform.TransformX<Json0Component>(left.Items, right.Items, Json0Transform.TransformComponent, Json0Append.Append);
         return (Checked(Json0Op.Own(l)), Checked(Json0Op.Own(r)));
     }
@@ -85,10 +100,10 @@ public static class Json0Type
     /// <summary>One op with the effect of <paramref name="a"/> then <paramref name="b"/>.</summary>
     public static Json0Op Compose(Json0Op a, Json0Op b)
     {
-        CheckValidOp(a);
-        CheckValidOp(b);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var result = new List<Json0Component>(a.Count + b.Count);
-        foreach (Json0Component c in a.Items) result.Add(c.Clone());
+        result.AddRange(a.Items);
         foreach (Json0Component c in b.Items) Json0Append.Append(result, c);
         return Json0Op.Own(result);
     }
@@ -96,7 +111,7 @@ public static class Json0Type
     /// <summary>The op with neighbouring components merged as the reference's append merges them.</summary>
     public static Json0Op Normalize(Json0Op op)
     {
-        CheckValidOp(op);
+        ArgumentNullException.ThrowIfNull(op);
         var result = new List<Json0Component>(op.Count);
         foreach (Json0Component c in op.Items) Json0Append.Append(result, c);
         return Json0Op.Own(result);
@@ -108,7 +123,7 @@ public static class Json0Type
     /// </summary>
     public static Json0Op Invert(Json0Op op)
     {
-        CheckValidOp(op);
+        ArgumentNullException.ThrowIfNull(op);
         Json0Component[] items = op.Items;
         var result = new Json0Component[items.Length];
         for (int i = 0; i < items.Length; i++) result[i] = InvertComponent(items[items.Length - 1 - i]);

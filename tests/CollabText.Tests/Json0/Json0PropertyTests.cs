@@ -104,14 +104,15 @@ public sealed class Json0PropertyTests
     }
 
     [Fact]
-    public void Normalize_keeps_the_effect_and_is_idempotent()
+    public void Normalize_keeps_the_effect_even_when_applied_again()
     {
         var gen = Json0Gen.Document.SelectMany(doc => Json0Gen.OpFor(doc, 6).Select(a => (doc, a)));
         gen.Sample(t =>
         {
             var normalized = Json0Type.Normalize(t.a);
             AssertSame(Json0Type.Apply(t.doc, t.a), Json0Type.Apply(t.doc, normalized));
-            Assert.Equal(normalized, Json0Type.Normalize(normalized));
+            // Not idempotent, as in the reference: [li x, ld+li, ld] normalizes to [li x, ld], which normalizes to [].
+            AssertSame(Json0Type.Apply(t.doc, t.a), Json0Type.Apply(t.doc, Json0Type.Normalize(normalized)));
         }, iter: Cases);
     }
 
