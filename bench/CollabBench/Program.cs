@@ -1,7 +1,8 @@
 // CollabBench: replays editing traces (../shared/traces format) through the text engine's TextDocument and, in the
 // same run, through the reference ot-text-unicode 4.0.0 in Node, and prints both timings and their ratio.
 // Usage: dotnet run -c Release --project bench/CollabBench -- TRACE... [--runs N] [--warmup N]
-//        [--reference-runs N] [--no-reference]
+//        [--reference-runs N] [--no-reference] [--json0-ops N] [--no-json0]
+// Besides the traces it replays a seeded json0 workload through CollabText.Json0 and ot-json0 1.1.0 (Json0Benchmark).
 using System.Globalization;
 using System.Runtime.InteropServices;
 using CollabBench;
@@ -18,6 +19,7 @@ const int ReferenceWarmup = 1;
 var traces = new List<string>();
 int runs = DefaultRuns, warmup = DefaultWarmup, referenceRuns = DefaultReferenceRuns;
 bool withReference = true;
+int json0Ops = 20_000; // the json0 workload's size; 0 skips it
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -26,13 +28,15 @@ for (int i = 0; i < args.Length; i++)
         case "--warmup": warmup = int.Parse(args[++i]); break;
         case "--reference-runs": referenceRuns = int.Parse(args[++i]); break;
         case "--no-reference": withReference = false; break;
+        case "--json0-ops": json0Ops = int.Parse(args[++i]); break;
+        case "--no-json0": json0Ops = 0; break;
         default: traces.Add(args[i]); break;
     }
 }
-if (traces.Count == 0 || runs < 5 || warmup < 1 || referenceRuns < 1)
+if ((traces.Count == 0 && json0Ops == 0) || runs < 5 || warmup < 1 || referenceRuns < 1 || json0Ops < 0)
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CollabBench -- TRACE... [--runs N (>= 5)] " +
-                            "[--warmup N] [--reference-runs N] [--no-reference]");
+                            "[--warmup N] [--reference-runs N] [--no-reference] [--json0-ops N] [--no-json0]");
     return 2;
 }
 
@@ -71,6 +75,15 @@ foreach (string path in traces)
                       (reference.MatchesEndContent ? "result equals endContent" : "RESULT DIFFERS FROM endContent"));
     Console.WriteLine($"  ratio: TextDocument is {reference.MedianMs / engine.MedianMs:F0}x faster than the reference (medians)");
     ok &= reference.MatchesEndContent;
+}
+if (json0Ops > 0)
+{
+    string? json0Reference = null;
+    string? json0Problem = null;
+    if (withReference) json0Reference = Json0ReferenceReplay.Locate(out json0Problem);
+    if (json0Problem is not null) Console.WriteLine("json0 reference: not run, " + json0Problem);
+    ok &= json0Problem is null;
+    ok &= Json0Benchmark.Run(json0Ops, runs, warmup, referenceRuns, ReferenceWarmup, json0Reference);
 }
 Console.WriteLine();
 Console.WriteLine($"load average at the end: {Machine.LoadAverage()}");
