@@ -40,10 +40,10 @@ public sealed class SimulatedEditor : IAsyncDisposable
     /// <summary>The document's version when this editor had subscribed.</summary>
     public long StartVersion { get; private set; }
 
-    /// <summary>The versions at which this editor's ops were committed, as its acks said.</summary>
+    /// <summary>The versions this editor's ops were applied at (ShareDB's op v: the document's version before it), as its acks said.</summary>
     public IReadOnlyList<long> AckedVersions { get { lock (_ackedVersions) return _ackedVersions.ToArray(); } }
 
-    /// <summary>The longest any of this editor's ops waited for its ack (its longest stall), in Stopwatch ticks.</summary>
+    /// <summary>The longest from a keystroke to its op's ack (this editor's longest stall), in Stopwatch ticks.</summary>
     public long LongestAckWaitTicks => Interlocked.Read(ref _longestAckWaitTicks);
 
     /// <summary>When this editor's first ack after a node was killed came (Stopwatch timestamp), or 0.</summary>
@@ -129,7 +129,8 @@ public sealed class SimulatedEditor : IAsyncDisposable
         long now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _metrics.Acked);
         lock (_ackedVersions) _ackedVersions.Add(ack.Version);
-        long wait = now - ack.SentTimestamp;
+        // From the first keystroke in the op, not from its (re)send: what the person waited.
+        long wait = now - ack.FirstEditTimestamp;
         if (wait > _longestAckWaitTicks) Interlocked.Exchange(ref _longestAckWaitTicks, wait);
         long killedAt = Interlocked.Read(ref _metrics.KilledAtTimestamp);
         if (killedAt != 0 && now > killedAt && _firstAckAfterKillTimestamp == 0) Interlocked.Exchange(ref _firstAckAfterKillTimestamp, now);

@@ -96,7 +96,7 @@ public sealed record WindowCpu(
 /// the check that every acknowledged op is on the server exactly once.
 /// </summary>
 /// <param name="DocumentRecoveryMaxSeconds">Over documents, the longest time from the kill to the document's first ack.</param>
-/// <param name="EditorStallMaxSeconds">Over editors, the longest any op waited for its ack.</param>
+/// <param name="EditorStallMaxSeconds">Over editors, the longest from a keystroke to its op's ack.</param>
 /// <param name="BeyondRecoveryMaxSeconds">Over editors, how much later than its document's first ack its own first ack came.</param>
 /// <param name="LostAckedOps">Acked ops whose version the server does not have (server version below them).</param>
 /// <param name="VersionsWithoutAck">Committed versions no editor was acked for: an op applied twice (nothing is pending at the end).</param>

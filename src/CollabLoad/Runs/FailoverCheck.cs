@@ -8,10 +8,11 @@ namespace CollabLoad.Runs;
 
 /// <summary>
 /// After a failover run has settled (every editor acked and converged): each document's recovery time and each
-/// editor's longest stall, and whether every acknowledged op is on the server exactly once. An op is one version:
-/// the acks of a document's editors must name each version from the first editor's start to the server's current
-/// version exactly once (a version nobody was acked for is an op applied twice; an acked version the server does not
-/// have is a lost op).
+/// editor's longest stall, and whether every acknowledged op is on the server exactly once. An op is one version: an
+/// ack names the version the op was applied at (the document's version before it), so the acks of a document's
+/// editors must name each version from the first editor's start to the server's current version (exclusive) exactly
+/// once (a version nobody was acked for is an op applied twice; an acked version the server does not have is a lost
+/// op).
 /// </summary>
 public static class FailoverCheck
 {
@@ -32,9 +33,9 @@ public static class FailoverCheck
             acked += versions.Count;
             var distinct = new HashSet<long>(versions);
             duplicates += versions.Count - distinct.Count;
-            long docLost = distinct.Count(v => v > serverVersion);
+            long docLost = distinct.Count(v => v >= serverVersion);
             long docWithoutAck = 0;
-            for (long v = start + 1; v <= serverVersion; v++) if (!distinct.Contains(v)) docWithoutAck++;
+            for (long v = start; v < serverVersion; v++) if (!distinct.Contains(v)) docWithoutAck++;
             lost += docLost;
             withoutAck += docWithoutAck;
             if (docLost > 0 || docWithoutAck > 0)
