@@ -12,7 +12,7 @@ failed=0
 
 # --- prerequisites -------------------------------------------------------------------------------
 # Node packages: every folder with a package-lock.json that a suite uses is installed exactly as locked.
-for dir in tests/conformance; do
+for dir in tests/conformance tests/conformance-richtext tests/conformance-json0; do
   if [ -f "$dir/package-lock.json" ]; then
     log "npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
@@ -28,6 +28,31 @@ if (cd tests/conformance && node generate-cases.js --out "$fresh_cases") && cmp 
   passed=$((passed + 1))
 else
   echo "tests/conformance/cases.jsonl is stale: run (cd tests/conformance && node generate-cases.js) and commit it"
+  failed=$((failed + 1))
+fi
+rm -f "$fresh_cases"
+
+# --- rich-text conformance cases (issue 17) -------------------------------------------------------
+# Same check for the rich-text type: tests/conformance-richtext/cases.jsonl against a fresh run of its generator with
+# the pinned rich-text 4.1.0 (quill-delta 4.2.2).
+log "tests/conformance-richtext: committed cases.jsonl equals a fresh run of generate-cases.js"
+fresh_cases=$(mktemp)
+if (cd tests/conformance-richtext && node generate-cases.js --out "$fresh_cases") && cmp -s "$fresh_cases" tests/conformance-richtext/cases.jsonl; then
+  passed=$((passed + 1))
+else
+  echo "tests/conformance-richtext/cases.jsonl is stale: run (cd tests/conformance-richtext && node generate-cases.js) and commit it"
+  failed=$((failed + 1))
+fi
+rm -f "$fresh_cases"
+
+# --- json0 conformance cases (issue 17) -------------------------------------------------------------
+# tests/conformance-json0/cases.jsonl is committed too; regenerated with the pinned ot-json0 1.1.0 and compared.
+log "tests/conformance-json0: committed cases.jsonl equals a fresh run of generate-cases.js"
+fresh_cases=$(mktemp)
+if (cd tests/conformance-json0 && node generate-cases.js --out "$fresh_cases") && cmp -s "$fresh_cases" tests/conformance-json0/cases.jsonl; then
+  passed=$((passed + 1))
+else
+  echo "tests/conformance-json0/cases.jsonl is stale: run (cd tests/conformance-json0 && node generate-cases.js) and commit it"
   failed=$((failed + 1))
 fi
 rm -f "$fresh_cases"

@@ -4,6 +4,9 @@
 #
 #   bench/compare.sh            the full comparison (about 15 minutes)
 #   bench/compare.sh --quick    a smoke run of the script itself (short steps, few connections; not for the docs)
+#   bench/compare.sh --pinned   CPU per op and memory per connection with the server pinned to CPU 1 and the load
+#                               generators to CPU 0 (about 6 minutes; section "CollabHost vs ShareDB, pinned")
+#   bench/compare.sh --pinned --quick   a smoke run of the pinned mode (not for the docs)
 #
 # What it measures, per server (stock ShareDB 7 in memory from bench/peers/sharedb-server; CollabHost Release with
 # the journal config/akka.hocon names):
@@ -30,8 +33,14 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+quick=0; pinned_mode=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --pinned) pinned_mode=1 ;;
+    *) echo "unknown argument $arg (use --quick and/or --pinned)" >&2; exit 2 ;;
+  esac
+done
 if [ "$quick" = 1 ]; then
   rate_per_editor=${COMPARE_RATE_PER_EDITOR:-5}; editors_per_doc=${COMPARE_EDITORS_PER_DOC:-3}; steps=${COMPARE_STEPS:-"60 120"}
   step_seconds=${COMPARE_STEP_SECONDS:-3}; idle_connections=${COMPARE_IDLE_CONNECTIONS:-200}; idle_seconds=2
@@ -45,6 +54,7 @@ fi
 # CollabHost admits 500 sockets per client address by default (Collab:Limits:MaxConnectionsPerIp): spread them.
 source_addresses=${COMPARE_SOURCE_ADDRESSES:-25}
 pin=${COMPARE_PIN:-0}
+[ "$pinned_mode" = 1 ] && pin=1
 p99_limit_ms=100
 min_ramp_up_seconds=5
 
@@ -59,7 +69,10 @@ note() { printf '%s\n' "$*" | tee -a "$out/compare.log"; }
 cpus=$(nproc)
 server_cpus=""; loader_cpus=""
 if [ "$pin" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
-  server_cpus=0; loader_cpus=$([ "$cpus" -eq 2 ] && echo 1 || echo "1-$((cpus - 1))")
+  # The server gets CPU 1 to itself; the load generators and everything else run on CPU 0 (and any others).
+  server_cpus=1; loader_cpus=$([ "$cpus" -eq 2 ] && echo 0 || echo "0,2-$((cpus - 1))")
+elif [ "$pinned_mode" = 1 ]; then
+  echo "--pinned needs taskset and at least 2 CPUs" >&2; exit 2
 fi
 on_cpus() { # on_cpus CPULIST command…: runs the command pinned to CPULIST, or unpinned when CPULIST is empty
   local list=$1; shift
@@ -73,6 +86,7 @@ log "build (Release): CollabHost, CollabLoad; npm ci in bench/peers/sharedb-serv
 dotnet build src/CollabHost/CollabHost.csproj -c Release --nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 (cd bench/peers/sharedb-server && npm ci --no-audit --no-fund --loglevel=error) >>"$out/build.log" 2>&1
+(cd bench/compare && npm ci --no-audit --no-fund --loglevel=error) >>"$out/build.log" 2>&1
 host_dir="$repo/src/CollabHost/bin/Release/net10.0"
 load_dll="$repo/src/CollabLoad/bin/Release/net10.0/CollabLoad.dll"
 # The journal plugin akka.hocon names (journal.plugin = "…" or journal { plugin = "…" }).
@@ -201,6 +215,60 @@ ramp_phase() { # ramp_phase sharedb|collabhost: steps up the edit rate until a s
   done
   stop_server
 }
+
+# --- pinned mode ---------------------------------------------------------------------------------------
+# One load point for both servers, each fresh and warmed up first: P_DOCS documents × P_EDITORS editors × P_RATE
+# edits/s (2,000 edits/s by default) for P_SECONDS. CollabLoad measures it (server CPU from /proc over its measured
+# window only, acked ops in that window, ack p50/p99), then the independent Node driver (bench/compare/driver.mjs)
+# measures the same point again on new documents as a cross-check. The loaders' own CPU is recorded (.time files):
+# if a loader used most of CPU 0, its figures would be limited by it, and the report says so. Then, on a fresh
+# server, P_IDLE idle connections (handshaken, 1 in P_IDLE_SUBSCRIBE_EVERY subscribed): RSS growth per connection.
+p_docs=${COMPARE_PINNED_DOCS:-100}; p_editors=${COMPARE_PINNED_EDITORS_PER_DOC:-4}; p_rate=${COMPARE_PINNED_RATE:-5}
+p_seconds=${COMPARE_PINNED_SECONDS:-20}; p_warmup=${COMPARE_PINNED_WARMUP_SECONDS:-10}
+p_idle=${COMPARE_PINNED_IDLE_CONNECTIONS:-5000}; p_idle_every=${COMPARE_PINNED_IDLE_SUBSCRIBE_EVERY:-10}
+if [ "$quick" = 1 ]; then p_docs=10; p_seconds=5; p_warmup=3; p_idle=300; fi
+
+pinned_phase() { # pinned_phase sharedb|collabhost
+  local kind=$1 status
+  start_server "$kind" pinned
+  log "$kind: warm-up at $p_docs × $p_editors × $p_rate edits/s for ${p_warmup} s (not recorded)"
+  run_loader "$kind-pinned-warmup" --docs "$p_docs" --editors-per-doc "$p_editors" --rate "$p_rate" --mode open \
+    --duration "${p_warmup}s" --ramp-up 5s --source-addresses "$source_addresses" --seed 20261204 || true
+  log "$kind: CollabLoad at $((p_docs * p_editors * p_rate)) edits/s for ${p_seconds} s, server CPU over the measured window"
+  status=0
+  run_loader "$kind-pinned" --docs "$p_docs" --editors-per-doc "$p_editors" --rate "$p_rate" --mode open \
+    --duration "${p_seconds}s" --ramp-up 5s --source-addresses "$source_addresses" --seed 20261204 \
+    --server-pid "$server_pid" --settle-timeout 60s || status=$?
+  grep -E '^edits/s|^server CPU|^errors' "$out/$kind-pinned.log" | tee -a "$out/compare.log" || true
+  [ "$status" = 0 ] || note "$kind: CollabLoad exit $status (see $out/$kind-pinned.log)"
+  log "$kind: the Node driver at the same point (cross-check)"
+  { TIMEFORMAT='%U %S'; time on_cpus "$loader_cpus" node bench/compare/driver.mjs --url "$server_url" --docs "$p_docs" \
+      --editors-per-doc "$p_editors" --rate "$p_rate" --warmup 3 --duration "$p_seconds" --server-pid "$server_pid" \
+      --source-addresses "$source_addresses" --doc-prefix "driver-$kind-" --out "$out/$kind-driver-result.json" \
+      >"$out/$kind-driver.log" 2>&1 || note "$kind: driver failed (see $out/$kind-driver.log)"; } 2>"$out/$kind-driver.time"
+  tail -1 "$out/$kind-driver.log" | tee -a "$out/compare.log"
+  stop_server
+  start_server "$kind" pinned-idle
+  log "$kind: $p_idle idle connections, 1 in $p_idle_every subscribed"
+  run_loader "$kind-pinned-idle" --idle-connections "$p_idle" --idle-subscribe-every "$p_idle_every" \
+    --source-addresses "$source_addresses" --docs 100 --duration "${idle_seconds}s" --server-pid "$server_pid" || true
+  grep -E '^held' "$out/$kind-pinned-idle.log" | tail -1 | tee -a "$out/compare.log" || true
+  stop_server
+}
+
+if [ "$pinned_mode" = 1 ]; then
+  log "machine: $cpus CPUs ($(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)); load $(cut -d' ' -f1-3 /proc/loadavg); server on CPU $server_cpus, loaders on CPU $loader_cpus"
+  uptime >"$out/load-before.txt"
+  for kind in sharedb collabhost; do pinned_phase "$kind"; done
+  uptime >"$out/load-after.txt"
+  log "report"
+  node bench/compare/pinned-report.mjs --results "$out" --docs "$p_docs" --editors-per-doc "$p_editors" --rate "$p_rate" \
+    --seconds "$p_seconds" --warmup "$p_warmup" --idle "$p_idle" --idle-every "$p_idle_every" --journal "${journal:-unknown}" \
+    --server-cpus "$server_cpus" --loader-cpus "$loader_cpus" --commit "$commit" --command "bench/compare.sh $*" \
+    ${docs_file:+--write "$docs_file"} | tee "$out/table.md"
+  note "results in $out"
+  exit 0
+fi
 
 log "machine: $cpus CPUs ($(sed -nE 's/^model name\s*:\s*//p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem:/{print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 uptime >"$out/load-before.txt"

@@ -1,14 +1,13 @@
 // Turns one bench/compare.sh run (its results folder) into the "CollabHost vs ShareDB" markdown: prints it, and with
 // --write FILE puts it into that file's "## CollabHost vs ShareDB" section between the generated-block markers,
 // keeping every other section and any notes written below the end marker.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { BEGIN, END, writeSection } from './docs-section.mjs';
 
 const SECTION = '## CollabHost vs ShareDB';
-const BEGIN = '<!-- bench/compare.sh: generated from here to the end marker; notes below it are kept -->';
-const END = '<!-- bench/compare.sh: end -->';
 const SERVERS = [
   { kind: 'sharedb', name: 'stock ShareDB 7' },
   { kind: 'collabhost', name: 'CollabHost' },
@@ -135,22 +134,4 @@ lines.push('', END);
 const block = lines.join('\n');
 console.log(block);
 
-if (a.write) {
-  let doc = existsSync(a.write) ? readFileSync(a.write, 'utf8') : '# Benchmarks\n';
-  const at = doc.indexOf(`\n${SECTION}\n`) >= 0 ? doc.indexOf(`\n${SECTION}\n`) + 1 : (doc.startsWith(`${SECTION}\n`) ? 0 : -1);
-  if (at < 0) {
-    doc = `${doc.trimEnd()}\n\n${SECTION}\n\n${block}\n`;
-  } else {
-    const bodyStart = at + SECTION.length + 1;
-    const nextSection = doc.indexOf('\n## ', bodyStart);
-    const sectionEnd = nextSection < 0 ? doc.length : nextSection + 1;
-    const section = doc.slice(bodyStart, sectionEnd);
-    const b = section.indexOf(BEGIN); const e = section.indexOf(END);
-    const replaced = b >= 0 && e > b
-      ? section.slice(0, b) + block + section.slice(e + END.length)
-      : `\n${block}\n${section}`;
-    doc = doc.slice(0, bodyStart) + replaced + doc.slice(sectionEnd);
-  }
-  writeFileSync(a.write, doc);
-  console.error(`wrote ${a.write}`);
-}
+if (a.write) writeSection(a.write, SECTION, block);

@@ -18,16 +18,19 @@ public static class CollabHostApp
         builder.Services.AddSingleton(new OriginPolicy(options.AllowedOrigins, allowedHosts));
         // Request-start logs carry the query string, where browsers put the access token: keep them out of the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        if (options.Auth.Enabled) options.Auth.SecretBytes();
+        builder.Services.AddCollabAuthentication(options.Auth); // fails fast on settings that cannot work
         ForwardedHeadersOptions forwarded = ForwardedClientAddress.Options(options.Limits.TrustedProxies); // fails fast on a bad entry
 
         var app = builder.Build();
+        if (options.Auth.Enabled) app.Services.GetRequiredService<SigningKeys>(); // reads a JWKS file now: a bad one fails the start
         // Said when the host is up (after "Now listening on"), where whoever started it looks.
         if (!options.Auth.Enabled)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
                 "AUTHENTICATION IS OFF (Collab:Auth:Enabled=false): anyone who reaches /ws can read and write every " +
                 "document. Fine on a laptop; never expose this host."));
         if (options.Limits.TrustedProxies.Count > 0) app.UseForwardedHeaders(forwarded);
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();

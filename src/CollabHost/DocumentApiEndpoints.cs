@@ -29,9 +29,10 @@ public static class DocumentApiEndpoints
 
     public static IEndpointRouteBuilder MapDocumentApiEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/docs/{collection}/{id}", GetSnapshotAsync);
-        endpoints.MapGet("/api/docs/{collection}/{id}/ops", GetOpsAsync);
-        endpoints.MapGet("/api/docs/{collection}/{id}/node", GetNodeAsync);
+        RouteGroupBuilder api = endpoints.MapGroup("/api").RequireAuthorization(CollabAuthentication.Policy);
+        api.MapGet("/docs/{collection}/{id}", GetSnapshotAsync);
+        api.MapGet("/docs/{collection}/{id}/ops", GetOpsAsync);
+        api.MapGet("/docs/{collection}/{id}/node", GetNodeAsync);
         return endpoints;
     }
 
@@ -93,20 +94,23 @@ public static class DocumentApiEndpoints
         };
     }
 
-    /// <summary>Null when the request may read the document; else 401 (no valid token) or 403 (not this document).</summary>
+    /// <summary>
+    /// Null when the request may read the document, else 403. A request without a valid token never gets here: the
+    /// <see cref="CollabAuthentication.Policy"/> policy answers it with 401.
+    /// </summary>
     private static IResult? Refusal(HttpRequest request, AuthOptions auth, DocumentId document)
     {
         if (!auth.Enabled) return null;
-        byte[] secret = auth.SecretBytes();
-        string authorization = request.Headers.Authorization.ToString();
-        string? token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? authorization["Bearer ".Length..].Trim()
-            : request.Query.TryGetValue("token", out var query) && query.ToString() is { Length: > 0 } t ? t : null;
-        AccessTokenClaims? claims = null;
-        string why = "token missing";
-        if (token is null || !AccessToken.TryValidate(token, secret, DateTimeOffset.UtcNow, out claims, out why))
-            return Results.Problem("A valid access token is required: " + why + ".", statusCode: StatusCodes.Status401Unauthorized);
-        return claims!.ToAccess(secret).CanRead(document)
+        AccessTokenClaims claims;
+        try
+        {
+            claims = AccessTokenClaims.From(request.HttpContext.User);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return Results.Problem("The access token's claims are not usable: " + e.Message + ".", statusCode: StatusCodes.Status401Unauthorized);
+        }
+        return claims.ToAccess(auth.ClientIdKey()).CanRead(document)
             ? null
             : Results.Problem($"This token may not read {document}.", statusCode: StatusCodes.Status403Forbidden);
     }

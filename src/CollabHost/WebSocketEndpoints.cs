@@ -12,15 +12,15 @@ using Microsoft.Extensions.Options;
 namespace CollabHost;
 
 /// <summary>
-/// `/ws`: the ShareDB-protocol WebSocket endpoint. Before the upgrade: the origin (403), the access token (401) and
-/// the connection limits (429 per address, 503 per node). Then one connection actor per socket; this request runs
-/// its receive loop.
+/// `/ws`: the ShareDB-protocol WebSocket endpoint. Before the upgrade: the access token (401, by the
+/// <see cref="CollabAuthentication.Policy"/> policy), the origin (403) and the connection limits (429 per address, 503
+/// per node). Then one connection actor per socket; this request runs its receive loop.
 /// </summary>
 public static class WebSocketEndpoints
 {
     public static IEndpointRouteBuilder MapWebSocketEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.Map("/ws", HandleAsync);
+        endpoints.Map("/ws", HandleAsync).RequireAuthorization(CollabAuthentication.Policy);
         return endpoints;
     }
 
@@ -49,19 +49,21 @@ public static class WebSocketEndpoints
         ConnectionAccess access = ConnectionAccess.Unrestricted;
         if (options.Value.Auth.Enabled)
         {
-            byte[] secret = options.Value.Auth.SecretBytes();
-            // Never log the token itself: a logged token is a stolen token.
-            string? token = TokenOf(context.Request);
-            AccessTokenClaims? claims = null;
-            string why = "token missing";
-            if (token is null || !AccessToken.TryValidate(token, secret, DateTimeOffset.UtcNow, out claims, out why))
+            // The JwtBearer handler has validated the token (CollabAuthentication's policy guards this endpoint); what
+            // is left is reading what it grants. Never log the token itself: a logged token is a stolen token.
+            try
             {
-                log.LogInformation("Refused a WebSocket upgrade: {Reason}", why);
+                access = AccessTokenClaims.From(context.User).ToAccess(options.Value.Auth.ClientIdKey());
+                // The session ends where the token stops being accepted: at exp plus the clock skew the check allowed.
+                access = access with { ExpiresAt = access.ExpiresAt + options.Value.Auth.ClockSkew };
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                log.LogInformation("Refused a WebSocket upgrade: {Reason}", e.Message);
                 context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-                await RefuseAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "A valid access token is required: " + why + ".");
+                await RefuseAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "The access token's claims are not usable: " + e.Message + ".");
                 return;
             }
-            access = claims!.ToAccess(secret);
         }
 
         ConnectionLimiter.Refusal full = limiter.TryAcquire(context.Connection.RemoteIpAddress, out IDisposable? lease);
@@ -108,14 +110,6 @@ public static class WebSocketEndpoints
             connection.Tell(PoisonPill.Instance);
             context.Abort();
         }
-    }
-
-    /// <summary>The token from <c>Authorization: Bearer</c>, or from <c>?token=</c> (browsers cannot set headers on a WebSocket).</summary>
-    private static string? TokenOf(HttpRequest request)
-    {
-        string authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization["Bearer ".Length..].Trim();
-        return request.Query.TryGetValue("token", out var token) && token.ToString() is { Length: > 0 } t ? t : null;
     }
 
     private static async Task RefuseAsync(HttpContext context, int status, string reason, string message)

@@ -51,6 +51,9 @@ try
                   $"{result.DeliveryLatency.P50Ms}/{result.DeliveryLatency.P95Ms}/{result.DeliveryLatency.P99Ms}/{result.DeliveryLatency.MaxMs}");
     progress.Line($"errors {result.Errors}, reconnects {result.Reconnects}, converged {result.Convergence.Converged} " +
                   $"({result.Convergence.EditorsChecked - result.Convergence.DivergentEditors}/{result.Editors} editors match a fresh fetch)");
+    if (result.ServerCpuSeconds is double cpu)
+        progress.Line($"server CPU over the measured window {cpu:0.00} s" +
+                      (result.ServerCpuMicrosPerAckedOp is double perOp ? $", {perOp:0.0} µs per acked op" : ""));
     foreach (string e in result.ErrorSamples.Concat(result.Convergence.Divergences)) progress.Line("  " + e);
     Write(options, "result", JsonSerializer.Serialize(result, json), HtmlReport.Render(result));
     return result.Passed ? 0 : 1;

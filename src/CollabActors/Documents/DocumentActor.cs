@@ -10,9 +10,12 @@ namespace CollabActors.Documents;
 
 /// <summary>
 /// The single sequencer of one document, a Cluster.Sharding entity (the hub of gorilla's chat example, for one
-/// document). It decides each submit with <see cref="DocumentState"/>, persists the committed op, and only in the
-/// persist callback applies it, acks the author and pushes it to every other subscriber, so an ack always means the
-/// op is in the journal. It saves a snapshot every <see cref="DocumentSettings.SnapshotEvery"/> ops and when it
+/// document). It decides each submit with <see cref="DocumentState"/> and applies the committed op to that state at
+/// once (the next submit of the same group commit is decided against it), then persists it; only in the persist
+/// callback does it ack the author and push the op to every other subscriber, so an ack always means the op is in the
+/// journal. Nothing outside the actor sees an op before it is written: PersistAll holds every other command back until
+/// the write is done. If the write fails the actor stops: the applied but unsaved ops go with its state, nobody was
+/// acked or sent them, and the next incarnation recovers from the journal (see <see cref="OnPersistFailure"/>). It saves a snapshot every <see cref="DocumentSettings.SnapshotEvery"/> ops and when it
 /// passivates after <see cref="DocumentSettings.PassivateIdleAfter"/> idle with no subscriber; recovery is the latest snapshot plus replay.
 /// Whatever reaches back before the in-memory op log is read from the journal by a <see cref="DocumentHistoryReader"/>.
 /// </summary>
@@ -128,9 +131,10 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     /// <summary>
     /// Decides the queued submits in order, each against the state with the ones before it applied, and persists the
-    /// committed ops in one write. PersistAll holds every other command back until the write is done, so nobody reads
-    /// an op before it is in the journal; acks and broadcasts go out in the persist callbacks, in version order. If the
-    /// write fails the actor stops and this state, with the unsaved ops, is gone; the clients resend.
+    /// committed ops in one write. Each op is applied to the in-memory state before it is written (the next decision
+    /// needs it); PersistAll holds every other command back until the write is done, so nobody reads an op before it
+    /// is in the journal; acks and broadcasts go out in the persist callbacks, in version order. If the write fails
+    /// the actor stops and this state, with the unsaved ops, is gone; the clients resend.
     /// </summary>
     private void OnFlushSubmits()
     {
@@ -401,8 +405,10 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        // The op was not acked; the actor stops and the next message recovers it from the journal, so the client's
-        // resend (same src and seq) is applied once.
+        // The ops of this write were applied to the in-memory state but not acked nor pushed to anyone. The actor
+        // stops (its subscribers are told SubscriptionLost), that state is gone with it, and the next message starts
+        // an incarnation from the journal: without those ops if the write did not reach the store, with them if it
+        // did. Either way the client's resend (same src and seq) is applied once.
         _log.Error(cause, "Journal write failed for {0} at sequence {1}; no ack sent, restarting from the journal", PersistenceId, sequenceNr);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }

@@ -3,7 +3,8 @@ namespace CollabHost.Security;
 /// <summary>
 /// <c>CollabHost token --sub alice [--name Alice] [--read 'docs/*']... [--write 'docs/*']... [--ttl 8h] [--secret s]</c>:
 /// mints an access token for development with the configured secret (<c>Collab:Auth:Secret</c> from appsettings.json
-/// or the environment <c>Collab__Auth__Secret</c>). Prints the token alone on stdout.
+/// or the environment <c>Collab__Auth__Secret</c>), with the first of <c>Collab:Auth:Issuers</c> and
+/// <c>Collab:Auth:Audiences</c> as <c>iss</c> and <c>aud</c> when they are set. Prints the token alone on stdout.
 /// </summary>
 public static class DevTokenCommand
 {
@@ -44,7 +45,8 @@ public static class DevTokenCommand
             byte[] secret = auth.SecretBytes();
             DateTimeOffset now = DateTimeOffset.UtcNow;
             var claims = new AccessTokenClaims(subject, name ?? subject, now + lifetime, read, write);
-            stdout.WriteLine(AccessToken.Create(claims, secret, now));
+            // The host checks iss and aud when it is configured to; the minted token carries the first of each.
+            stdout.WriteLine(AccessToken.Create(claims, secret, now, auth.Issuers.FirstOrDefault(), auth.Audiences.FirstOrDefault()));
             stderr.WriteLine($"token for {subject}: read [{string.Join(", ", read)}] write [{string.Join(", ", write)}], expires {claims.ExpiresAt:u}");
             return 0;
         }

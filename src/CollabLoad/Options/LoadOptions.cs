@@ -23,9 +23,11 @@ public sealed record LoadOptions
     public int MaxDocLength { get; init; } = 2000;
     /// <summary>Hold this many quiet connections instead of typing (memory per connection).</summary>
     public int? IdleConnections { get; init; }
+    /// <summary>Of the idle connections, every N-th subscribes to a document; the others only handshake.</summary>
+    public int IdleSubscribeEvery { get; init; } = 1;
     /// <summary>Source addresses 127.0.0.2, .3 …: how many to spread connections over (null: the system's choice).</summary>
     public int? SourceAddresses { get; init; }
-    /// <summary>A server process to read RSS from (/proc/PID/status), for memory per connection.</summary>
+    /// <summary>A server process to read RSS and CPU time from (/proc/PID), for memory per connection and CPU per op.</summary>
     public int? ServerPid { get; init; }
     public int Seed { get; init; } = Environment.TickCount;
     /// <summary>Folder for the JSON result and the HTML report (none written when null).</summary>

@@ -23,9 +23,11 @@ public static class LoadOptionsParser
           --typists-per-doc N            of each document's editors, how many type; the others watch (default all)
           --no-presence                  do not publish cursors
           --max-doc-length N             keep documents near N code points (default 2000)
-          --idle-connections N           hold N quiet subscribed connections instead of typing
+          --idle-connections N           hold N quiet connections instead of typing
+          --idle-subscribe-every N       of the idle connections, every N-th subscribes to a document (default 1: all)
           --source-addresses K           spread connections over 127.0.0.2 … 127.0.0.(K+1)
-          --server-pid PID               read the server's RSS from /proc/PID/status (memory per connection)
+          --server-pid PID               read the server's RSS (memory per connection) and CPU time over the measured
+                                         window (CPU per acked op) from /proc/PID
           --seed S                       random seed (printed; default from the clock)
           --out DIR                      write DIR/<label>-result.json and DIR/<label>-report.html
           --label NAME                   run label (default run)
@@ -67,6 +69,7 @@ public static class LoadOptionsParser
                 case "--no-presence": o = o with { Presence = false }; break;
                 case "--max-doc-length": o = o with { MaxDocLength = Int(name, Value(), 10, 10_000_000) }; break;
                 case "--idle-connections": o = o with { IdleConnections = Int(name, Value(), 1, 1_000_000) }; break;
+                case "--idle-subscribe-every": o = o with { IdleSubscribeEvery = Int(name, Value(), 1, 1_000_000) }; break;
                 case "--source-addresses": o = o with { SourceAddresses = Int(name, Value(), 1, 250) }; break;
                 case "--server-pid": o = o with { ServerPid = Int(name, Value(), 1, int.MaxValue) }; break;
                 case "--seed": o = o with { Seed = Int(name, Value(), int.MinValue, int.MaxValue) }; break;

@@ -57,6 +57,10 @@ public sealed record LoadResult
     public required long Reconnects { get; init; }
     public required ConvergenceResult Convergence { get; init; }
     public long? ServerRssBytesAtEnd { get; init; }
+    /// <summary>The server's CPU time (user + system, /proc) over the measured window only; null without --server-pid.</summary>
+    public double? ServerCpuSeconds { get; init; }
+    /// <summary><see cref="ServerCpuSeconds"/> divided by the ops acknowledged in the same window.</summary>
+    public double? ServerCpuMicrosPerAckedOp { get; init; }
     public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
     public required IReadOnlyList<HistogramBucket> AckHistogram { get; init; }
     public required IReadOnlyList<HistogramBucket> DeliveryHistogram { get; init; }
@@ -75,6 +79,8 @@ public sealed record IdleResult
     public required int ConnectFailures { get; init; }
     public required IReadOnlyList<string> ErrorSamples { get; init; }
     public required int? SourceAddresses { get; init; }
+    /// <summary>Every N-th connection subscribed to a document; the others only handshook.</summary>
+    public required int SubscribeEvery { get; init; }
     public required double HeldSeconds { get; init; }
     public required double ConnectSeconds { get; init; }
     public long? ServerRssBytesBefore { get; init; }

@@ -7,7 +7,7 @@ using CollabLoad.Reporting;
 namespace CollabLoad.Runs;
 
 /// <summary>
-/// Holds N quiet connections (handshaken, each subscribed to one of the run's documents) for the duration, to
+/// Holds N quiet connections (handshaken; every --idle-subscribe-every-th subscribed to one of the run's documents) for the duration, to
 /// measure how many a server holds and its memory per connection (server RSS before and while holding).
 /// </summary>
 public sealed class IdleConnectionsRun(LoadOptions options, IProgressSink progress)
@@ -44,7 +44,8 @@ public sealed class IdleConnectionsRun(LoadOptions options, IProgressSink progre
                         var clientOptions = new CollabClientOptions { Encoding = options.Encoding, LocalAddress = options.SourceAddressFor(index) };
                         CollabConnection c = await CollabConnection.ConnectAsync(options.Url, clientOptions, ct);
                         connections[index] = c;
-                        await c.GetDocument(options.Collection, docIds[index % docIds.Count]).SubscribeAsync(ct);
+                        if (index % options.IdleSubscribeEvery == 0)
+                            await c.GetDocument(options.Collection, docIds[index % docIds.Count]).SubscribeAsync(ct);
                         int n = Interlocked.Increment(ref opened);
                         if (n % 1000 == 0) progress.Line($"{n} connections open after {clock.Elapsed.TotalSeconds:0.0}s");
                     }
@@ -84,6 +85,7 @@ public sealed class IdleConnectionsRun(LoadOptions options, IProgressSink progre
                 ConnectFailures = failures,
                 ErrorSamples = errors,
                 SourceAddresses = options.SourceAddresses,
+                SubscribeEvery = options.IdleSubscribeEvery,
                 HeldSeconds = Math.Round(held.Elapsed.TotalSeconds, 1),
                 ConnectSeconds = Math.Round(connectSeconds, 1),
                 ServerRssBytesBefore = before,

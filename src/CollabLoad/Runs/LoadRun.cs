@@ -36,18 +36,22 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
         try
         {
             await RampUpAsync(editors, scheduler, ct);
+            TimeSpan? serverCpuBefore = options.ServerPid is int cpuPid ? ProcessCpu.Used(cpuPid) : null;
             Metrics.Measuring = true;
             var measured = Stopwatch.StartNew();
             progress.Line($"ramp-up done: {Metrics.ConnectedEditors}/{options.Editors} editors connected; measuring for {options.Duration.TotalSeconds:0.#}s");
             await Task.Delay(options.Duration, ct);
             Metrics.Measuring = false;
             measured.Stop();
+            TimeSpan? serverCpu = options.ServerPid is int cpuPidAfter && serverCpuBefore is { } cpuBefore
+                ? ProcessCpu.Used(cpuPidAfter) - cpuBefore
+                : null;
             scheduler.Stop();
             await schedulerLoop.WaitAsync(TimeSpan.FromSeconds(10), ct);
             progress.Line("typing stopped; waiting for acks and checking convergence");
             ConvergenceResult convergence = await ConvergenceCheck.RunAsync(options, editors, ct);
             long? rss = options.ServerPid is int pid ? ProcessMemory.ResidentBytes(pid) : null;
-            return Summarise(command, startedAt, measured.Elapsed, convergence, rss);
+            return Summarise(command, startedAt, measured.Elapsed, convergence, rss, serverCpu);
         }
         finally
         {
@@ -115,7 +119,8 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
         }
     }
 
-    private LoadResult Summarise(string command, DateTimeOffset startedAt, TimeSpan measured, ConvergenceResult convergence, long? rss)
+    private LoadResult Summarise(
+        string command, DateTimeOffset startedAt, TimeSpan measured, ConvergenceResult convergence, long? rss, TimeSpan? serverCpu)
     {
         double seconds = Math.Max(measured.TotalSeconds, 0.001);
         return new LoadResult
@@ -152,6 +157,10 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
             Reconnects = Metrics.Reconnects,
             Convergence = convergence,
             ServerRssBytesAtEnd = rss,
+            ServerCpuSeconds = serverCpu is { } cpu ? Math.Round(cpu.TotalSeconds, 2) : null,
+            ServerCpuMicrosPerAckedOp = serverCpu is { } c && Metrics.MeasuredAcked > 0
+                ? Math.Round(c.TotalMicroseconds / Metrics.MeasuredAcked, 1)
+                : null,
             Timeline = Metrics.Timeline.Completed(),
             AckHistogram = Metrics.AckLatency.Buckets().Select(b => new HistogramBucket(b.UpperMicros / 1000.0, b.Count)).ToList(),
             DeliveryHistogram = Metrics.DeliveryLatency.Buckets().Select(b => new HistogramBucket(b.UpperMicros / 1000.0, b.Count)).ToList(),

@@ -20,7 +20,7 @@ public class OriginTests
     }
 
     [Fact]
-    public async Task The_origin_is_checked_before_the_token_so_a_foreign_page_with_a_stolen_token_is_refused()
+    public async Task A_foreign_page_with_a_stolen_token_is_refused_with_403()
     {
         await using var host = await SecuredHost.StartAsync();
         string token = SecuredHost.Token("alice", write: ["*"]);

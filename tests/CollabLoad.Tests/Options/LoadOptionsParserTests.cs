@@ -32,6 +32,15 @@ public sealed class LoadOptionsParserTests
         Assert.False(o.IsTypist(200));
     }
 
+    [Fact]
+    public void Idle_connections_subscribe_one_in_n_when_asked_and_all_by_default()
+    {
+        Assert.Equal(1, LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:5000/ws", "--idle-connections", "10"]).IdleSubscribeEvery);
+        LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:5000/ws", "--idle-connections", "5000", "--idle-subscribe-every", "10"]);
+        Assert.Equal(10, o.IdleSubscribeEvery);
+        Assert.Throws<LoadOptionsException>(() => LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:5000/ws", "--idle-subscribe-every", "0"]));
+    }
+
     [Theory]
     [InlineData("500ms", 0.5)]
     [InlineData("30s", 30)]
