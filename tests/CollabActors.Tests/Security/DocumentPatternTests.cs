@@ -72,7 +72,8 @@ public class DocumentPatternTests
         Assert.False(access.CanReadChannel(channel));
         Assert.False(access.CanReadChannel("wiki" + channel));
         clock.Stop();
-        // Per split this was 10^10 character steps (17 s); linear it is a few milliseconds.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        // Per split this was 10^10 character steps (17 s); linear it is milliseconds (the bound leaves room for a
+        // loaded machine and the first call's JIT).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
     }
 }
