@@ -13,7 +13,9 @@ public static class CollabHostApp
         builder.Services.Configure<CollabOptions>(builder.Configuration.GetSection(CollabOptions.Section));
         builder.Services.AddCollabActors(options);
         builder.Services.AddSingleton(new ConnectionLimiter(options.Limits));
-        builder.Services.AddSingleton(new OriginPolicy(options.AllowedOrigins));
+        // Host filtering (on in every ASP.NET Core host) answers 400 to Host headers not in AllowedHosts.
+        IReadOnlyList<string> allowedHosts = AllowedHosts.ApplyDefault(builder.Configuration);
+        builder.Services.AddSingleton(new OriginPolicy(options.AllowedOrigins, allowedHosts));
         // Request-start logs carry the query string, where browsers put the access token: keep them out of the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddCollabAuthentication(options.Auth); // fails fast on settings that cannot work

@@ -13,6 +13,14 @@ public sealed record DocumentSettings
     public int OpLogCapacity { get; init; } = 10_000;
 
     /// <summary>
+    /// Bound on the op log's size as well as its count: the text its ops insert and delete (the deleted text is kept
+    /// to undo them), estimated as two bytes per UTF-16 unit plus a small cost per component. Without it a few hundred
+    /// large pastes pinned hundreds of MB per document; past it the oldest ops are dropped from memory (the journal
+    /// still has them). The newest op always stays. Default 16 MB.
+    /// </summary>
+    public long OpLogMaxBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>
     /// Sources (<c>src</c>) whose last committed <c>seq</c> is remembered, in snapshots too, so that a resend is
     /// acknowledged rather than applied twice even after the op log or a restart forgot the op.
     /// </summary>

@@ -17,6 +17,7 @@ public sealed class DocumentState
     private readonly Dictionary<string, SubmitterEntry> _submitters = new(StringComparer.Ordinal);
     private TextDocument? _text;
     private long _lastOpTimestampMs;
+    private long _logBytes;
 
     public DocumentState(DocumentId id, DocumentSettings settings)
     {
@@ -55,6 +56,7 @@ public sealed class DocumentState
         if (snapshot.Type is { } type && type != TextUnicodeType.Uri)
             throw new InvalidOperationException($"Snapshot of {Id} has type '{type}'; documents here are {TextUnicodeType.Uri}.");
         _log.Clear();
+        _logBytes = 0;
         _submitters.Clear();
         Version = snapshot.Version;
         _text = snapshot.Type is null ? null : new TextDocument(snapshot.Text ?? "", _settings.MaxDocumentUtf16Length);
@@ -179,13 +181,32 @@ public sealed class DocumentState
                 _text = null;
                 break;
         }
-        _log.Add(new LoggedOp(op, undo));
+        var logged = new LoggedOp(op, undo, LoggedOp.EstimateBytes(op.Change, undo));
+        _log.Add(logged);
+        _logBytes += logged.Bytes;
         Version++;
         _lastOpTimestampMs = op.TimestampMs;
         RememberSubmitter(new SubmitterEntry(op.Src, op.Seq, op.Version));
         // Trim in chunks so a busy document does not shift the list on every op.
         if (_log.Count > _settings.OpLogCapacity + _settings.OpLogCapacity / 4 + 1)
-            _log.RemoveRange(0, _log.Count - _settings.OpLogCapacity);
+            DropOldest(_log.Count - _settings.OpLogCapacity);
+        if (_logBytes > _settings.OpLogMaxBytes)
+        {
+            // Down to three quarters of the bound, for the same reason; never the newest op.
+            int drop = 0;
+            long bytes = _logBytes;
+            while (drop < _log.Count - 1 && bytes > _settings.OpLogMaxBytes * 3 / 4) bytes -= _log[drop++].Bytes;
+            DropOldest(drop);
+        }
+    }
+
+    /// <summary>The estimated bytes the in-memory op log holds (see <see cref="DocumentSettings.OpLogMaxBytes"/>).</summary>
+    public long OpLogBytes => _logBytes;
+
+    private void DropOldest(int count)
+    {
+        for (int i = 0; i < count; i++) _logBytes -= _log[i].Bytes;
+        _log.RemoveRange(0, count);
     }
 
     /// <summary>The ops from <paramref name="from"/> to now, oldest first; null when they are no longer in memory.</summary>
@@ -258,5 +279,25 @@ public sealed class DocumentState
         public static readonly Undo ToNothing = new(null, null);
     }
 
-    private sealed record LoggedOp(CommittedOp Op, Undo Undo);
+    private sealed record LoggedOp(CommittedOp Op, Undo Undo, long Bytes)
+    {
+        // Per op and per component: the objects around the text (records, arrays, strings' headers).
+        private const int OpOverhead = 160;
+        private const int ComponentOverhead = 32;
+
+        public static long EstimateBytes(OpChange change, Undo undo) =>
+            OpOverhead + change switch
+            {
+                EditChange edit => TextBytes(edit.Op),
+                CreateChange create => 2L * (create.Data?.Length ?? 0),
+                _ => 0,
+            } + (undo.Edit is { } inverse ? TextBytes(inverse) : 0) + 2L * (undo.Restored?.Length ?? 0);
+
+        private static long TextBytes(TextOp op)
+        {
+            long bytes = 0;
+            foreach (OpComponent component in op.Span) bytes += ComponentOverhead + 2L * (component.Text?.Length ?? 0);
+            return bytes;
+        }
+    }
 }

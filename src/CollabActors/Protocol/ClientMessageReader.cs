@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CollabText;
 
@@ -27,6 +28,9 @@ internal static class ClientMessageReader
             return Unreadable(root, e.Code, e.Message);
         }
     }
+
+    /// <summary>Refuses a whole message for <paramref name="message"/>, echoing what routing fields can safely be read.</summary>
+    public static UnreadableMessage Refuse(JsonElement root, string code, string message) => Unreadable(root, code, message);
 
     private static ClientMessage ReadAction(JsonElement m)
     {
@@ -75,7 +79,7 @@ internal static class ClientMessageReader
             case MessageActions.QueryFetch:
             case MessageActions.QuerySubscribe:
             case MessageActions.QueryUnsubscribe:
-                return new QueryRequest(action, RequiredInteger(m, "id", "query id"), OptionalString(m, "c", "collection"));
+                return new QueryRequest(action, RequiredInteger(m, "id", "query id"), OptionalName(m, "c", "collection"));
             default:
                 throw Malformed($"Unknown action '{Truncate(action)}'.");
         }
@@ -144,7 +148,7 @@ internal static class ClientMessageReader
             ? p.Clone()
             : null;
         return new PresenceUpdate(channel, presenceId, value, presenceVersion,
-            OptionalString(m, "c", "collection"), OptionalString(m, "d", "document id"), OptionalVersion(m, "v"),
+            OptionalName(m, "c", "collection"), OptionalName(m, "d", "document id"), OptionalVersion(m, "v"),
             OptionalString(m, "t", "type"));
     }
 
@@ -159,7 +163,7 @@ internal static class ClientMessageReader
             {
                 if (id.ValueKind != JsonValueKind.String)
                     throw Malformed($"Field 'b' must list document ids as strings; found {Describe(id)}.");
-                ids.Add(id.GetString()!);
+                ids.Add(Bounded(id.GetString()!, "b", "document id", WireLimits.MaxNameLength));
             }
             return BulkSelection.OfIds(ids);
         }
@@ -169,7 +173,7 @@ internal static class ClientMessageReader
             var ids = new List<string>();
             foreach (JsonProperty entry in b.EnumerateObject())
             {
-                ids.Add(entry.Name);
+                ids.Add(Bounded(entry.Name, "b", "document id", WireLimits.MaxNameLength));
                 if (entry.Value.ValueKind == JsonValueKind.Null) continue;
                 versions[entry.Name] = AsVersion(entry.Value, $"b.{Truncate(entry.Name)}");
             }
@@ -178,11 +182,24 @@ internal static class ClientMessageReader
         throw Malformed($"Field 'b' must be an array of ids or an object of id to version, not {Describe(b)}.");
     }
 
-    private static string Collection(JsonElement m) => RequiredString(m, "c", "collection");
+    private static string Collection(JsonElement m) =>
+        Bounded(RequiredString(m, "c", "collection"), "c", "collection", WireLimits.MaxNameLength);
 
-    private static string DocumentId(JsonElement m) => RequiredString(m, "d", "document id");
+    private static string DocumentId(JsonElement m) =>
+        Bounded(RequiredString(m, "d", "document id"), "d", "document id", WireLimits.MaxNameLength);
 
-    private static string Channel(JsonElement m) => RequiredString(m, "ch", "presence channel");
+    private static string Channel(JsonElement m) =>
+        Bounded(RequiredString(m, "ch", "presence channel"), "ch", "presence channel", WireLimits.MaxChannelLength);
+
+    private static string? OptionalName(JsonElement m, string field, string meaning) =>
+        OptionalString(m, field, meaning) is { } name ? Bounded(name, field, meaning, WireLimits.MaxNameLength) : null;
+
+    // Names are kept in memory per document and channel and written with every op; a client must not pick their size.
+    private static string Bounded(string name, string field, string meaning, int limit) =>
+        name.Length <= limit
+            ? name
+            : throw new MalformedRequestException(ProtocolErrorCodes.NameTooLong,
+                $"Field '{field}' ({meaning}) is {name.Length} characters long; at most {limit} are allowed.");
 
     private static string RequiredString(JsonElement m, string field, string meaning)
     {
@@ -244,13 +261,13 @@ internal static class ClientMessageReader
         long? requestId = null;
         if (m.TryGetProperty("id", out JsonElement idValue))
         {
-            if (idValue.ValueKind == JsonValueKind.String) id = idValue.GetString();
+            if (idValue.ValueKind == JsonValueKind.String) id = SafeString(idValue);
             else if (idValue.ValueKind == JsonValueKind.Number && idValue.TryGetInt64(out long n)) requestId = n;
         }
         BulkSelection? bulk = null;
         try
         {
-            if (m.TryGetProperty("b", out _)) bulk = Bulk(m);
+            if (m.TryGetProperty("b", out JsonElement b) && !LoneSurrogates.InJsonText(JsonMarshal.GetRawUtf8Value(b))) bulk = Bulk(m);
         }
         catch (MalformedRequestException)
         {
@@ -262,7 +279,11 @@ internal static class ClientMessageReader
     }
 
     private static string? LenientString(JsonElement m, string field) =>
-        m.TryGetProperty(field, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        m.TryGetProperty(field, out JsonElement v) && v.ValueKind == JsonValueKind.String ? SafeString(v) : null;
+
+    // A string holding a lone surrogate cannot be read (GetString throws) nor echoed; it is echoed as absent.
+    private static string? SafeString(JsonElement v) =>
+        LoneSurrogates.InJsonText(JsonMarshal.GetRawUtf8Value(v)) ? null : v.GetString();
 
     private static long? LenientInteger(JsonElement m, string field) =>
         m.TryGetProperty(field, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n)

@@ -29,6 +29,9 @@ public sealed class JsonWireCodec : IWireCodec
 
     internal static ClientMessage DecodeUtf8Json(ReadOnlyMemory<byte> json)
     {
+        // Before parsing: the parser's duplicate-key check already reads property names, and one holding a lone
+        // surrogate throws there.
+        if (LoneSurrogates.InJsonText(json.Span)) return RefuseLoneSurrogate(json);
         try
         {
             using JsonDocument document = JsonDocument.Parse(json, DocumentOptions);
@@ -39,6 +42,25 @@ public sealed class JsonWireCodec : IWireCodec
             return Unreadable($"The frame is not valid JSON: {e.Message}");
         }
     }
+
+    private static UnreadableMessage RefuseLoneSurrogate(ReadOnlyMemory<byte> json)
+    {
+        const string problem = "The message holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair); every string must be well-formed Unicode.";
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, EchoOptions);
+            return ClientMessageReader.Refuse(document.RootElement, ProtocolErrorCodes.MessageBadlyFormed, problem);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Looking up a routing field compares property names, which unescapes them; a name holding the lone
+            // surrogate throws there. The error then goes without routing fields.
+            return Unreadable(problem);
+        }
+    }
+
+    // Only to find routing fields for the error reply: duplicate keys are not checked, since that reads every name.
+    private static readonly JsonDocumentOptions EchoOptions = DocumentOptions with { AllowDuplicateProperties = true };
 
     public byte[] Encode(ServerMessage message)
     {

@@ -49,5 +49,8 @@ public static class ProtocolErrorCodes
     /// <summary>A bulk fetch or subscribe names more documents than one request may.</summary>
     public const string BulkTooLarge = "ERR_BULK_TOO_LARGE";
 
+    /// <summary>A collection, document id or presence channel longer than <see cref="WireLimits.MaxNameLength"/> allows.</summary>
+    public const string NameTooLong = "ERR_NAME_TOO_LONG";
+
     public const string UnknownError = "ERR_UNKNOWN_ERROR";
 }

@@ -24,13 +24,18 @@ public sealed record ConnectionAccess(
 
     /// <summary>
     /// A presence channel is readable when it is the channel of a readable document. ShareDB names document channels
-    /// "collection.id" and either part may hold dots, so every split is tried.
+    /// "collection.id" and either part may hold dots, so every split counts. Each pattern is matched against every
+    /// prefix and every suffix of the channel in one pass each (<see cref="DocumentPattern.PrefixMatches"/>), never
+    /// once per dot: a channel of many dots costs time linear in its length, not quadratic.
     /// </summary>
     public bool CanReadChannel(string channel)
     {
-        for (int dot = channel.IndexOf('.'); dot >= 0; dot = channel.IndexOf('.', dot + 1))
+        if (channel.IndexOf('.') >= 0)
         {
-            if (CanRead(new DocumentId(channel[..dot], channel[(dot + 1)..]))) return true;
+            foreach (DocumentPattern pattern in Write.Concat(Read))
+            {
+                if (pattern.MatchesSomeSplit(channel, '.')) return true;
+            }
         }
         return Read.Contains(DocumentPattern.Any) || Write.Contains(DocumentPattern.Any);
     }

@@ -296,6 +296,30 @@ public class DocumentStateTests
     }
 
     [Fact]
+    public void The_op_log_is_bounded_by_bytes_as_well_as_by_count_and_keeps_the_newest_op()
+    {
+        DocumentState state = StateWith("", new DocumentSettings { OpLogMaxBytes = 4_000_000 });
+        string paste = new('p', 200_000);
+        // Paste and delete again, 60 times: each pair holds the text twice (inserted, and deleted as undo).
+        for (int i = 0; i < 60; i++)
+        {
+            Committed(Submit(state, "a", 2 + 2 * i, state.Version, new EditChange(TextOp.InsertAt(0, paste))));
+            Committed(Submit(state, "a", 3 + 2 * i, state.Version, new EditChange(TextOp.DeleteAt(0, paste.Length))));
+        }
+        Assert.Equal(121, state.Version);
+        Assert.InRange(state.OpLogBytes, 1, 4_000_000);
+        Assert.True(state.OldestLoggedVersion > 100, $"oldest logged {state.OldestLoggedVersion}");
+        // What is kept still works: snapshots at kept versions, catch-up from them.
+        Assert.Equal(paste, state.SnapshotAt(120)!.Data);
+        Assert.Equal(121 - state.OldestLoggedVersion, state.OpsSince(state.OldestLoggedVersion)!.Count);
+
+        // One op larger than the bound alone is still kept: the newest op always stays.
+        var tiny = StateWith("", new DocumentSettings { OpLogMaxBytes = 1_000 });
+        Committed(Submit(tiny, "a", 2, 1, new EditChange(TextOp.InsertAt(0, paste))));
+        Assert.Single(tiny.OpsSince(1)!);
+    }
+
+    [Fact]
     public void VersionAt_is_the_version_the_document_had_at_a_time()
     {
         DocumentState state = NewState();

@@ -104,6 +104,49 @@ public class JsonWireCodecDecodeTests
         Assert.Contains("not valid JSON", bad.Error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"a":"f","c":"\ud800","d":"x"}""")]
+    [InlineData("""{"a":"f","c":"docs","d":"x\udc00"}""")]
+    [InlineData("""{"a":"p","ch":"docs.x","id":"p1","pv":1,"p":{"\uDBFF":1}}""")]
+    [InlineData("""{"a":"op","c":"docs","d":"x","v":1,"seq":1,"op":["\ud83d"]}""")]
+    [InlineData("""{"a":"op","c":"docs","d":"x","v":1,"seq":1,"op":["\ud83d\u0041"]}""")]
+    [InlineData("""{"a":"hs","id":"\\\ud800"}""")]
+    public void A_lone_surrogate_escape_anywhere_is_a_badly_formed_message_whose_error_reply_encodes(string json)
+    {
+        var bad = DecodeBad(json);
+        Assert.Equal(ProtocolErrorCodes.MessageBadlyFormed, bad.Error.Code);
+        Assert.Contains("lone surrogate", bad.Error.Message);
+        Assert.NotEmpty(JsonWireCodec.Instance.Encode(new ErrorReply(bad.Request, bad.Error)));
+        Assert.NotEmpty(MessagePackWireCodec.Instance.Encode(new ErrorReply(bad.Request, bad.Error)));
+    }
+
+    [Theory]
+    [InlineData("""{"a":"f","c":"docs","d":"\\ud800"}""", "\\ud800")]
+    [InlineData("""{"a":"f","c":"docs","d":"\ud83d\ude00"}""", "😀")]
+    public void An_escaped_backslash_or_a_surrogate_pair_is_not_a_lone_surrogate(string json, string id) =>
+        Assert.Equal(new FetchRequest("docs", id, null), Decode(json));
+
+    [Theory]
+    [InlineData("c", 257)]
+    [InlineData("d", 257)]
+    public void A_name_longer_than_the_limit_is_refused_with_its_own_code(string field, int length)
+    {
+        string c = field == "c" ? new string('c', length) : "docs";
+        string d = field == "d" ? new string('d', length) : "x";
+        var bad = DecodeBad($$"""{"a":"f","c":"{{c}}","d":"{{d}}"}""");
+        Assert.Equal(ProtocolErrorCodes.NameTooLong, bad.Error.Code);
+        Assert.Contains($"'{field}'", bad.Error.Message);
+        Assert.IsType<FetchRequest>(Decode($$"""{"a":"f","c":"{{new string('c', 256)}}","d":"{{new string('d', 256)}}"}"""));
+    }
+
+    [Fact]
+    public void A_channel_longer_than_two_names_and_a_dot_is_refused()
+    {
+        Assert.Equal(ProtocolErrorCodes.NameTooLong, DecodeBad($$"""{"a":"ps","ch":"{{new string('.', 514)}}","seq":1}""").Error.Code);
+        Assert.IsType<PresenceSubscribeRequest>(Decode($$"""{"a":"ps","ch":"{{new string('.', 513)}}","seq":1}"""));
+        Assert.Equal(ProtocolErrorCodes.NameTooLong, DecodeBad($$"""{"a":"bf","c":"docs","b":["{{new string('d', 257)}}"]}""").Error.Code);
+    }
+
     [Fact]
     public void Invalid_utf8_is_a_badly_formed_message()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Security;
 
@@ -36,5 +37,43 @@ public class DocumentPatternTests
         Assert.True(access.CanReadChannel("wiki.a.b"));
         Assert.False(access.CanReadChannel("secret.a"));
         Assert.False(access.CanReadChannel("lobby"));
+    }
+
+    [Theory]
+    [InlineData("docs/*", "docs.a", true)]
+    [InlineData("docs/*", "docs.", true)]
+    [InlineData("docs/*", "doc.s", false)]
+    [InlineData("a.b/c", "a.b.c", true)]
+    [InlineData("a/b.c", "a.b.c", true)]
+    [InlineData("a/b", "a.b.c", false)]
+    [InlineData("*.x/*", "a.x.y", true)]
+    [InlineData("*.x/*", "a.y.x", false)]
+    [InlineData("t-*/*z", "t-1.2.z", true)]
+    [InlineData("t-*/*z", "t-1.2.y", false)]
+    [InlineData("docs/readme", "docs.readme", true)]
+    [InlineData("docs/readme", "docs.readme.", false)]
+    public void A_channel_matches_when_some_dot_splits_it_into_a_matching_collection_and_id(string pattern, string channel, bool matches)
+    {
+        DocumentPattern parsed = DocumentPattern.Parse(pattern);
+        Assert.Equal(matches, parsed.MatchesSomeSplit(channel, '.'));
+        // The same answer as trying every split one by one.
+        bool bySplits = Enumerable.Range(0, channel.Length).Where(i => channel[i] == '.')
+            .Any(i => parsed.Matches(new DocumentId(channel[..i], channel[(i + 1)..])));
+        Assert.Equal(bySplits, parsed.MatchesSomeSplit(channel, '.'));
+    }
+
+    [Fact]
+    public void A_channel_of_a_hundred_thousand_dots_is_checked_in_linear_time()
+    {
+        var access = new ConnectionAccess("alice", "Alice", null, [DocumentPattern.Parse("wiki/*x"), DocumentPattern.Parse("a*b/*")],
+            [DocumentPattern.Parse("docs/*")], ClientIdIssuer.Unbound);
+        string channel = new('.', 100_000);
+        var clock = Stopwatch.StartNew();
+        Assert.False(access.CanReadChannel(channel));
+        Assert.False(access.CanReadChannel("wiki" + channel));
+        clock.Stop();
+        // Per split this was 10^10 character steps (17 s); linear it is milliseconds (the bound leaves room for a
+        // loaded machine and the first call's JIT).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed.TotalMilliseconds:F0} ms");
     }
 }

@@ -49,10 +49,21 @@ public static class FuzzFrames
         """{"a":"pu","ch":"fuzz.a","seq":2}""",
         """{"a":"pr","ch":"fuzz.a"}""",
         """{"a":"qf","id":1,"c":"fuzz","q":{}}""",
+        """{"a":"p","ch":"fuzz.b","id":"sel","p":[{"index":0,"length":3},{"name":"x","color":"#f00"}],"pv":1}""",
+        """{"a":"p","ch":"fuzz.b","id":"big","p":{"name":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx","index":3,"extra":[1,2,[3,[4]]]},"pv":3}""",
     ];
 
+    /// <summary>
+    /// Stands for a lone surrogate in generated messages: the frame builders spell it as the escape \ud800 in JSON and
+    /// as its three would-be UTF-8 bytes in MessagePack (same length as the mark, so string headers stay right).
+    /// </summary>
+    private const string LoneSurrogateMark = "~L~";
+
+    private static readonly byte[] LoneSurrogateMarkBytes = Encoding.ASCII.GetBytes(LoneSurrogateMark);
+
     private static readonly string[] Keys =
-        ["a", "c", "d", "v", "seq", "op", "create", "del", "b", "ch", "id", "p", "pv", "src", "protocol", "t", "ts", "data", "type", "index"];
+        ["a", "c", "d", "v", "seq", "op", "create", "del", "b", "ch", "id", "p", "pv", "src", "protocol", "t", "ts", "data", "type", "index",
+            LoneSurrogateMark];
 
     private static readonly Gen<JsonNode?> Scalar = Gen.Frequency(
         (1, Gen.Const((JsonNode?)null)),
@@ -63,6 +74,11 @@ public static class FuzzFrames
         (1, Gen.OneOf(0.5, -0.0, 1e308, -1e-308, 3.0000000001).Select(d => (JsonNode?)JsonValue.Create(d))),
         (3, Gen.OneOf("", "a", "fuzz", "fuzz.a", "op", "hs", TextUnicode, "😀", "\u0000", "\uD800", "e\u0301",
                 new string('x', 300), "a/b", "..", "%2F", "\u202E").Select(s => (JsonNode?)JsonValue.Create(s))),
+        // Lone surrogates (see LoneSurrogateMark) and names past the length limit (256, channels 513).
+        (2, Gen.OneOf(LoneSurrogateMark, "a" + LoneSurrogateMark, LoneSurrogateMark + "😀", "fuzz." + LoneSurrogateMark)
+            .Select(s => (JsonNode?)JsonValue.Create(s))),
+        (1, Gen.OneOf(new string('n', 257), new string('.', 514), new string('.', 20_000), "fuzz." + new string('a', 256))
+            .Select(s => (JsonNode?)JsonValue.Create(s))),
         (1, Gen.String[0, 20].Select(s => (JsonNode?)JsonValue.Create(s))));
 
     private static Gen<JsonNode?> Value(int depth) => depth == 0
@@ -130,7 +146,20 @@ public static class FuzzFrames
             return b.ToArray();
         });
 
-    private static byte[] ToMessagePack(string json) => MessagePackSerializer.ConvertFromJson(json);
+    private static byte[] ToMessagePack(string json)
+    {
+        byte[] frame = MessagePackSerializer.ConvertFromJson(json);
+        for (int i = frame.AsSpan().IndexOf(LoneSurrogateMarkBytes); i >= 0; i = frame.AsSpan().IndexOf(LoneSurrogateMarkBytes))
+        {
+            frame[i] = 0xED;
+            frame[i + 1] = 0xA0;
+            frame[i + 2] = 0x80;
+        }
+        return frame;
+    }
+
+    private static byte[] ToJsonFrame(string json) =>
+        Encoding.UTF8.GetBytes(json.Replace(LoneSurrogateMark, "\\ud800", StringComparison.Ordinal));
 
     private static readonly Gen<FuzzFrame> DeepNesting = Gen.Select(Gen.Int[1, 20_000], Gen.Bool, (depth, binary) =>
     {
@@ -149,7 +178,7 @@ public static class FuzzFrames
     private static FuzzFrame AsText(byte[] bytes) => new(bytes, !Utf8.IsValid(bytes));
 
     public static readonly Gen<FuzzFrame> Frame = Gen.Frequency(
-        (4, StructurallyMutatedJson.Select(json => new FuzzFrame(Encoding.UTF8.GetBytes(json), false))),
+        (4, StructurallyMutatedJson.Select(json => new FuzzFrame(ToJsonFrame(json), false))),
         (2, StructurallyMutatedJson.Select(json => new FuzzFrame(ToMessagePack(json), true))),
         (2, ByteMutated(Gen.OneOf(Corpus).Select(Encoding.UTF8.GetBytes)).Select(AsText)),
         (2, ByteMutated(Gen.OneOf(Corpus).Select(ToMessagePack)).Select(bytes => new FuzzFrame(bytes, true))),

@@ -67,6 +67,13 @@ public sealed class ProtocolSocket : IDisposable
         await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, cts.Token);
     }
 
+    /// <summary>Sends bytes as they are: a text frame, or a binary (MessagePack) one.</summary>
+    public async Task SendRawAsync(byte[] payload, bool binary = false)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await _socket.SendAsync(payload, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, cts.Token);
+    }
+
     public Task CreateAsync(string collection, string id, string text) => SendAsync(new JsonObject
     {
         ["a"] = "op", ["c"] = collection, ["d"] = id, ["v"] = 0, ["seq"] = NextSeq(),
