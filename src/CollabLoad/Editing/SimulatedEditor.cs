@@ -15,6 +15,9 @@ public sealed class SimulatedEditor : IAsyncDisposable
     private readonly Action<SimulatedEditor> _onAcked;
     private CollabConnection? _connection;
     private CollabDocument? _doc;
+    private readonly List<long> _ackedVersions = [];
+    private long _longestAckWaitTicks;
+    private long _firstAckAfterKillTimestamp;
 
     public SimulatedEditor(int index, string docId, LoadOptions options, LoadMetrics metrics, Action<SimulatedEditor> onAcked)
     {
@@ -34,17 +37,31 @@ public sealed class SimulatedEditor : IAsyncDisposable
     public CollabDocument? Document => _doc;
     public CollabConnection? Connection => _connection;
 
+    /// <summary>The document's version when this editor had subscribed.</summary>
+    public long StartVersion { get; private set; }
+
+    /// <summary>The versions this editor's ops were applied at (ShareDB's op v: the document's version before it), as its acks said.</summary>
+    public IReadOnlyList<long> AckedVersions { get { lock (_ackedVersions) return _ackedVersions.ToArray(); } }
+
+    /// <summary>The longest from a keystroke to its op's ack (this editor's longest stall), in Stopwatch ticks.</summary>
+    public long LongestAckWaitTicks => Interlocked.Read(ref _longestAckWaitTicks);
+
+    /// <summary>When this editor's first ack after a node was killed came (Stopwatch timestamp), or 0.</summary>
+    public long FirstAckAfterKillTimestamp => Interlocked.Read(ref _firstAckAfterKillTimestamp);
+
     public async Task ConnectAsync(CancellationToken ct)
     {
         // A person joining a busy room waits for it; the default 10 s is for interactive clients. In a big room the
         // loader itself (thousands of sockets on the same machine) is what slows a handshake down.
+        (Uri server, IReadOnlyList<Uri> others) = _options.ServerFor(Index);
         var clientOptions = new CollabClientOptions
         {
             Encoding = _options.Encoding,
             LocalAddress = _options.SourceAddressFor(Index),
             ConnectTimeout = TimeSpan.FromSeconds(60),
+            OtherServers = others,
         };
-        _connection = await CollabConnection.ConnectAsync(_options.Url, clientOptions, ct).ConfigureAwait(false);
+        _connection = await CollabConnection.ConnectAsync(server, clientOptions, ct).ConfigureAwait(false);
         _connection.StateChanged += state =>
         {
             if (state == ConnectionState.Reconnecting) Interlocked.Increment(ref _metrics.Reconnects);
@@ -57,6 +74,7 @@ public sealed class SimulatedEditor : IAsyncDisposable
         doc.Error += e => _metrics.RecordError(e.Message);
         doc.PresenceReceived += _ => Interlocked.Increment(ref _metrics.PresenceReceived);
         await doc.SubscribeAsync(ct).ConfigureAwait(false);
+        StartVersion = doc.Version;
         if (_options.Presence) await doc.SubscribePresenceAsync(ct).ConfigureAwait(false);
         _doc = doc;
         doc.Edit(text =>
@@ -110,6 +128,12 @@ public sealed class SimulatedEditor : IAsyncDisposable
     {
         long now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _metrics.Acked);
+        lock (_ackedVersions) _ackedVersions.Add(ack.Version);
+        // From the first keystroke in the op, not from its (re)send: what the person waited.
+        long wait = now - ack.FirstEditTimestamp;
+        if (wait > _longestAckWaitTicks) Interlocked.Exchange(ref _longestAckWaitTicks, wait);
+        long killedAt = Interlocked.Read(ref _metrics.KilledAtTimestamp);
+        if (killedAt != 0 && now > killedAt && _firstAckAfterKillTimestamp == 0) Interlocked.Exchange(ref _firstAckAfterKillTimestamp, now);
         _metrics.Timeline.Acked();
         if (_metrics.Measuring)
         {

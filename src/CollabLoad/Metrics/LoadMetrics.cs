@@ -27,6 +27,8 @@ public sealed class LoadMetrics
     public long Reconnects;
     public long ConnectFailures;
     public int ConnectedEditors;
+    /// <summary>Failover run: when the busiest node was killed (Stopwatch timestamp), or 0.</summary>
+    public long KilledAtTimestamp;
 
     private readonly List<string> _errorSamples = [];
 

@@ -12,13 +12,45 @@ public static class ProcessCpu
     private const double TicksPerSecond = 100.0;
 
     /// <summary>CPU time the process has used so far, or null if it is not there.</summary>
-    public static TimeSpan? Used(int pid)
+    public static TimeSpan? Used(int pid) =>
+        Read(pid) is { } stat ? TimeSpan.FromSeconds((stat.User + stat.System) / TicksPerSecond) : null;
+
+    /// <summary>
+    /// CPU time of a process and all its descendants (PostgreSQL's postmaster and its backends), counting the
+    /// children it has already reaped; null if the root is not there.
+    /// </summary>
+    public static TimeSpan? TreeUsed(int root)
     {
-        string path = $"/proc/{pid}/stat";
+        if (Read(root) is not { } rootStat) return null;
+        long ticks = rootStat.User + rootStat.System + rootStat.ReapedChildren;
+        var children = new Dictionary<int, List<(int Pid, Stat Stat)>>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || Read(pid) is not { } stat) continue;
+            if (!children.TryGetValue(stat.ParentPid, out List<(int, Stat)>? list)) children[stat.ParentPid] = list = [];
+            list.Add((pid, stat));
+        }
+        var pending = new Stack<int>([root]);
+        while (pending.TryPop(out int parent))
+        {
+            if (!children.TryGetValue(parent, out List<(int Pid, Stat Stat)>? list)) continue;
+            foreach ((int pid, Stat stat) in list)
+            {
+                ticks += stat.User + stat.System;
+                pending.Push(pid);
+            }
+        }
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    private readonly record struct Stat(int ParentPid, long User, long System, long ReapedChildren);
+
+    private static Stat? Read(int pid)
+    {
         string stat;
         try
         {
-            stat = File.ReadAllText(path);
+            stat = File.ReadAllText($"/proc/{pid}/stat");
         }
         catch (IOException)
         {
@@ -32,11 +64,15 @@ public static class ProcessCpu
         int close = stat.LastIndexOf(')');
         if (close < 0) return null;
         string[] fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // After the name: state (field 3) is fields[0], so utime (field 14) is fields[11] and stime (15) fields[12].
-        if (fields.Length < 13
+        // After the name: state (field 3) is fields[0], so ppid (field 4) is fields[1], utime (14) fields[11], stime
+        // (15) fields[12], and the reaped children's cutime and cstime (16, 17) fields[13] and fields[14].
+        if (fields.Length < 15
+            || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int parent)
             || !long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out long user)
-            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out long system))
+            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out long system)
+            || !long.TryParse(fields[13], NumberStyles.None, CultureInfo.InvariantCulture, out long childUser)
+            || !long.TryParse(fields[14], NumberStyles.None, CultureInfo.InvariantCulture, out long childSystem))
             return null;
-        return TimeSpan.FromSeconds((user + system) / TicksPerSecond);
+        return new Stat(parent, user, system, childUser + childSystem);
     }
 }

@@ -7,6 +7,8 @@ namespace CollabLoad.Options;
 public sealed record LoadOptions
 {
     public required Uri Url { get; init; }
+    /// <summary>Other nodes of the same cluster: editors are spread over <see cref="Url"/> and these (<see cref="ServerFor"/>).</summary>
+    public IReadOnlyList<Uri> OtherUrls { get; init; } = [];
     public int Docs { get; init; } = 10;
     public int EditorsPerDoc { get; init; } = 4;
     /// <summary>Edits per second per editor (open loop).</summary>
@@ -29,6 +31,12 @@ public sealed record LoadOptions
     public int? SourceAddresses { get; init; }
     /// <summary>A server process to read RSS and CPU time from (/proc/PID), for memory per connection and CPU per op.</summary>
     public int? ServerPid { get; init; }
+    /// <summary>Server processes (the nodes) whose CPU time over the measured window is summed (/proc/PID/stat).</summary>
+    public IReadOnlyList<int> CpuPids { get; init; } = [];
+    /// <summary>The database's root process (PostgreSQL's postmaster): its CPU and its children's over the window.</summary>
+    public int? DatabasePid { get; init; }
+    /// <summary>Failover run: this long into the measured window, kill -9 the busiest of <see cref="CpuPids"/>.</summary>
+    public TimeSpan? KillBusiestAfter { get; init; }
     public int Seed { get; init; } = Environment.TickCount;
     /// <summary>Folder for the JSON result and the HTML report (none written when null).</summary>
     public string? OutputDirectory { get; init; }
@@ -54,6 +62,20 @@ public sealed record LoadOptions
 
     /// <summary>Editor i sits on document i % Docs; the first <see cref="TypistsPerDoc"/> on each document type.</summary>
     public bool IsTypist(int editorIndex) => TypistsPerDoc is not int typists || editorIndex / Docs < typists;
+
+    /// <summary>All the servers, <see cref="Url"/> first.</summary>
+    public IReadOnlyList<Uri> Servers => [Url, .. OtherUrls];
+
+    /// <summary>
+    /// Editor i connects to server i % n, so a document's editors (i, i + Docs, ...) sit on different nodes; the
+    /// other servers follow in order, for reconnects after a node is lost.
+    /// </summary>
+    public (Uri First, IReadOnlyList<Uri> Others) ServerFor(int editorIndex)
+    {
+        IReadOnlyList<Uri> all = Servers;
+        int first = editorIndex % all.Count;
+        return (all[first], Enumerable.Range(1, all.Count - 1).Select(k => all[(first + k) % all.Count]).ToArray());
+    }
 
     /// <summary>The source address for the i-th connection, or null.</summary>
     public IPAddress? SourceAddressFor(int index) =>

@@ -10,7 +10,8 @@ public static class LoadOptionsParser
     public const string Usage = """
         CollabLoad: simulated editors against a ShareDB-protocol server (CollabHost or stock ShareDB), on 127.0.0.0/8 only.
 
-          --url ws://127.0.0.1:5000/ws   server WebSocket URL (required; host must be in 127.0.0.0/8 or localhost)
+          --url ws://127.0.0.1:5000/ws   server WebSocket URL (required; host must be in 127.0.0.0/8 or localhost);
+                                         several, comma-separated: nodes of a cluster, editor i on node i % n
           --docs N                       documents (default 10)
           --editors-per-doc N            editors per document, one connection each (default 4)
           --rate R                       edits per second per editor, open loop (default 5)
@@ -28,6 +29,11 @@ public static class LoadOptionsParser
           --source-addresses K           spread connections over 127.0.0.2 … 127.0.0.(K+1)
           --server-pid PID               read the server's RSS (memory per connection) and CPU time over the measured
                                          window (CPU per acked op) from /proc/PID
+          --cpu-pids P1,P2,...           server processes whose CPU time over the measured window is summed
+          --database-pid PID             the database's root process (e.g. PostgreSQL's postmaster): its CPU time and
+                                         its children's over the measured window, reported beside the servers'
+          --kill-busiest-after 20s       failover run: kill -9 the busiest of --cpu-pids this long into the window,
+                                         and report each document's recovery and each editor's longest stall
           --seed S                       random seed (printed; default from the clock)
           --out DIR                      write DIR/<label>-result.json and DIR/<label>-report.html
           --label NAME                   run label (default run)
@@ -39,7 +45,7 @@ public static class LoadOptionsParser
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        Uri? url = null;
+        Uri[]? urls = null;
         var o = new LoadOptions { Url = new Uri("ws://127.0.0.1/") };
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Count; i++)
@@ -55,7 +61,7 @@ public static class LoadOptionsParser
             }
             switch (name)
             {
-                case "--url": url = ParseUrl(Value()); break;
+                case "--url": urls = Value().Split(',', StringSplitOptions.TrimEntries).Select(ParseUrl).ToArray(); break;
                 case "--docs": o = o with { Docs = Int(name, Value(), 1, 100_000) }; break;
                 case "--editors-per-doc": o = o with { EditorsPerDoc = Int(name, Value(), 1, 1000) }; break;
                 case "--typists-per-doc": o = o with { TypistsPerDoc = Int(name, Value(), 0, 1000) }; break;
@@ -72,6 +78,9 @@ public static class LoadOptionsParser
                 case "--idle-subscribe-every": o = o with { IdleSubscribeEvery = Int(name, Value(), 1, 1_000_000) }; break;
                 case "--source-addresses": o = o with { SourceAddresses = Int(name, Value(), 1, 250) }; break;
                 case "--server-pid": o = o with { ServerPid = Int(name, Value(), 1, int.MaxValue) }; break;
+                case "--cpu-pids": o = o with { CpuPids = Value().Split(',', StringSplitOptions.TrimEntries).Select(v => Int(name, v, 1, int.MaxValue)).ToArray() }; break;
+                case "--database-pid": o = o with { DatabasePid = Int(name, Value(), 1, int.MaxValue) }; break;
+                case "--kill-busiest-after": o = o with { KillBusiestAfter = DurationValue(name, Value(), TimeSpan.Zero, TimeSpan.FromHours(1)) }; break;
                 case "--seed": o = o with { Seed = Int(name, Value(), int.MinValue, int.MaxValue) }; break;
                 case "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--label": o = o with { Label = Name(name, Value()) }; break;
@@ -80,8 +89,14 @@ public static class LoadOptionsParser
                 default: throw new LoadOptionsException($"Unknown option {name}.");
             }
         }
-        if (url is null) throw new LoadOptionsException("--url is required, e.g. --url ws://127.0.0.1:5000/ws.");
-        return o with { Url = url };
+        if (urls is null) throw new LoadOptionsException("--url is required, e.g. --url ws://127.0.0.1:5000/ws.");
+        if (o.KillBusiestAfter is TimeSpan after)
+        {
+            if (o.CpuPids.Count < 2) throw new LoadOptionsException("--kill-busiest-after needs --cpu-pids with at least two nodes (one must survive).");
+            if (urls.Length < 2) throw new LoadOptionsException("--kill-busiest-after needs --url with at least two nodes to reconnect to.");
+            if (after >= o.Duration) throw new LoadOptionsException($"--kill-busiest-after ({after}) must be within --duration ({o.Duration}).");
+        }
+        return o with { Url = urls[0], OtherUrls = urls[1..] };
     }
 
     /// <summary>Load only ever goes to this machine: the host must be a 127.0.0.0/8 address or localhost.</summary>

@@ -65,8 +65,56 @@ public sealed record LoadResult
     public required IReadOnlyList<HistogramBucket> AckHistogram { get; init; }
     public required IReadOnlyList<HistogramBucket> DeliveryHistogram { get; init; }
 
-    public bool Passed => Errors == 0 && ConnectFailures == 0 && Convergence.Converged;
+    /// <summary>Server and database CPU over the measured window (when --cpu-pids / --database-pid were given).</summary>
+    public WindowCpu? Cpu { get; init; }
+
+    /// <summary>What a failover run (--kill-busiest-after) saw.</summary>
+    public FailoverResult? Failover { get; init; }
+
+    /// <summary>A failover run passes with reconnects and the errors they cause; it fails on a lost or doubled op.</summary>
+    public bool Passed => Failover is { } f
+        ? ConnectFailures == 0 && Convergence.Converged && f.LostAckedOps == 0 && f.VersionsWithoutAck == 0
+        : Errors == 0 && ConnectFailures == 0 && Convergence.Converged;
 }
+
+/// <summary>
+/// CPU seconds used over the measured window, summed over the server processes, and the database's beside it;
+/// per acknowledged op of the window in microseconds.
+/// </summary>
+public sealed record WindowCpu(
+    double Seconds,
+    long AckedOps,
+    double? ServerSeconds,
+    double? ServerMicrosPerAckedOp,
+    double? DatabaseSeconds,
+    double? DatabaseMicrosPerAckedOp,
+    string LoadAverageAtStart,
+    string LoadAverageAtEnd);
+
+/// <summary>
+/// A failover run: which node was killed, how long documents took to answer again, how long editors stalled, and
+/// the check that every acknowledged op is on the server exactly once.
+/// </summary>
+/// <param name="DocumentRecoveryMaxSeconds">Over documents, the longest time from the kill to the document's first ack.</param>
+/// <param name="EditorStallMaxSeconds">Over editors, the longest from a keystroke to its op's ack.</param>
+/// <param name="BeyondRecoveryMaxSeconds">Over editors, how much later than its document's first ack its own first ack came.</param>
+/// <param name="LostAckedOps">Acked ops whose version the server does not have (server version below them).</param>
+/// <param name="VersionsWithoutAck">Committed versions no editor was acked for: an op applied twice (nothing is pending at the end).</param>
+public sealed record FailoverResult(
+    int KilledPid,
+    double KilledAfterSeconds,
+    int Documents,
+    double DocumentRecoveryMaxSeconds,
+    double DocumentRecoveryP50Seconds,
+    double EditorStallMaxSeconds,
+    double EditorStallP50Seconds,
+    double BeyondRecoveryMaxSeconds,
+    int EditorsStalledOver3sBeyondRecovery,
+    long AckedOps,
+    long LostAckedOps,
+    long VersionsWithoutAck,
+    long DuplicateAcks,
+    IReadOnlyList<string> Problems);
 
 /// <summary>What an idle-connections run measured.</summary>
 public sealed record IdleResult

@@ -29,7 +29,7 @@ public static class ConvergenceCheck
             }
         }
 
-        await using CollabConnection verifier = await CollabConnection.ConnectAsync(options.Url, new CollabClientOptions { Encoding = options.Encoding }, ct);
+        await using CollabConnection verifier = await ConnectToAnyAsync(options, ct);
         var divergences = new List<string>();
         int divergent = 0, docsChecked = 0;
         foreach (IGrouping<string, SimulatedEditor> doc in live.GroupBy(e => e.DocId))
@@ -50,6 +50,24 @@ public static class ConvergenceCheck
         // Editors that never connected cannot have converged.
         divergent += editors.Count - live.Count;
         return new ConvergenceResult(docsChecked, live.Count, divergent, divergences);
+    }
+
+    /// <summary>A new connection to the first of the run's servers that answers (a node may have been killed).</summary>
+    public static async Task<CollabConnection> ConnectToAnyAsync(LoadOptions options, CancellationToken ct)
+    {
+        Exception? last = null;
+        foreach (Uri server in options.Servers)
+        {
+            try
+            {
+                return await CollabConnection.ConnectAsync(server, new CollabClientOptions { Encoding = options.Encoding }, ct);
+            }
+            catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                last = e;
+            }
+        }
+        throw new System.Net.WebSockets.WebSocketException("No server of the run answered: " + last?.Message, last);
     }
 
     private static string? Describe(SimulatedEditor editor, DocumentSnapshot snapshot)

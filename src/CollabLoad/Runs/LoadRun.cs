@@ -20,7 +20,8 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
         string prefix = options.DocPrefix ?? $"load-{startedAt:HHmmss}-{Environment.ProcessId}-";
         List<string> docIds = Enumerable.Range(0, options.Docs).Select(i => prefix + i).ToList();
         progress.Line($"seed {options.Seed}; {options.Docs} docs × {options.EditorsPerDoc} editors ({options.Typists} typing), {options.Mode} loop" +
-                      (options.Mode == Options.LoadMode.Open ? $" at {options.Rate}/s each" : "") + $", {options.Encoding}, {options.Url}");
+                      (options.Mode == Options.LoadMode.Open ? $" at {options.Rate}/s each" : "") + $", {options.Encoding}, " +
+                      string.Join(", ", options.Servers));
         await DocumentSeeder.SeedAsync(options, docIds, ct);
 
         var scheduler = new EditScheduler(options.Mode, Metrics);
@@ -39,19 +40,36 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
             TimeSpan? serverCpuBefore = options.ServerPid is int cpuPid ? ProcessCpu.Used(cpuPid) : null;
             Metrics.Measuring = true;
             var measured = Stopwatch.StartNew();
+            CpuSample cpuAtStart = CpuSample.Take(options);
             progress.Line($"ramp-up done: {Metrics.ConnectedEditors}/{options.Editors} editors connected; measuring for {options.Duration.TotalSeconds:0.#}s");
-            await Task.Delay(options.Duration, ct);
+            int? killed = null;
+            if (options.KillBusiestAfter is TimeSpan killAfter)
+            {
+                await Task.Delay(killAfter, ct);
+                killed = KillBusiest(cpuAtStart);
+                await Task.Delay(options.Duration - killAfter, ct);
+            }
+            else
+            {
+                await Task.Delay(options.Duration, ct);
+            }
             Metrics.Measuring = false;
             measured.Stop();
             TimeSpan? serverCpu = options.ServerPid is int cpuPidAfter && serverCpuBefore is { } cpuBefore
                 ? ProcessCpu.Used(cpuPidAfter) - cpuBefore
+                : null;
+            WindowCpu? cpu = options.CpuPids.Count > 0 || options.DatabasePid is not null
+                ? CpuSample.Take(options).Since(cpuAtStart, Interlocked.Read(ref Metrics.MeasuredAcked))
                 : null;
             scheduler.Stop();
             await schedulerLoop.WaitAsync(TimeSpan.FromSeconds(10), ct);
             progress.Line("typing stopped; waiting for acks and checking convergence");
             ConvergenceResult convergence = await ConvergenceCheck.RunAsync(options, editors, ct);
             long? rss = options.ServerPid is int pid ? ProcessMemory.ResidentBytes(pid) : null;
-            return Summarise(command, startedAt, measured.Elapsed, convergence, rss, serverCpu);
+            FailoverResult? failover = killed is int victim
+                ? await FailoverCheck.RunAsync(options, editors, victim, Metrics.KilledAtTimestamp, ct)
+                : null;
+            return Summarise(command, startedAt, measured.Elapsed, convergence, rss, serverCpu) with { Cpu = cpu, Failover = failover };
         }
         finally
         {
@@ -60,6 +78,20 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
             await progressLoop;
             await Task.WhenAll(editors.Select(async e => await e.DisposeAsync()));
         }
+    }
+
+    /// <summary>kill -9 of the node that used the most CPU since the window began (the busiest), noting when.</summary>
+    private int KillBusiest(CpuSample atStart)
+    {
+        CpuSample now = CpuSample.Take(options);
+        int victim = options.CpuPids.MaxBy(pid => now.Of(pid) - atStart.Of(pid));
+        using (Process process = Process.GetProcessById(victim))
+        {
+            Interlocked.Exchange(ref Metrics.KilledAtTimestamp, Stopwatch.GetTimestamp());
+            process.Kill(); // SIGKILL on Linux: no graceful leave, no hand-off
+        }
+        progress.Line($"killed node pid {victim} (kill -9), the busiest of {string.Join(", ", options.CpuPids)}");
+        return victim;
     }
 
     private async Task RampUpAsync(List<SimulatedEditor> editors, EditScheduler scheduler, CancellationToken ct)

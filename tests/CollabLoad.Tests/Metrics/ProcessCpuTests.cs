@@ -26,4 +26,31 @@ public sealed class ProcessCpuTests
     [Fact]
     public void A_process_that_is_not_there_has_no_cpu_time() =>
         Assert.Null(ProcessCpu.Used(int.MaxValue));
+
+    [Fact]
+    public void A_process_tree_counts_the_cpu_time_of_its_children()
+    {
+        // A child that burns CPU until it is killed: while it runs, this process's tree holds its time too.
+        using Process child = Process.Start(new ProcessStartInfo("sh", ["-c", "while :; do :; done"]))!;
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            TimeSpan? childTime = TimeSpan.Zero;
+            while (clock.ElapsedMilliseconds < 10_000 && (childTime = ProcessCpu.Used(child.Id)) < TimeSpan.FromMilliseconds(100)) Thread.Sleep(20);
+            TimeSpan? own = ProcessCpu.Used(Environment.ProcessId);
+            TimeSpan? tree = ProcessCpu.TreeUsed(Environment.ProcessId);
+
+            Assert.True(childTime >= TimeSpan.FromMilliseconds(100), $"the child used {childTime}");
+            Assert.True(tree >= own + childTime, $"tree {tree}, own {own}, child {childTime}");
+        }
+        finally
+        {
+            child.Kill();
+            child.WaitForExit(5000);
+        }
+    }
+
+    [Fact]
+    public void A_tree_whose_root_is_not_there_has_no_cpu_time() =>
+        Assert.Null(ProcessCpu.TreeUsed(int.MaxValue));
 }

@@ -20,6 +20,22 @@ public sealed class LoadOptionsParserTests
     }
 
     [Fact]
+    public void Editors_of_one_document_are_spread_over_the_nodes_and_reconnect_to_the_others_in_turn()
+    {
+        LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:1/ws, ws://127.0.0.1:2/ws,ws://127.0.0.1:3/ws", "--docs", "40",
+            "--editors-per-doc", "3", "--cpu-pids", "11,12,13", "--database-pid", "20", "--kill-busiest-after", "15s", "--duration", "60s"]);
+        Assert.Equal(new Uri("ws://127.0.0.1:1/ws"), o.Url);
+        Assert.Equal([11, 12, 13], o.CpuPids);
+        Assert.Equal(20, o.DatabasePid);
+        Assert.Equal(TimeSpan.FromSeconds(15), o.KillBusiestAfter);
+        // Document 7's editors are 7, 47 and 87: one on each node.
+        Assert.Equal(new[] { 2, 3, 1 }, new[] { 7, 47, 87 }.Select(i => o.ServerFor(i).First.Port));
+        (Uri first, IReadOnlyList<Uri> others) = o.ServerFor(47);
+        Assert.Equal(3, first.Port);
+        Assert.Equal(new[] { 1, 2 }, others.Select(u => u.Port));
+    }
+
+    [Fact]
     public void A_big_room_has_a_few_typists_and_many_watchers()
     {
         LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:5000/ws", "--docs", "2", "--editors-per-doc", "1000",
@@ -97,6 +113,11 @@ public sealed class LoadOptionsParserTests
     [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "extra" }, "Unexpected argument 'extra'")]
     [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--label", "a b" }, "--label must be")]
     [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--source-addresses", "251" }, "--source-addresses must be between")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://10.0.0.1:1/" }, "--url must target 127.0.0.0/8")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--cpu-pids", "12,x" }, "--cpu-pids must be an integer")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "--cpu-pids", "12", "--kill-busiest-after", "5s" }, "at least two nodes (one must survive)")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--cpu-pids", "12,13", "--kill-busiest-after", "5s" }, "--url with at least two nodes")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "--cpu-pids", "12,13", "--duration", "10s", "--kill-busiest-after", "10s" }, "must be within --duration")]
     public void A_bad_command_line_gets_a_clear_error(string[] args, string expected)
     {
         var e = Assert.Throws<LoadOptionsException>(() => LoadOptionsParser.Parse(args));
