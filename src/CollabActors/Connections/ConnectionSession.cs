@@ -98,7 +98,7 @@ internal sealed class ConnectionSession
                 Reply(PongReply.Instance);
                 break;
             case FetchRequest f:
-                Forward(f, new DocumentId(f.Collection, f.DocumentId),
+                RequestFromDocument(f, new DocumentId(f.Collection, f.DocumentId),
                     (doc, id) => new DocumentCommands.Fetch(doc, id, _connection, f.Version));
                 break;
             case SubscribeRequest s:
@@ -109,7 +109,7 @@ internal sealed class ConnectionSession
                 Reply(new UnsubscribeReply(u.Collection, u.DocumentId));
                 break;
             case SubmitRequest op:
-                Forward(op, new DocumentId(op.Collection, op.DocumentId),
+                RequestFromDocument(op, new DocumentId(op.Collection, op.DocumentId),
                     (doc, id) => new DocumentCommands.Submit(doc, id, _connection, Src, op.Seq, op.Version, op.Change));
                 break;
             case BulkFetchRequest bf:
@@ -123,11 +123,11 @@ internal sealed class ConnectionSession
                 Reply(new BulkReply(MessageActions.BulkUnsubscribe, bu.Collection, null, bu.Documents));
                 break;
             case SnapshotAtVersionRequest nf:
-                Forward(nf, new DocumentId(nf.Collection, nf.DocumentId),
+                RequestFromDocument(nf, new DocumentId(nf.Collection, nf.DocumentId),
                     (doc, id) => new DocumentCommands.FetchSnapshotAtVersion(doc, id, _connection, nf.Version));
                 break;
             case SnapshotAtTimeRequest nt:
-                Forward(nt, new DocumentId(nt.Collection, nt.DocumentId),
+                RequestFromDocument(nt, new DocumentId(nt.Collection, nt.DocumentId),
                     (doc, id) => new DocumentCommands.FetchSnapshotAtTime(doc, id, _connection, nt.TimestampMs));
                 break;
             case PresenceUpdate p:
@@ -194,7 +194,12 @@ internal sealed class ConnectionSession
 
     // ---- requests to documents ----
 
-    private void Forward(ClientMessage request, DocumentId document, Func<DocumentId, long, IWithDocumentId> command,
+    /// <summary>
+    /// Sends a document the command for a client request, under a fresh request id its reply will carry, and keeps
+    /// the request pending until that reply (or the reply timeout). Not Akka's Forward: the document answers the
+    /// connection, not the client's original sender.
+    /// </summary>
+    private void RequestFromDocument(ClientMessage request, DocumentId document, Func<DocumentId, long, DocumentCommands.IDocumentRequest> command,
         BulkProgress? bulk = null)
     {
         long requestId = ++_nextRequestId;
@@ -243,7 +248,7 @@ internal sealed class ConnectionSession
             view.WantsSubscription = true;
             _subscriptions++;
         }
-        Forward(request, document, (doc, id) => new DocumentCommands.Subscribe(doc, id, _connection, version), bulk);
+        RequestFromDocument(request, document, (doc, id) => new DocumentCommands.Subscribe(doc, id, _connection, version), bulk);
     }
 
     private void Unsubscribe(DocumentId document)
@@ -268,7 +273,7 @@ internal sealed class ConnectionSession
             var document = new DocumentId(collection, id);
             long? version = documents.VersionOf(id);
             if (subscribe) Subscribe(request, document, version, bulk);
-            else Forward(request, document, (doc, rid) => new DocumentCommands.Fetch(doc, rid, _connection, version), bulk);
+            else RequestFromDocument(request, document, (doc, rid) => new DocumentCommands.Fetch(doc, rid, _connection, version), bulk);
         }
     }
 

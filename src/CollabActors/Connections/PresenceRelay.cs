@@ -48,7 +48,7 @@ internal sealed class PresenceRelay
         if (p.Value is null) _own.Remove(key);
         else _own[key] = presence;
 
-        if (_throttle.Offer(presence, nowMs, out TimeSpan flushAfter)) Forward(presence, effects);
+        if (_throttle.Offer(presence, nowMs, out TimeSpan flushAfter)) SendPresence(presence, effects);
         else if (flushAfter != TimeSpan.MinValue)
             effects.Add(new ConnectionEffect.StartTimer(("presence", p.Channel, p.PresenceId),
                 new SessionTimers.PresenceDue(p.Channel, p.PresenceId), flushAfter));
@@ -58,7 +58,7 @@ internal sealed class PresenceRelay
     /// <summary>A held update of this client's is due (<see cref="SessionTimers.PresenceDue"/>).</summary>
     public void Due(SessionTimers.PresenceDue due, long nowMs, List<ConnectionEffect> effects)
     {
-        if (_throttle.TakeDue(due.Channel, due.PresenceId, nowMs) is { } held) Forward(held, effects);
+        if (_throttle.TakeDue(due.Channel, due.PresenceId, nowMs) is { } held) SendPresence(held, effects);
     }
 
     /// <summary><c>ps</c>: a repeated or older subscribe is answered but not sent on; a new one also asks everyone's presence.</summary>
@@ -155,7 +155,7 @@ internal sealed class PresenceRelay
     public void Stop(List<ConnectionEffect> effects)
     {
         foreach (PresenceMessage presence in _own.Values)
-            Forward(presence with { Value = null, PresenceVersion = presence.PresenceVersion + 1 }, effects);
+            SendPresence(presence with { Value = null, PresenceVersion = presence.PresenceVersion + 1 }, effects);
         foreach (string channel in _subscriptionSeq.Keys)
             effects.Add(new ConnectionEffect.ToPresence(new PresenceCommands.Unsubscribe(channel, _connection)));
     }
@@ -180,7 +180,7 @@ internal sealed class PresenceRelay
         return JsonSerializer.SerializeToElement(stamped);
     }
 
-    private void Forward(PresenceMessage presence, List<ConnectionEffect> effects)
+    private void SendPresence(PresenceMessage presence, List<ConnectionEffect> effects)
     {
         if (presence.Collection is not null && presence.DocumentId is not null)
             effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.PublishPresence(
