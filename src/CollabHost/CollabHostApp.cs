@@ -11,7 +11,7 @@ public static class CollabHostApp
         var builder = WebApplication.CreateBuilder(args);
         var options = builder.Configuration.GetSection(CollabOptions.Section).Get<CollabOptions>() ?? new CollabOptions();
         builder.Services.Configure<CollabOptions>(builder.Configuration.GetSection(CollabOptions.Section));
-        builder.Services.AddCollabActors(options);
+        builder.Services.AddCollabActors(options, builder.Configuration);
         builder.Services.AddSingleton(new ConnectionLimiter(options.Limits));
         builder.Services.AddSingleton(new OriginPolicy(options.AllowedOrigins));
         // Request-start logs carry the query string, where browsers put the access token: keep them out of the log.
