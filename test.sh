@@ -12,7 +12,7 @@ failed=0
 
 # --- prerequisites -------------------------------------------------------------------------------
 # Node packages: every folder with a package-lock.json that a suite uses is installed exactly as locked.
-for dir in tests/conformance tests/conformance-richtext; do
+for dir in tests/conformance tests/conformance-richtext tests/conformance-json0; do
   if [ -f "$dir/package-lock.json" ]; then
     log "npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
@@ -41,6 +41,18 @@ if (cd tests/conformance-richtext && node generate-cases.js --out "$fresh_cases"
   passed=$((passed + 1))
 else
   echo "tests/conformance-richtext/cases.jsonl is stale: run (cd tests/conformance-richtext && node generate-cases.js) and commit it"
+  failed=$((failed + 1))
+fi
+rm -f "$fresh_cases"
+
+# --- json0 conformance cases (issue 17) -------------------------------------------------------------
+# tests/conformance-json0/cases.jsonl is committed too; regenerated with the pinned ot-json0 1.1.0 and compared.
+log "tests/conformance-json0: committed cases.jsonl equals a fresh run of generate-cases.js"
+fresh_cases=$(mktemp)
+if (cd tests/conformance-json0 && node generate-cases.js --out "$fresh_cases") && cmp -s "$fresh_cases" tests/conformance-json0/cases.jsonl; then
+  passed=$((passed + 1))
+else
+  echo "tests/conformance-json0/cases.jsonl is stale: run (cd tests/conformance-json0 && node generate-cases.js) and commit it"
   failed=$((failed + 1))
 fi
 rm -f "$fresh_cases"

@@ -13,9 +13,9 @@ public static class JournalSetup
     private const string SqliteProviderName = "SQLite.MS";
     private const string PostgreSqlProviderName = "PostgreSQL";
 
-    /// <summary>The journal class for SQLite, as HOCON names a type: "Namespace.Type, Assembly".</summary>
-    public static readonly string SqliteJournalClass =
-        $"{typeof(SqliteWriteJournal).FullName}, {typeof(SqliteWriteJournal).Assembly.GetName().Name}";
+    /// <summary>The journal class config/akka.hocon names, as HOCON names a type: "Namespace.Type, Assembly".</summary>
+    public static readonly string JournalClass =
+        $"{typeof(QueuedWriteJournal).FullName}, {typeof(QueuedWriteJournal).Assembly.GetName().Name}";
 
     public static string Hocon(CollabOptions options)
     {
@@ -32,13 +32,8 @@ public static class JournalSetup
                 $"Collab:Journal:Provider '{p}' is not supported; use {JournalOptions.Sqlite} or {JournalOptions.PostgreSql}."),
         };
         string settings = $"connection-string = {Quote(connectionString)}\nprovider-name = {Quote(provider)}\n";
-        // SQLite writes take their own path (SqliteWriteJournal: one writer thread, one prepared INSERT, one
-        // transaction per queue drain); PostgreSQL keeps the plugin's journal class from config/akka.hocon.
-        string journalClass = provider == SqliteProviderName
-            ? $"class = {Quote(SqliteJournalClass)}\n"
-            : "";
         return $$"""
-            akka.persistence.journal.sql { {{settings}}{{journalClass}} }
+            akka.persistence.journal.sql { {{settings}} }
             akka.persistence.snapshot-store.sql { {{settings}} }
             akka.persistence.query.journal.sql { {{settings}} }
             """;

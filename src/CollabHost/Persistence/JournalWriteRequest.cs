@@ -1,7 +1,7 @@
 namespace CollabHost.Persistence;
 
 /// <summary>
-/// The events of one WriteMessages (one persistent actor's batch) waiting for the SQLite writer; Completion ends when
+/// The events of one WriteMessages (one persistent actor's batch) waiting for the journal writer; Completion ends when
 /// they are committed, or with the error that kept them out.
 /// </summary>
 public sealed class JournalWriteRequest(IReadOnlyList<JournalEvent> events)

@@ -13,28 +13,36 @@ using Akka.Util;
 namespace CollabHost.Persistence;
 
 /// <summary>
-/// Akka.Persistence.Sql's journal with its own write path for SQLite (<see cref="SqliteJournalWriter"/>); replay,
-/// highest sequence number, deletes and the query side stay the plugin's, and read the rows written here.
-/// JournalSetup selects it for the SQLite provider only.
+/// Akka.Persistence.Sql's journal with its own write path (<see cref="JournalWriter"/>: one writer thread, prepared
+/// statements, one transaction per queue drain) for SQLite and PostgreSQL; replay, highest sequence number, deletes
+/// and the query side stay the plugin's, and read the rows written here. config/akka.hocon names it as the journal.
 /// </summary>
-public sealed class SqliteWriteJournal : SqlWriteJournal
+public sealed class QueuedWriteJournal : SqlWriteJournal
 {
     private readonly JournalConfig _config;
     private readonly Akka.Serialization.Serialization _serialization;
-    private readonly SqliteJournalWriter _writer;
+    private readonly JournalWriter _writer;
 
     // Per persistence id, its last write not yet finished: a recovery that reads the highest sequence number waits
     // for it first, as the plugin's own write path does (the base class tracks only writes it made itself).
     private readonly Dictionary<string, Task> _writesInProgress = new();
 
-    public SqliteWriteJournal(Config journalConfig) : base(journalConfig)
+    public QueuedWriteJournal(Config journalConfig) : base(journalConfig)
     {
         // The same settings the base class reads (it keeps its own private); we use no DataOptionsSetup.
         _config = new JournalConfig(journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration));
         _serialization = Context.System.Serialization;
         // One writer uuid per journal incarnation, as the plugin writes it.
         string? writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
-        _writer = new SqliteJournalWriter(_config, writerUuid, Context.GetLogger());
+        _writer = _config.ProviderName switch
+        {
+            var p when p.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) =>
+                new JournalWriter(new SqliteJournalDatabase(_config, writerUuid), "SQLite", Context.GetLogger()),
+            var p when p.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) =>
+                new JournalWriter(new PostgreSqlJournalDatabase(_config, writerUuid), "PostgreSQL", Context.GetLogger()),
+            var p => throw new NotSupportedException(
+                $"The journal writes to SQLite or PostgreSQL (linq2db provider names SQLite.* and PostgreSQL*), not '{p}'."),
+        };
     }
 
     /// <remarks>
@@ -84,7 +92,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
             _writesInProgress[persistenceId] = written;
             IActorRef self = Self;
             written.ContinueWith(
-                finished => self.Tell(new SqliteWriteFinished(persistenceId, finished)),
+                finished => self.Tell(new WriteFinished(persistenceId, finished)),
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -116,7 +124,7 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
 
     protected override bool ReceivePluginInternal(object message)
     {
-        if (message is SqliteWriteFinished finished)
+        if (message is WriteFinished finished)
         {
             if (_writesInProgress.TryGetValue(finished.PersistenceId, out Task? latest) && latest == finished.Write)
             {
@@ -170,5 +178,5 @@ public sealed class SqliteWriteJournal : SqlWriteJournal
     }
 
     /// <summary>Sent to the journal itself when a write's task ends, to drop it from the writes in progress.</summary>
-    private sealed record SqliteWriteFinished(string PersistenceId, Task Write);
+    private sealed record WriteFinished(string PersistenceId, Task Write);
 }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Persistence;
+using Akka.Persistence.Journal;
 using CollabHost.Persistence;
 using CollabHost.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,19 +11,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CollabHost.Tests.Persistence;
 
 /// <summary>
-/// The SQLite journal's own write path (<see cref="SqliteWriteJournal"/>): what it writes, the plugin's unchanged read
-/// code replays; a write that fails or is refused takes nothing else down with it.
+/// The journal's own write path (<see cref="QueuedWriteJournal"/>) on SQLite and PostgreSQL: what it writes, the
+/// plugin's unchanged read code replays; a write that fails or is refused takes nothing else down with it.
 /// </summary>
-public sealed class SqliteWriteJournalTests
+public sealed class QueuedWriteJournalTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    [Fact]
-    public async Task Events_of_many_concurrent_writers_are_all_replayed_in_order_after_a_restart()
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task Events_of_many_concurrent_writers_are_all_replayed_in_order_after_a_restart(string provider)
     {
         const int writers = 40;
         const int eventsEach = 30;
-        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        using JournalStore store = JournalStore.Create(provider);
         string run = Guid.NewGuid().ToString("N")[..8];
         string[] ids = Enumerable.Range(0, writers).Select(i => $"log-{run}-{i}").ToArray();
         long before = DateTime.UtcNow.Ticks;
@@ -30,7 +32,7 @@ public sealed class SqliteWriteJournalTests
         await using (InProcessHost host = await InProcessHost.StartAsync(store))
         {
             ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
-            Assert.Equal(JournalSetup.SqliteJournalClass, system.Settings.Config.GetString("akka.persistence.journal.sql.class"));
+            Assert.Equal(JournalSetup.JournalClass, system.Settings.Config.GetString("akka.persistence.journal.sql.class"));
             // Every writer appends in three rounds at once with the others, so the writer's transactions mix them.
             IActorRef[] logs = ids.Select(id => system.ActorOf(EventLog.Create(id))).ToArray();
             for (int round = 0; round < 3; round++)
@@ -55,7 +57,8 @@ public sealed class SqliteWriteJournalTests
         await using DbConnection connection = await store.OpenAsync();
         await using DbCommand command = connection.CreateCommand();
         command.CommandText =
-            "SELECT COUNT(*), SUM(deleted), MIN(created), MAX(created), COUNT(DISTINCT writer_uuid), SUM(identifier IS NULL) " +
+            "SELECT COUNT(*), SUM(CASE WHEN deleted THEN 1 ELSE 0 END), MIN(created), MAX(created), COUNT(DISTINCT writer_uuid), " +
+            "SUM(CASE WHEN identifier IS NULL THEN 1 ELSE 0 END) " +
             $"FROM journal WHERE persistence_id LIKE 'log-{run}-%'";
         await using DbDataReader rows = await command.ExecuteReaderAsync();
         Assert.True(await rows.ReadAsync());
@@ -67,10 +70,11 @@ public sealed class SqliteWriteJournalTests
         Assert.Equal(0, rows.GetInt64(5));
     }
 
-    [Fact]
-    public async Task A_write_with_a_taken_sequence_number_fails_alone_and_leaves_nothing_of_its_transaction()
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task A_write_with_a_taken_sequence_number_fails_alone_and_leaves_nothing_of_its_transaction(string provider)
     {
-        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        using JournalStore store = JournalStore.Create(provider);
         await using InProcessHost host = await InProcessHost.StartAsync(store);
         ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
         IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
@@ -103,10 +107,43 @@ public sealed class SqliteWriteJournalTests
         Assert.Equal(new object[] { "one", "two", "three" }, await Replay(system, journal, clashing));
     }
 
-    [Fact]
-    public async Task A_payload_the_serializer_refuses_is_rejected_alone_and_the_journal_keeps_serving()
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task Tagged_events_get_tag_rows_that_point_at_their_own_journal_rows(string provider)
     {
-        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        using JournalStore store = JournalStore.Create(provider);
+        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+        IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+        string id = "tagged-" + Guid.NewGuid().ToString("N")[..8];
+
+        var inbox = new Inbox(system);
+        journal.Tell(Write(inbox,
+        [
+            Atomic(id, 1, "plain"),
+            Atomic(id, 2, new Tagged("two tags", ["red", "blue"])),
+            Atomic(id, 3, new Tagged("one tag", ["red"])),
+        ]));
+        await inbox.Expect<WriteMessagesSuccessful>();
+        Assert.Equal(new object[] { "plain", "two tags", "one tag" }, await Replay(system, journal, id));
+
+        await using DbConnection connection = await store.OpenAsync();
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT t.sequence_nr, t.tag FROM tags t JOIN journal j ON j.ordering = t.ordering_id " +
+            $"WHERE t.persistence_id = '{id}' AND j.persistence_id = t.persistence_id AND j.sequence_number = t.sequence_nr " +
+            "ORDER BY t.sequence_nr, t.tag";
+        var tags = new List<string>();
+        await using DbDataReader rows = await command.ExecuteReaderAsync();
+        while (await rows.ReadAsync()) tags.Add($"{rows.GetInt64(0)}:{rows.GetString(1)}");
+        Assert.Equal(["2:blue", "2:red", "3:red"], tags);
+    }
+
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task A_payload_the_serializer_refuses_is_rejected_alone_and_the_journal_keeps_serving(string provider)
+    {
+        using JournalStore store = JournalStore.Create(provider);
         await using InProcessHost host = await InProcessHost.StartAsync(store);
         ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
         IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);

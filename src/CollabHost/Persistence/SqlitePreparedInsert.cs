@@ -3,10 +3,10 @@ using Microsoft.Data.Sqlite;
 namespace CollabHost.Persistence;
 
 /// <summary>
-/// The journal's INSERT statements, parsed once on their connection and run again for every row with new parameter
+/// The SQLite journal's INSERT statements, parsed once on their connection and run again for every row with new parameter
 /// values (the plugin builds and SQLite parses a new multi-row INSERT for every batch).
 /// </summary>
-internal sealed class PreparedInsert : IDisposable
+internal sealed class SqlitePreparedInsert : IDisposable
 {
     private readonly SqliteCommand _row;
     private readonly SqliteParameter _created;
@@ -25,7 +25,7 @@ internal sealed class PreparedInsert : IDisposable
     private readonly SqliteParameter _tagSequenceNumber;
     private readonly SqliteParameter _tagPersistenceId;
 
-    public PreparedInsert(SqliteConnection connection, string rowSql, string tagSql, bool withWriterUuid)
+    public SqlitePreparedInsert(SqliteConnection connection, string rowSql, string tagSql, bool withWriterUuid)
     {
         _row = connection.CreateCommand();
         _row.CommandText = rowSql;

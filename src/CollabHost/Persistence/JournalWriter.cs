@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using Akka.Event;
+
+namespace CollabHost.Persistence;
+
+/// <summary>
+/// The one thread that writes journal rows: it takes every write waiting in its queue and hands them to its
+/// database's <see cref="IJournalDatabase.Commit"/> as one transaction (one fsync, one ack for all of them).
+/// </summary>
+/// <remarks>
+/// One transaction at a time is what the databases do best with many small writes: SQLite has a single writer per
+/// database anyway, and PostgreSQL syncs its WAL once per commit, so while one commit is on its way the next writes
+/// gather in the queue and go together (group commit by construction). It saves what the plugin's path costs per
+/// batch: a stream stage, a linq2db connection clone, an INSERT built as SQL text and parsed anew, and several
+/// transactions queueing for the same lock. The thread blocks only on the database, never an actor.
+/// </remarks>
+public sealed class JournalWriter : IDisposable
+{
+    /// <summary>
+    /// Rows per transaction at most. A transaction holds locks (SQLite: the database's write lock) and its writes are
+    /// acked only at its commit; 1,000 rows take a few milliseconds, and at 4,000 ops/s the queue rarely holds more
+    /// than a few hundred.
+    /// </summary>
+    private const int MaxRowsPerTransaction = 1000;
+
+    private readonly BlockingCollection<JournalWriteRequest> _queue = new();
+    private readonly IJournalDatabase _database;
+    private readonly string _name;
+    private readonly ILoggingAdapter _log;
+    private readonly Thread _thread;
+
+    public JournalWriter(IJournalDatabase database, string name, ILoggingAdapter log)
+    {
+        _database = database;
+        _name = name;
+        _log = log;
+        _thread = new Thread(Run) { Name = "collab-journal-writer", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Queues one persistent actor's events; the task ends when their transaction has committed.</summary>
+    public Task WriteAsync(IReadOnlyList<JournalEvent> events)
+    {
+        var request = new JournalWriteRequest(events);
+        try
+        {
+            _queue.Add(request);
+        }
+        catch (InvalidOperationException stopped)
+        {
+            request.Failed(new InvalidOperationException($"The {_name} journal writer has stopped.", stopped));
+        }
+        return request.Completion;
+    }
+
+    /// <summary>Stops taking writes; those already queued are still committed, then the connection closes.</summary>
+    public void Dispose() => _queue.CompleteAdding();
+
+    private void Run()
+    {
+        var batch = new List<JournalWriteRequest>();
+        foreach (JournalWriteRequest first in _queue.GetConsumingEnumerable())
+        {
+            batch.Add(first);
+            int rows = first.Events.Count;
+            while (rows < MaxRowsPerTransaction && _queue.TryTake(out JournalWriteRequest? next))
+            {
+                batch.Add(next);
+                rows += next.Events.Count;
+            }
+            WriteBatch(batch);
+            batch.Clear();
+        }
+        _database.Dispose();
+    }
+
+    private void WriteBatch(List<JournalWriteRequest> batch)
+    {
+        try
+        {
+            _database.Commit(batch);
+            foreach (JournalWriteRequest request in batch) request.Committed();
+            return;
+        }
+        catch (Exception cause) when (batch.Count == 1)
+        {
+            batch[0].Failed(cause);
+            return;
+        }
+        catch (Exception cause)
+        {
+            // The transaction is rolled back. It mixed writes of many documents, and one bad write (a duplicate
+            // sequence number, say) must not fail the others: each is written again in a transaction of its own,
+            // and only the writes that fail alone report a failure (each with its own error).
+            _log.Warning(cause, "{0} journal transaction of {1} writes failed and was rolled back; writing each alone.", _name, batch.Count);
+        }
+
+        foreach (JournalWriteRequest request in batch)
+        {
+            try
+            {
+                _database.Commit([request]);
+                request.Committed();
+            }
+            catch (Exception cause)
+            {
+                request.Failed(cause);
+            }
+        }
+    }
+}
