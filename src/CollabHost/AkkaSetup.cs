@@ -4,11 +4,12 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using CollabActors.Documents;
+using CollabActors.Fanout;
 using CollabActors.Presence;
 
 namespace CollabHost;
 
-/// <summary>The ActorSystem in the host's DI: config/akka.hocon, remoting, the cluster, and the two shard regions.</summary>
+/// <summary>The ActorSystem in the host's DI: config/akka.hocon, remoting, the cluster, the two shard regions and the node's fan-out.</summary>
 public static class AkkaSetup
 {
     public const string SystemName = "collab";
@@ -50,6 +51,8 @@ public static class AkkaSetup
                     })
                 .WithActors((system, _) =>
                 {
+                    // Every node has one, at the same path: documents on any node push their ops to it.
+                    system.ActorOf(NodeFanout.Props(), NodeFanout.Name);
                     // Without seed nodes this node is a cluster of one: it joins itself at the address it bound.
                     if (options.Cluster.SeedNodes.Length == 0)
                     {

@@ -32,6 +32,18 @@ public static class CollabMetrics
     private static readonly Counter<long> Rejected = Meter.CreateCounter<long>("collab_messages_rejected",
         description: "Client messages refused, by reason (an error code, or an HTTP refusal at the upgrade).");
 
+    private static readonly Counter<long> FanoutOps = Meter.CreateCounter<long>("collab_fanout_ops",
+        description: "Committed ops this node's fan-out received from a document: one per op per node with subscribers.");
+
+    private static readonly Counter<long> FanoutDeliveries = Meter.CreateCounter<long>("collab_fanout_deliveries",
+        description: "Ops this node's fan-out handed to its subscribers (one per subscriber per op, the author excepted).");
+
+    private static readonly Counter<long> BroadcastEncodings = Meter.CreateCounter<long>("collab_broadcast_encodings",
+        description: "Pushed frames (ops and presence) encoded, by encoding: at most one per encoding per node per op.");
+
+    private static readonly Counter<long> ClusterMessagesSent = Meter.CreateCounter<long>("collab_cluster_messages_sent",
+        description: "Messages this node serialized for another node, by kind (the serializer's manifest).");
+
     static CollabMetrics()
     {
         Meter.CreateObservableGauge("collab_connections_open", () => Interlocked.Read(ref _openConnections),
@@ -45,6 +57,8 @@ public static class CollabMetrics
     {
         OpsCommittedCounter.Add(0);
         SlowConsumers.Add(0);
+        FanoutOps.Add(0);
+        FanoutDeliveries.Add(0);
     }
 
     public static void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
@@ -63,6 +77,18 @@ public static class CollabMetrics
 
     public static void OpAcknowledged(long receivedAtTimestamp) =>
         AckLatency.Record(Stopwatch.GetElapsedTime(receivedAtTimestamp).TotalSeconds);
+
+    public static void FanoutPublished(int deliveries)
+    {
+        FanoutOps.Add(1);
+        FanoutDeliveries.Add(deliveries);
+    }
+
+    public static void BroadcastEncoded(string encoding) =>
+        BroadcastEncodings.Add(1, new KeyValuePair<string, object?>("encoding", encoding));
+
+    public static void ClusterMessageSent(string kind) =>
+        ClusterMessagesSent.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public static void SlowConsumerDropped() => SlowConsumers.Add(1);
 

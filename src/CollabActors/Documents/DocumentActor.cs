@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using CollabActors.Diagnostics;
+using CollabActors.Fanout;
 using CollabActors.Presence;
 using CollabActors.Protocol;
 
@@ -12,8 +13,10 @@ namespace CollabActors.Documents;
 /// The single sequencer of one document, a Cluster.Sharding entity (the hub of gorilla's chat example, for one
 /// document). It decides each submit with <see cref="DocumentState"/> and applies the committed op to that state at
 /// once (the next submit of the same group commit is decided against it), then persists it; only in the persist
-/// callback does it ack the author and push the op to every other subscriber, so an ack always means the op is in the
-/// journal. Nothing outside the actor sees an op before it is written: PersistAll holds every other command back until
+/// callback does it ack the author and publish the op, so an ack always means the op is in the journal. It publishes
+/// what happened, not frames: one <see cref="FanoutCommands.Publish"/> to the <see cref="NodeFanout"/> of each node
+/// with subscribers, which pushes it to that node's subscribers and encodes it there; replies to a subscriber go the
+/// same way, so they stay in order with its ops. Nothing outside the actor sees an op before it is written: PersistAll holds every other command back until
 /// the write is done. If the write fails the actor stops: the applied but unsaved ops go with its state, nobody was
 /// acked or sent them, and the next incarnation recovers from the journal (see <see cref="OnPersistFailure"/>). It saves a snapshot every <see cref="DocumentSettings.SnapshotEvery"/> ops and when it
 /// passivates after <see cref="DocumentSettings.PassivateIdleAfter"/> idle with no subscriber; recovery is the latest snapshot plus replay.
@@ -26,7 +29,8 @@ public sealed class DocumentActor : ReceivePersistentActor
     private long _snapshotVersion;
     private bool _stopping;
     private readonly IActorRef _presenceRegion;
-    private readonly Dictionary<IActorRef, bool> _subscribers = new();
+    private readonly DocumentSubscribers _subscribers = new();
+    private readonly Dictionary<Address, IActorRef> _fanouts = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _idleAfter;
     private readonly List<(DocumentCommands.Submit Submit, IReadOnlyList<CommittedOp>? OlderOps)> _submitsToDecide = new();
@@ -106,7 +110,7 @@ public sealed class DocumentActor : ReceivePersistentActor
         // Stopped with subscribers (hand-off to another node, a journal failure) or restarting after a fault: the
         // next incarnation starts with none, so tell them to subscribe again from the version they have.
         var lost = new DocumentReplies.SubscriptionLost(Id);
-        foreach (IActorRef subscriber in _subscribers.Keys) subscriber.Tell(lost);
+        foreach (IActorRef subscriber in _subscribers.All) Reply(subscriber, lost);
         CollabMetrics.DocumentStopped();
         base.PostStop();
     }
@@ -154,7 +158,7 @@ public sealed class DocumentActor : ReceivePersistentActor
                     ReadHistory(new DocumentHistoryReader.Ops(older.From, _state.OldestLoggedVersion), submit);
                     break;
                 case SubmitDecision.NeedOlderOps:
-                    submit.ReplyTo.Tell(Rejected(submit.RequestId, ProtocolErrorCodes.OpVersionTooOld,
+                    Reply(submit.ReplyTo, Rejected(submit.RequestId, ProtocolErrorCodes.OpVersionTooOld,
                         $"Op version {submit.Version} is older than the history this server can read; fetch the document again."));
                     break;
                 case SubmitDecision.AlreadyCommitted when olderOps is null && submit.Version is { } from && from < _state.OldestLoggedVersion:
@@ -167,7 +171,7 @@ public sealed class DocumentActor : ReceivePersistentActor
                     acksAfterWrite.Add((submit, already.Version, olderOps));
                     break;
                 case SubmitDecision.Reject reject:
-                    submit.ReplyTo.Tell(new DocumentReplies.Rejected(Id, submit.RequestId, reject.Error));
+                    Reply(submit.ReplyTo, new DocumentReplies.Rejected(Id, submit.RequestId, reject.Error));
                     break;
             }
         }
@@ -176,7 +180,7 @@ public sealed class DocumentActor : ReceivePersistentActor
         if (commits.Count == 0)
         {
             foreach ((DocumentCommands.Submit submit, long version, IReadOnlyList<CommittedOp>? older) in acksAfterWrite)
-                submit.ReplyTo.Tell(Acknowledge(submit, version, older));
+                Reply(submit.ReplyTo, Acknowledge(submit, version, older));
             return;
         }
         int written = 0;
@@ -184,11 +188,11 @@ public sealed class DocumentActor : ReceivePersistentActor
         {
             (DocumentCommands.Submit submit, _, IReadOnlyList<CommittedOp>? older) = commits[written++];
             CollabMetrics.OpCommitted(TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - committed.TimestampMs));
-            submit.ReplyTo.Tell(Acknowledge(submit, committed.Version, older));
+            Reply(submit.ReplyTo, Acknowledge(submit, committed.Version, older));
             Publish(committed, author: submit.ReplyTo);
             if (written < commits.Count) return;
             foreach ((DocumentCommands.Submit dup, long version, IReadOnlyList<CommittedOp>? dupOlder) in acksAfterWrite)
-                dup.ReplyTo.Tell(Acknowledge(dup, version, dupOlder));
+                Reply(dup.ReplyTo, Acknowledge(dup, version, dupOlder));
             if (_state.Version - _snapshotVersion >= _settings.SnapshotEvery) SaveSnapshotNow();
         });
     }
@@ -211,18 +215,36 @@ public sealed class DocumentActor : ReceivePersistentActor
         return new DocumentReplies.Acknowledged(Id, submit.RequestId, submit.Src, submit.Seq, committedAt, missed);
     }
 
+    /// <summary>Once to each node with a subscriber other than the author; the node's fan-out does the rest.</summary>
     private void Publish(CommittedOp op, IActorRef author)
     {
-        if (_subscribers.Count == 0 || (_subscribers.Count == 1 && _subscribers.ContainsKey(author))) return;
-        // Encoded at most once per encoding, however many subscribers (see PreparedMessage).
-        var published = new DocumentReplies.OpPublished(Id, op, new PreparedMessage(op.ToMessage(Id)));
-        foreach (IActorRef subscriber in _subscribers.Keys)
+        foreach ((Address node, IReadOnlyCollection<IActorRef> subscribers) in _subscribers.ByNode)
         {
-            if (!subscriber.Equals(author)) subscriber.Tell(published);
+            bool authorThere = subscribers.Contains(author);
+            if (authorThere && subscribers.Count == 1) continue;
+            FanoutOn(node).Tell(new FanoutCommands.Publish(Id, op, authorThere ? author : null));
         }
     }
 
-    private object Fetch(long requestId, long? fromVersion)
+    /// <summary>
+    /// Every reply to a connection: through its node's fan-out while it is a subscriber (so an ack or an answer never
+    /// overtakes an op pushed to it before), straight to it otherwise.
+    /// </summary>
+    private void Reply(IActorRef to, DocumentReplies.IDocumentReply reply)
+    {
+        if (_subscribers.Contains(to)) FanoutOn(to.Path.Address).Tell(new FanoutCommands.Relay(Id, to, reply));
+        else to.Tell(reply);
+    }
+
+    /// <summary>The fan-out at its well-known path on <paramref name="node"/>, resolved once (no round trip).</summary>
+    private IActorRef FanoutOn(Address node)
+    {
+        if (!_fanouts.TryGetValue(node, out IActorRef? fanout))
+            _fanouts[node] = fanout = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(NodeFanout.PathOn(node));
+        return fanout;
+    }
+
+    private DocumentReplies.IDocumentReply Fetch(long requestId, long? fromVersion)
     {
         if (fromVersion is not { } from) return new DocumentReplies.Fetched(Id, requestId, _state.Snapshot(), Array.Empty<CommittedOp>());
         if (from > _state.Version)
@@ -235,7 +257,7 @@ public sealed class DocumentActor : ReceivePersistentActor
     }
 
     /// <summary>The ops since <paramref name="from"/> when the older part came from the journal.</summary>
-    private object FetchWithOlder(long requestId, long from, IReadOnlyList<CommittedOp> older)
+    private DocumentReplies.IDocumentReply FetchWithOlder(long requestId, long from, IReadOnlyList<CommittedOp> older)
     {
         long end = from + older.Count;
         return _state.OpsSince(end) is { } newer && (older.Count == 0 || older[0].Version == from)
@@ -257,14 +279,16 @@ public sealed class DocumentActor : ReceivePersistentActor
         else Subscribe(subscribe, Fetch(subscribe.RequestId, subscribe.FromVersion));
     }
 
-    private void Subscribe(DocumentCommands.Subscribe subscribe, object reply)
+    private void Subscribe(DocumentCommands.Subscribe subscribe, DocumentReplies.IDocumentReply reply)
     {
-        if (reply is DocumentReplies.Fetched && _subscribers.TryAdd(subscribe.ReplyTo, true))
+        if (reply is DocumentReplies.Fetched && _subscribers.Add(subscribe.ReplyTo))
         {
             Context.Watch(subscribe.ReplyTo);
             Context.SetReceiveTimeout(null);
+            // Before the answer, on the path the answer and every later op take.
+            FanoutOn(subscribe.ReplyTo.Path.Address).Tell(new FanoutCommands.AddSubscriber(Id, subscribe.ReplyTo));
         }
-        subscribe.ReplyTo.Tell(reply);
+        Reply(subscribe.ReplyTo, reply);
     }
 
     private void OnFetchOps(DocumentCommands.FetchOps request)
@@ -323,7 +347,7 @@ public sealed class DocumentActor : ReceivePersistentActor
             DocumentCommands.FetchSnapshotAtTime r => (r.ReplyTo, r.RequestId),
             _ => (ActorRefs.Nobody, 0L),
         };
-        replyTo.Tell(Rejected(requestId, ProtocolErrorCodes.SnapshotUnavailable,
+        Reply(replyTo, Rejected(requestId, ProtocolErrorCodes.SnapshotUnavailable,
             $"The document's history could not be read: {failed.Cause.Message}"));
     }
 
@@ -347,6 +371,7 @@ public sealed class DocumentActor : ReceivePersistentActor
     {
         if (!_subscribers.Remove(subscriber)) return;
         Context.Unwatch(subscriber);
+        FanoutOn(subscriber.Path.Address).Tell(new FanoutCommands.RemoveSubscriber(Id, subscriber));
         if (_subscribers.Count == 0) Context.SetReceiveTimeout(_idleAfter);
     }
 
@@ -400,8 +425,6 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     private DocumentReplies.Rejected Rejected(long requestId, string code, string message) =>
         new(Id, requestId, new ProtocolError(code, message));
-
-    private static void Reply(IActorRef to, object reply) => to.Tell(reply);
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {

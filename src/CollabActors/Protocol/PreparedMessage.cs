@@ -1,8 +1,10 @@
+using CollabActors.Diagnostics;
+
 namespace CollabActors.Protocol;
 
 /// <summary>
 /// A server message encoded at most once per encoding, however many connections send it (gorilla/websocket's
-/// PreparedMessage): a document broadcasting an op to a thousand subscribers hands each the same bytes.
+/// PreparedMessage): a node's fan-out handing an op to a thousand subscribers hands each the same bytes.
 /// Thread-safe: connection actors on different threads share one instance.
 /// </summary>
 public sealed class PreparedMessage
@@ -28,6 +30,7 @@ public sealed class PreparedMessage
     private byte[] Encode(WireEncoding encoding)
     {
         Interlocked.Increment(ref _encodings);
+        CollabMetrics.BroadcastEncoded(encoding == WireEncoding.Json ? "json" : "msgpack");
         return WireCodecs.For(encoding).Encode(Message);
     }
 }

@@ -1,6 +1,9 @@
+using System.Buffers;
 using Akka.Actor;
 using Akka.Serialization;
+using CollabActors.Diagnostics;
 using CollabActors.Documents;
+using CollabActors.Fanout;
 using CollabActors.Presence;
 using CollabActors.Protocol;
 using MessagePack;
@@ -12,8 +15,10 @@ namespace CollabActors.Serialization;
 /// Akka serializer, in MessagePack, for the messages that cross nodes: the commands connections send to documents
 /// and presence channels (wherever their shard lives) and what those send back. Bound in config/akka.hocon; each type
 /// has a fixed manifest, never a type name read from the bytes. Actor references travel as paths and are resolved on
-/// the receiving node; a pushed frame (<see cref="PreparedMessage"/>) travels as its message and is prepared again on
-/// the receiving node, once per message (and so once per node, not per subscriber, when one node hosts many).
+/// the receiving node. A committed op crosses once per node with subscribers (<see cref="FanoutCommands.Publish"/>)
+/// and is framed there by the node's fan-out; a presence frame (<see cref="PreparedMessage"/>) travels as its message
+/// and is prepared again on the receiving node. Every message written is counted (<see cref="CollabMetrics"/>,
+/// <c>collab_cluster_messages_sent</c>, by manifest): with serialize-messages off, that is what this node sent to others.
 /// </summary>
 public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 {
@@ -162,18 +167,6 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
                     ExpectFields(ref r, 5, "rejected");
                     return new DocumentReplies.Rejected(ReadDocument(ref r), r.ReadInt64(), ReadError(ref r));
                 })
-            .Add("doc-op-published.1", (ref MessagePackWriter w, DocumentReplies.OpPublished m) =>
-                {
-                    // The frame is always the op's own message (DocumentActor); it is rebuilt from the op.
-                    w.WriteArrayHeader(3); WriteDocument(ref w, m.Document); DocumentFormats.Write(ref w, m.Op);
-                },
-                (ref MessagePackReader r) =>
-                {
-                    ExpectFields(ref r, 3, "op published");
-                    DocumentId document = ReadDocument(ref r);
-                    CommittedOp op = DocumentFormats.ReadCommittedOp(ref r);
-                    return new DocumentReplies.OpPublished(document, op, new PreparedMessage(op.ToMessage(document)));
-                })
             .Add("doc-subscription-lost.1", (ref MessagePackWriter w, DocumentReplies.SubscriptionLost m) =>
                 {
                     w.WriteArrayHeader(2); WriteDocument(ref w, m.Document);
@@ -192,6 +185,55 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
                 {
                     ExpectFields(ref r, 6, "document status");
                     return new DocumentReplies.DocumentStatus(ReadDocument(ref r), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), ReadString(ref r, "node"));
+                })
+            // Document -> the fan-out of a node with subscribers
+            .Add("fanout-add.1", (ref MessagePackWriter w, FanoutCommands.AddSubscriber m) =>
+                {
+                    w.WriteArrayHeader(3); WriteDocument(ref w, m.Document); WriteRef(ref w, m.Subscriber);
+                },
+                (ref MessagePackReader r) =>
+                {
+                    ExpectFields(ref r, 3, "add subscriber");
+                    return new FanoutCommands.AddSubscriber(ReadDocument(ref r), fields.ReadRef(ref r));
+                })
+            .Add("fanout-remove.1", (ref MessagePackWriter w, FanoutCommands.RemoveSubscriber m) =>
+                {
+                    w.WriteArrayHeader(3); WriteDocument(ref w, m.Document); WriteRef(ref w, m.Subscriber);
+                },
+                (ref MessagePackReader r) =>
+                {
+                    ExpectFields(ref r, 3, "remove subscriber");
+                    return new FanoutCommands.RemoveSubscriber(ReadDocument(ref r), fields.ReadRef(ref r));
+                })
+            .Add("fanout-publish.1", (ref MessagePackWriter w, FanoutCommands.Publish m) =>
+                {
+                    w.WriteArrayHeader(4); WriteDocument(ref w, m.Document); DocumentFormats.Write(ref w, m.Op);
+                    if (m.Author is { } author) WriteRef(ref w, author);
+                    else w.WriteNil();
+                },
+                (ref MessagePackReader r) =>
+                {
+                    ExpectFields(ref r, 4, "publish");
+                    return new FanoutCommands.Publish(ReadDocument(ref r), DocumentFormats.ReadCommittedOp(ref r),
+                        r.TryReadNil() ? null : fields.ReadRef(ref r));
+                })
+            .Add("fanout-relay.1", (ref MessagePackWriter w, FanoutCommands.Relay m) =>
+                {
+                    // The reply inside is written by its own entry of this table, under its own manifest.
+                    w.WriteArrayHeader(5); WriteDocument(ref w, m.Document); WriteRef(ref w, m.To);
+                    w.Write(_table!.ManifestOf(m.Reply)); w.Write(_table.Write(m.Reply));
+                },
+                (ref MessagePackReader r) =>
+                {
+                    ExpectFields(ref r, 5, "relay");
+                    DocumentId document = ReadDocument(ref r);
+                    IActorRef to = fields.ReadRef(ref r);
+                    string manifest = ReadString(ref r, "manifest");
+                    byte[] bytes = r.ReadBytes() is { } payload
+                        ? payload.ToArray()
+                        : throw new System.Runtime.Serialization.SerializationException("A relay carries no reply.");
+                    return new FanoutCommands.Relay(document, to, _table!.Read(bytes, manifest) as DocumentReplies.IDocumentReply
+                        ?? throw new System.Runtime.Serialization.SerializationException($"A relay carries '{manifest}', which is not a document reply."));
                 })
             // Connection or document -> presence channel
             .Add("presence-subscribe.1", (ref MessagePackWriter w, PresenceCommands.Subscribe m) =>
@@ -287,7 +329,12 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 
     public override string Manifest(object o) => _table.ManifestOf(o);
 
-    public override byte[] ToBinary(object obj) => _table.Write(obj);
+    public override byte[] ToBinary(object obj)
+    {
+        byte[] bytes = _table.Write(obj);
+        CollabMetrics.ClusterMessageSent(_table.ManifestOf(obj));
+        return bytes;
+    }
 
     public override object FromBinary(byte[] bytes, string manifest) => _table.Read(bytes, manifest);
 }

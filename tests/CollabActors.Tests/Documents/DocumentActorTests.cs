@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using CollabActors.Tests.Support;
 using CollabActors.Documents;
+using CollabActors.Fanout;
 using CollabActors.Presence;
 using CollabActors.Protocol;
 using CollabText;
@@ -32,6 +33,8 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     public DocumentActorTests(ITestOutputHelper output) : base(ActorTestConfig.Create(Config), output: output)
     {
         _presence = CreateTestProbe("presence");
+        // The node's fan-out, as the host starts it: the document pushes ops and replies to subscribers through it.
+        Sys.ActorOf(NodeFanout.Props(), NodeFanout.Name);
         _document = Sys.ActorOf(DocumentActor.Props(_doc, DocumentSettings.Default, _presence.Ref));
     }
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using CollabActors.Documents;
+using CollabActors.Fanout;
 using CollabActors.Protocol;
 using CollabActors.Tests.Support;
 using CollabText;
@@ -8,8 +9,8 @@ using CollabText;
 namespace CollabActors.Tests.Documents;
 
 /// <summary>
-/// Subscribers on the document's own node share one prepared frame. Messages to another node are serialized and the
-/// frame is prepared again there (ClusterMessageSerializer), so this test runs without serialize-messages.
+/// Subscribers on one node share one prepared frame, built by that node's fan-out from the one message the document
+/// sent it (CrossNodeFanoutTests counts the same across three nodes).
 /// </summary>
 public class DocumentBroadcastTests() : TestKit(ActorTestConfig.Create("akka.actor.serialize-messages = off"))
 {
@@ -18,6 +19,7 @@ public class DocumentBroadcastTests() : TestKit(ActorTestConfig.Create("akka.act
     [Fact]
     public void A_broadcast_is_serialized_once_per_encoding_however_many_subscribers()
     {
+        Sys.ActorOf(NodeFanout.Props(), NodeFanout.Name);
         IActorRef document = Sys.ActorOf(DocumentActor.Props(Doc, DocumentSettings.Default, CreateTestProbe().Ref));
         var author = CreateTestProbe();
         document.Tell(new DocumentCommands.Submit(Doc, 1, author.Ref, "author", 1, null, new CreateChange(TextUnicodeType.Uri, "")));

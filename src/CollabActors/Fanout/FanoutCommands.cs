@@ -1,0 +1,31 @@
+using Akka.Actor;
+using CollabActors.Documents;
+
+namespace CollabActors.Fanout;
+
+/// <summary>
+/// What a document tells the <see cref="NodeFanout"/> of a node where it has subscribers. The sender is always the
+/// document itself: the fan-out keeps one subscriber set per document incarnation and watches it.
+/// </summary>
+public static class FanoutCommands
+{
+    /// <summary><see cref="Subscriber"/>, a connection on the fan-out's node, now gets the document's ops.</summary>
+    public sealed record AddSubscriber(DocumentId Document, IActorRef Subscriber) : IWithDocumentId;
+
+    /// <summary><see cref="Subscriber"/> unsubscribed or ended: no more ops for it.</summary>
+    public sealed record RemoveSubscriber(DocumentId Document, IActorRef Subscriber) : IWithDocumentId;
+
+    /// <summary>
+    /// The document committed <see cref="Op"/>: push it to every subscriber on this node but <see cref="Author"/>
+    /// (set only on the author's node; the author gets its ack instead). One message per node per op, whatever the
+    /// number of subscribers there.
+    /// </summary>
+    public sealed record Publish(DocumentId Document, CommittedOp Op, IActorRef? Author) : IWithDocumentId;
+
+    /// <summary>
+    /// A reply for <see cref="To"/>, a subscriber on this node, sent through the fan-out so that it stays in order
+    /// with the ops pushed to it (an ack never overtakes an op published before it, nor a subscribe's answer the first
+    /// op after it). Handed on with the document as its sender, as if the document had sent it.
+    /// </summary>
+    public sealed record Relay(DocumentId Document, IActorRef To, DocumentReplies.IDocumentReply Reply) : IWithDocumentId;
+}
