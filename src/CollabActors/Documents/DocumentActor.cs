@@ -304,7 +304,7 @@ public sealed class DocumentActor : ReceivePersistentActor
                 _state.OpsSince(request.From)!.Where(op => op.Version < to).ToArray()));
     }
 
-    private void ReadHistory(DocumentHistoryReader.Query query, object request) =>
+    private void ReadHistory(DocumentHistoryReader.Query query, DocumentCommands.IDocumentRequest request) =>
         Context.ActorOf(DocumentHistoryReader.Props(PersistenceId, Id, _settings, Journal, SnapshotStore, query, request));
 
     private void OnHistoryRead(DocumentHistoryReader.HistoryRead read)
@@ -337,17 +337,7 @@ public sealed class DocumentActor : ReceivePersistentActor
     private void OnHistoryReadFailed(DocumentHistoryReader.HistoryReadFailed failed)
     {
         _log.Warning(failed.Cause, "Reading the history of {0} failed", PersistenceId);
-        (IActorRef replyTo, long requestId) = failed.Request switch
-        {
-            DocumentCommands.Submit r => (r.ReplyTo, r.RequestId),
-            DocumentCommands.Fetch r => (r.ReplyTo, r.RequestId),
-            DocumentCommands.Subscribe r => (r.ReplyTo, r.RequestId),
-            DocumentCommands.FetchOps r => (r.ReplyTo, r.RequestId),
-            DocumentCommands.FetchSnapshotAtVersion r => (r.ReplyTo, r.RequestId),
-            DocumentCommands.FetchSnapshotAtTime r => (r.ReplyTo, r.RequestId),
-            _ => (ActorRefs.Nobody, 0L),
-        };
-        Reply(replyTo, Rejected(requestId, ProtocolErrorCodes.SnapshotUnavailable,
+        Reply(failed.Request.ReplyTo, Rejected(failed.Request.RequestId, ProtocolErrorCodes.SnapshotUnavailable,
             $"The document's history could not be read: {failed.Cause.Message}"));
     }
 

@@ -29,23 +29,23 @@ public sealed class DocumentHistoryReader : ReceiveActor
     /// The answer; <see cref="Request"/> is the command that needed it, handed back untouched. Reader and document are
     /// on the same node (the reader is the document's child), so these messages are never serialized.
     /// </summary>
-    public sealed record HistoryRead(object Request, IReadOnlyList<CommittedOp> Ops, WireSnapshot? Snapshot)
+    public sealed record HistoryRead(DocumentCommands.IDocumentRequest Request, IReadOnlyList<CommittedOp> Ops, WireSnapshot? Snapshot)
         : INoSerializationVerificationNeeded;
 
-    public sealed record HistoryReadFailed(object Request, Exception Cause) : INoSerializationVerificationNeeded;
+    public sealed record HistoryReadFailed(DocumentCommands.IDocumentRequest Request, Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly string _persistenceId;
     private readonly DocumentState _state;
     private readonly IActorRef _journal;
     private readonly IActorRef _snapshotStore;
     private readonly Query _query;
-    private readonly object _request;
+    private readonly DocumentCommands.IDocumentRequest _request;
     private readonly List<CommittedOp> _ops = new();
     private bool _pastTheTime;
 
     public DocumentHistoryReader(
         string persistenceId, DocumentId id, DocumentSettings settings, IActorRef journal, IActorRef snapshotStore,
-        Query query, object request)
+        Query query, DocumentCommands.IDocumentRequest request)
     {
         _persistenceId = persistenceId;
         // A private state to replay into; its op log only has to hold what this read replays.
@@ -66,7 +66,7 @@ public sealed class DocumentHistoryReader : ReceiveActor
 
     public static Props Props(
         string persistenceId, DocumentId id, DocumentSettings settings, IActorRef journal, IActorRef snapshotStore,
-        Query query, object request) =>
+        Query query, DocumentCommands.IDocumentRequest request) =>
         Akka.Actor.Props.Create(() => new DocumentHistoryReader(persistenceId, id, settings, journal, snapshotStore, query, request));
 
     protected override void PreStart()

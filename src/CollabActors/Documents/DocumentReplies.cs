@@ -1,12 +1,13 @@
 using CollabActors.Protocol;
+using CollabActors.Serialization;
 
 namespace CollabActors.Documents;
 
 /// <summary>What a document sends back to connections: replies to commands and the ops it pushes to subscribers.</summary>
 public static class DocumentReplies
 {
-    /// <summary>Anything a document sends a connection.</summary>
-    public interface IDocumentReply : IWithDocumentId;
+    /// <summary>Anything a document sends a connection; it may cross nodes.</summary>
+    public interface IDocumentReply : IWithDocumentId, IClusterMessage;
 
     /// <summary>
     /// Reply to fetch and subscribe: either the snapshot (<see cref="Snapshot"/>) or, when a version was given,

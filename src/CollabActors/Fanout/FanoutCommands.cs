@@ -1,5 +1,6 @@
 using Akka.Actor;
 using CollabActors.Documents;
+using CollabActors.Serialization;
 
 namespace CollabActors.Fanout;
 
@@ -9,23 +10,26 @@ namespace CollabActors.Fanout;
 /// </summary>
 public static class FanoutCommands
 {
+    /// <summary>Anything a document tells a node's fan-out; it crosses nodes.</summary>
+    public interface IFanoutCommand : IWithDocumentId, IClusterMessage;
+
     /// <summary><see cref="Subscriber"/>, a connection on the fan-out's node, now gets the document's ops.</summary>
-    public sealed record AddSubscriber(DocumentId Document, IActorRef Subscriber) : IWithDocumentId;
+    public sealed record AddSubscriber(DocumentId Document, IActorRef Subscriber) : IFanoutCommand;
 
     /// <summary><see cref="Subscriber"/> unsubscribed or ended: no more ops for it.</summary>
-    public sealed record RemoveSubscriber(DocumentId Document, IActorRef Subscriber) : IWithDocumentId;
+    public sealed record RemoveSubscriber(DocumentId Document, IActorRef Subscriber) : IFanoutCommand;
 
     /// <summary>
     /// The document committed <see cref="Op"/>: push it to every subscriber on this node but <see cref="Author"/>
     /// (set only on the author's node; the author gets its ack instead). One message per node per op, whatever the
     /// number of subscribers there.
     /// </summary>
-    public sealed record Publish(DocumentId Document, CommittedOp Op, IActorRef? Author) : IWithDocumentId;
+    public sealed record Publish(DocumentId Document, CommittedOp Op, IActorRef? Author) : IFanoutCommand;
 
     /// <summary>
     /// A reply for <see cref="To"/>, a subscriber on this node, sent through the fan-out so that it stays in order
     /// with the ops pushed to it (an ack never overtakes an op published before it, nor a subscribe's answer the first
     /// op after it). Handed on with the document as its sender, as if the document had sent it.
     /// </summary>
-    public sealed record Relay(DocumentId Document, IActorRef To, DocumentReplies.IDocumentReply Reply) : IWithDocumentId;
+    public sealed record Relay(DocumentId Document, IActorRef To, DocumentReplies.IDocumentReply Reply) : IFanoutCommand;
 }

@@ -14,9 +14,11 @@ using Xunit.Abstractions;
 namespace CollabActors.Tests.Connections;
 
 /// <summary>
-/// ConnectionActor over real loopback sockets (no mocks of the socket): heartbeat supervision, the bounded outbound
-/// queue, the frame size limit, and releasing subscriptions however the connection ends. Test probes stand for the
-/// document and presence regions.
+/// ConnectionActor over real loopback sockets (no mocks of the socket): what needs a socket and the actor's wiring —
+/// heartbeat supervision, the bounded outbound queue against a client that stops reading, close codes, and releasing
+/// subscriptions however the connection ends. The rules themselves are tested without actor or socket in
+/// ConnectionSessionTests, SocketWriterTests, ConnectionAdmissionTests and PresenceRelayTests. Test probes stand for
+/// the document and presence regions.
 /// </summary>
 public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
 {
@@ -220,46 +222,6 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task Broadcasts_within_the_write_interval_wait_for_it_and_go_out_together_in_order()
-    {
-        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000), PacedAboveFramesPerSecond = 1 };
-        // The reply was just written: the interval runs from its write.
-        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
-        var sinceReply = Stopwatch.StartNew();
-
-        for (int v = 0; v < 3; v++) connection.Actor.Tell(Published(v, 10));
-
-        var arrivals = new List<(long Version, TimeSpan At)>();
-        for (int i = 0; i < 3; i++)
-        {
-            JsonElement op = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
-            arrivals.Add((op.GetProperty("v").GetInt64(), sinceReply.Elapsed));
-        }
-        _output.WriteLine(string.Join(", ", arrivals.Select(a => $"v{a.Version} at {a.At.TotalMilliseconds:0} ms")));
-        Assert.Equal([0L, 1L, 2L], arrivals.Select(a => a.Version));
-        // Nothing went out before the interval (less the time the reply took to reach the client) had passed …
-        Assert.True(arrivals[0].At >= TimeSpan.FromMilliseconds(500), $"the first broadcast came {arrivals[0].At.TotalMilliseconds:0} ms after the reply");
-        // … and then all three came in one write.
-        Assert.True(arrivals[2].At - arrivals[0].At < TimeSpan.FromMilliseconds(250), "the broadcasts were not written together");
-    }
-
-    [Fact]
-    public async Task A_broadcast_to_a_connection_that_has_not_written_for_the_interval_goes_out_at_once()
-    {
-        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromMilliseconds(1000), PacedAboveFramesPerSecond = 1 };
-        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
-        await Task.Delay(settings.MinWriteInterval + TimeSpan.FromMilliseconds(200));
-
-        var clock = Stopwatch.StartNew();
-        connection.Actor.Tell(Published(0, 10));
-        JsonElement op = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
-
-        Assert.Equal(0, op.GetProperty("v").GetInt64());
-        // Well under the interval: it was not held back (the margin is for a busy machine).
-        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(700), $"a quiet connection's broadcast took {clock.Elapsed.TotalMilliseconds:0} ms");
-    }
-
-    [Fact]
     public async Task Pacing_never_holds_frames_until_a_reading_client_counts_as_a_slow_consumer()
     {
         var settings = new ConnectionSettings
@@ -284,38 +246,6 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
 
         await reading;
         Assert.Equal(WebSocketState.Open, connection.Client.State);
-    }
-
-    [Fact]
-    public async Task A_connection_sent_few_frames_a_second_is_not_paced()
-    {
-        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10) }; // default threshold: 50 frames/s
-        // A write just now: a busy connection would hold the next broadcast 10 s.
-        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
-
-        var clock = Stopwatch.StartNew();
-        connection.Actor.Tell(Published(0, 10));
-        JsonElement op = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(8));
-
-        Assert.Equal(0, op.GetProperty("v").GetInt64());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"a broadcast in a small room waited {clock.Elapsed.TotalMilliseconds:0} ms");
-    }
-
-    [Fact]
-    public async Task A_reply_is_written_at_once_and_takes_the_broadcasts_queued_before_it_along_in_order()
-    {
-        var settings = new ConnectionSettings { MinWriteInterval = TimeSpan.FromSeconds(10), PacedAboveFramesPerSecond = 1 };
-        await using LoopbackConnection connection = await StartSubscribedAsync(settings);
-        connection.Actor.Tell(Published(0, 10)); // held back: the subscribe reply was just written
-
-        var clock = Stopwatch.StartNew();
-        await connection.SendJsonAsync("""{"a":"pp"}""");
-        JsonElement first = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
-        JsonElement second = await connection.ReceiveJsonAsync(TimeSpan.FromSeconds(5));
-
-        Assert.Equal("op", first.GetProperty("a").GetString());
-        Assert.Equal("pp", second.GetProperty("a").GetString());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the reply waited {clock.Elapsed.TotalMilliseconds:0} ms for the write interval");
     }
 
     [Fact]
@@ -387,20 +317,6 @@ public class ConnectionActorTests : Akka.TestKit.Xunit2.TestKit
         var renewed = await _presence.ExpectMsgAsync<PresenceCommands.Subscribe>();
         Assert.Equal(("room", connection.Actor), (renewed.Channel, renewed.Subscriber));
         Assert.Equal("room", (await _presence.ExpectMsgAsync<PresenceCommands.Request>()).Channel);
-    }
-
-    [Fact]
-    public async Task When_a_presence_channel_ends_after_the_client_unsubscribed_nothing_is_renewed()
-    {
-        await using LoopbackConnection connection = await StartAsync(ConnectionSettings.Default);
-        await connection.ReceiveJsonAsync(); // init
-        TestProbe incarnation = await SubscribePresenceAsync(connection, "room");
-        await connection.SendJsonAsync("""{"a":"pu","ch":"room","seq":2}""");
-        await _presence.ExpectMsgAsync<PresenceCommands.Unsubscribe>();
-
-        Sys.Stop(incarnation.Ref);
-
-        await _presence.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]

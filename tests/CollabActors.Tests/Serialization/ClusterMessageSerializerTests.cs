@@ -47,6 +47,19 @@ public sealed class ClusterMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains(Samples(_connection.Ref), m => m.GetType() == type);
     }
 
+    [Fact]
+    public void The_types_that_may_cross_nodes_are_exactly_those_marked_IClusterMessage()
+    {
+        // config/akka.hocon binds the marker, not the types: a protocol message without it would fall back to the
+        // catch-all serializer, and a marked type outside the protocols would be bound but never sampled here.
+        Type[] marked = typeof(IClusterMessage).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && !t.IsInterface && typeof(IClusterMessage).IsAssignableFrom(t))
+            .OrderBy(t => t.FullName).ToArray();
+        Type[] protocol = ((IEnumerable<object[]>)MessageTypes()).Select(row => (Type)row[0]).OrderBy(t => t.FullName).ToArray();
+        Assert.Equal(protocol, marked);
+        Assert.DoesNotContain(marked, t => typeof(INoSerializationVerificationNeeded).IsAssignableFrom(t));
+    }
+
     private static PresenceMessage Presence(JsonElement? value) =>
         new("docs.a/b", "src-1", "cursor-1", value, 7, "docs", "a/b", 12, TextUnicodeType.Uri);
 

@@ -1,0 +1,528 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Event;
+using CollabActors.Diagnostics;
+using CollabActors.Documents;
+using CollabActors.Presence;
+using CollabActors.Protocol;
+using CollabActors.Security;
+
+namespace CollabActors.Connections;
+
+/// <summary>
+/// One client's session with no actor, socket or timer in it (ShareDB's agent.js): it takes a decoded client message,
+/// a reply from a document or presence channel, or a timer it asked for, and answers with what the connection does
+/// (<see cref="ConnectionEffect"/>s): frames for the client, commands for documents and presence, a close, timers. It
+/// owns request matching, what the client has of each document (<see cref="DocumentView"/>), bulk replies, the
+/// subscription rules and their renewal after a document moves, access checks, and presence (<see cref="PresenceRelay"/>).
+/// Every call returns the effects of that call only; the list is reused by the next call, so carry it out first.
+/// Time is passed in (<see cref="Environment.TickCount64"/> ms) so tests control it.
+/// </summary>
+internal sealed class ConnectionSession
+{
+    /// <summary>How long a subscription renewal may go unanswered before it is sent again, and how many times.</summary>
+    public static readonly TimeSpan ResubscribeTimeout = TimeSpan.FromSeconds(2);
+    public const int MaxResubscribeAttempts = 15;
+
+    /// <summary>Longest client id a handshake may carry; ids are echoed as the src of every op.</summary>
+    public const int MaxClientIdLength = 128;
+
+    /// <summary>1012 "service restart": the client should reconnect (to this node or another).</summary>
+    public const WebSocketCloseStatus DocumentMovedStatus = (WebSocketCloseStatus)1012;
+
+    private const string RepliesDueTimer = "replies-due";
+
+    private readonly ConnectionSettings _settings;
+    private readonly ConnectionAccess _access;
+    private readonly IActorRef _connection;
+    private readonly ILoggingAdapter _log;
+    private readonly PresenceRelay _presence;
+    private readonly List<ConnectionEffect> _effects = new();
+    private readonly Dictionary<long, PendingRequest> _pending = new();
+    private readonly Dictionary<DocumentId, DocumentView> _documents = new();
+    private long _nextRequestId;
+    private int _subscriptions;
+    private bool _repliesDueArmed;
+
+    /// <param name="connection">The connection actor, named in commands as the one to answer (never sent to here).</param>
+    public ConnectionSession(string clientId, ConnectionSettings settings, ConnectionAccess access, IActorRef connection, ILoggingAdapter log)
+    {
+        Src = clientId;
+        _settings = settings;
+        _access = access;
+        _connection = connection;
+        _log = log;
+        _presence = new PresenceRelay(settings, access.Name, connection);
+    }
+
+    /// <summary>The client's id: the src of its ops. A handshake may resume an earlier one issued to the same subject.</summary>
+    public string Src { get; private set; }
+
+    /// <summary>Document requests waiting for their reply.</summary>
+    public int PendingRequests => _pending.Count;
+
+    /// <summary>Documents the client is subscribed to or subscribing to (counted against <see cref="ConnectionSettings.MaxSubscriptions"/>).</summary>
+    public int Subscriptions => _subscriptions;
+
+    /// <summary>ShareDB greets first: the client checks the protocol and default type before anything else.</summary>
+    public IReadOnlyList<ConnectionEffect> Start()
+    {
+        _effects.Clear();
+        Reply(HandshakeReply.Init(Src));
+        return _effects;
+    }
+
+    /// <summary>A message the client sent, past <see cref="ConnectionAdmission"/>.</summary>
+    public IReadOnlyList<ConnectionEffect> Handle(ClientMessage message, long nowMs)
+    {
+        _effects.Clear();
+        if (Denial(message) is { } denial)
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.AccessDenied);
+            Reply(ErrorReply.To(message, ProtocolErrorCodes.AccessDenied, denial));
+            return _effects;
+        }
+        switch (message)
+        {
+            case UnreadableMessage unreadable:
+                CollabMetrics.MessageRejected(unreadable.Error.Code);
+                Reply(new ErrorReply(unreadable.Request, unreadable.Error));
+                break;
+            case HandshakeRequest hs:
+                // Only an id issued to this subject may be resumed (see ClientIdIssuer); otherwise the new id stands.
+                if (hs.PreviousClientId is { Length: > 0 and <= MaxClientIdLength } previous && _access.ClientIds.MayResume(previous))
+                    Src = previous;
+                Reply(HandshakeReply.Handshake(Src));
+                break;
+            case PingRequest:
+                Reply(PongReply.Instance);
+                break;
+            case FetchRequest f:
+                Forward(f, new DocumentId(f.Collection, f.DocumentId),
+                    (doc, id) => new DocumentCommands.Fetch(doc, id, _connection, f.Version));
+                break;
+            case SubscribeRequest s:
+                Subscribe(s, new DocumentId(s.Collection, s.DocumentId), s.Version, bulk: null);
+                break;
+            case UnsubscribeRequest u:
+                Unsubscribe(new DocumentId(u.Collection, u.DocumentId));
+                Reply(new UnsubscribeReply(u.Collection, u.DocumentId));
+                break;
+            case SubmitRequest op:
+                Forward(op, new DocumentId(op.Collection, op.DocumentId),
+                    (doc, id) => new DocumentCommands.Submit(doc, id, _connection, Src, op.Seq, op.Version, op.Change));
+                break;
+            case BulkFetchRequest bf:
+                StartBulk(bf, bf.Collection, bf.Documents, subscribe: false);
+                break;
+            case BulkSubscribeRequest bs:
+                StartBulk(bs, bs.Collection, bs.Documents, subscribe: true);
+                break;
+            case BulkUnsubscribeRequest bu:
+                foreach (string id in bu.Documents.Ids) Unsubscribe(new DocumentId(bu.Collection, id));
+                Reply(new BulkReply(MessageActions.BulkUnsubscribe, bu.Collection, null, bu.Documents));
+                break;
+            case SnapshotAtVersionRequest nf:
+                Forward(nf, new DocumentId(nf.Collection, nf.DocumentId),
+                    (doc, id) => new DocumentCommands.FetchSnapshotAtVersion(doc, id, _connection, nf.Version));
+                break;
+            case SnapshotAtTimeRequest nt:
+                Forward(nt, new DocumentId(nt.Collection, nt.DocumentId),
+                    (doc, id) => new DocumentCommands.FetchSnapshotAtTime(doc, id, _connection, nt.TimestampMs));
+                break;
+            case PresenceUpdate p:
+                _presence.Update(p, Src, nowMs, _effects);
+                break;
+            case PresenceSubscribeRequest ps:
+                _presence.Subscribe(ps, Src, _effects);
+                break;
+            case PresenceUnsubscribeRequest pu:
+                _presence.Unsubscribe(pu, _effects);
+                break;
+            case PresenceRequest pr:
+                _presence.Request(pr, Src, _effects);
+                break;
+            case QueryRequest q:
+                Reply(ErrorReply.To(q, ProtocolErrorCodes.QueriesNotSupported,
+                    "Queries are not supported: this server keeps documents, not a queryable database."));
+                break;
+            default:
+                Reply(ErrorReply.To(message, ProtocolErrorCodes.MessageBadlyFormed, $"Unsupported action '{message.Action}'."));
+                break;
+        }
+        return _effects;
+    }
+
+    // ---- access ----
+
+    /// <summary>Why the connection's access does not allow <paramref name="message"/>, or null when it does.</summary>
+    private string? Denial(ClientMessage message)
+    {
+        switch (message)
+        {
+            case FetchRequest f: return ReadDenial(f.Collection, f.DocumentId);
+            case SubscribeRequest s: return ReadDenial(s.Collection, s.DocumentId);
+            case SnapshotAtVersionRequest nf: return ReadDenial(nf.Collection, nf.DocumentId);
+            case SnapshotAtTimeRequest nt: return ReadDenial(nt.Collection, nt.DocumentId);
+            case BulkFetchRequest bf: return BulkDenial(bf.Collection, bf.Documents);
+            case BulkSubscribeRequest bs: return BulkDenial(bs.Collection, bs.Documents);
+            case SubmitRequest op:
+                // ShareDB takes a src from the op (a resend after reconnect); here the session's src is the only one,
+                // so no connection can commit ops under another's src and have that editor's ops dropped as duplicates.
+                if (op.Src is not null && op.Src != Src) return $"An op may only carry this connection's src '{Src}'.";
+                return _access.CanWrite(new DocumentId(op.Collection, op.DocumentId))
+                    ? null
+                    : $"No write access to {op.Collection}/{op.DocumentId}.";
+            case PresenceUpdate p:
+                return p.Collection is not null && p.DocumentId is not null
+                    ? ReadDenial(p.Collection, p.DocumentId)
+                    : ChannelDenial(p.Channel);
+            case PresenceSubscribeRequest ps: return ChannelDenial(ps.Channel);
+            case PresenceRequest pr: return ChannelDenial(pr.Channel);
+            default: return null;
+        }
+    }
+
+    private string? BulkDenial(string collection, BulkSelection documents) =>
+        documents.Ids.Select(id => ReadDenial(collection, id)).FirstOrDefault(d => d is not null);
+
+    private string? ReadDenial(string collection, string id) =>
+        _access.CanRead(new DocumentId(collection, id)) ? null : $"No read access to {collection}/{id}.";
+
+    private string? ChannelDenial(string channel) =>
+        _access.CanReadChannel(channel) ? null : $"No read access to presence channel {channel}.";
+
+    // ---- requests to documents ----
+
+    private void Forward(ClientMessage request, DocumentId document, Func<DocumentId, long, IWithDocumentId> command,
+        BulkProgress? bulk = null)
+    {
+        long requestId = ++_nextRequestId;
+        _pending[requestId] = new PendingRequest(request, document, bulk, System.Diagnostics.Stopwatch.GetTimestamp());
+        _effects.Add(new ConnectionEffect.ToDocument(command(document, requestId)));
+        if (_repliesDueArmed) return;
+        _repliesDueArmed = true;
+        _effects.Add(new ConnectionEffect.StartTimer(RepliesDueTimer, SessionTimers.RepliesDue.Instance, _settings.DocumentReplyTimeout));
+    }
+
+    /// <summary>
+    /// Checks the oldest unanswered document request: past <see cref="ConnectionSettings.DocumentReplyTimeout"/> it
+    /// was lost (sent to a node that died before the cluster knew), and the client is asked to reconnect and resend.
+    /// </summary>
+    public IReadOnlyList<ConnectionEffect> RepliesDue()
+    {
+        _effects.Clear();
+        _repliesDueArmed = false;
+        if (_pending.Count == 0) return _effects;
+        long oldest = _pending.Values.Min(p => p.SentAt);
+        TimeSpan waited = System.Diagnostics.Stopwatch.GetElapsedTime(oldest);
+        if (waited >= _settings.DocumentReplyTimeout)
+        {
+            PendingRequest stuck = _pending.Values.First(p => p.SentAt == oldest);
+            _effects.Add(new ConnectionEffect.Close(DocumentMovedStatus, $"No answer from document {stuck.Document} for {waited.TotalSeconds:0} s; reconnect."));
+            return _effects;
+        }
+        _repliesDueArmed = true;
+        _effects.Add(new ConnectionEffect.StartTimer(RepliesDueTimer, SessionTimers.RepliesDue.Instance, _settings.DocumentReplyTimeout - waited));
+        return _effects;
+    }
+
+    private void Subscribe(ClientMessage request, DocumentId document, long? version, BulkProgress? bulk)
+    {
+        DocumentView view = ViewOf(document);
+        if (!view.WantsSubscription)
+        {
+            if (_subscriptions >= _settings.MaxSubscriptions)
+            {
+                var error = new ProtocolError(ProtocolErrorCodes.TooManySubscriptions,
+                    $"A connection may hold at most {_settings.MaxSubscriptions} document subscriptions.");
+                if (bulk is null) Reply(new ErrorReply(request.Echo(), error));
+                else RecordBulk(bulk, document, BulkItemResult.Failed(error));
+                return;
+            }
+            view.WantsSubscription = true;
+            _subscriptions++;
+        }
+        Forward(request, document, (doc, id) => new DocumentCommands.Subscribe(doc, id, _connection, version), bulk);
+    }
+
+    private void Unsubscribe(DocumentId document)
+    {
+        if (!_documents.TryGetValue(document, out DocumentView? view) || !view.WantsSubscription) return;
+        view.WantsSubscription = false;
+        view.Subscribed = false;
+        _subscriptions--;
+        _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
+    }
+
+    private void StartBulk(ClientMessage request, string collection, BulkSelection documents, bool subscribe)
+    {
+        var bulk = new BulkProgress(request, collection, documents);
+        if (documents.Ids.Count == 0)
+        {
+            FinishBulk(bulk);
+            return;
+        }
+        foreach (string id in documents.Ids)
+        {
+            var document = new DocumentId(collection, id);
+            long? version = documents.VersionOf(id);
+            if (subscribe) Subscribe(request, document, version, bulk);
+            else Forward(request, document, (doc, rid) => new DocumentCommands.Fetch(doc, rid, _connection, version), bulk);
+        }
+    }
+
+    private void RecordBulk(BulkProgress bulk, DocumentId document, BulkItemResult result)
+    {
+        bulk.Results[document.Id] = result;
+        if (bulk.Complete) FinishBulk(bulk);
+    }
+
+    private void FinishBulk(BulkProgress bulk)
+    {
+        // With versions the ops were sent already and the reply echoes b; with ids it carries the snapshots.
+        bool withSnapshots = bulk.Documents.Versions is null;
+        // A reply by versions has no per-document results, so a document that failed would pass for subscribed.
+        // As ShareDB's agent does, the request fails as a whole (the client gives the error to every document in
+        // b) and none of its documents stays subscribed.
+        if (!withSnapshots && bulk.Results.Values.FirstOrDefault(r => r.Error is not null) is { Error: { } error })
+        {
+            if (bulk.Request is BulkSubscribeRequest)
+            {
+                foreach (string id in bulk.Documents.Ids) Unsubscribe(new DocumentId(bulk.Collection, id));
+            }
+            Reply(new ErrorReply(bulk.Request.Echo(), error));
+            return;
+        }
+        Reply(new BulkReply(bulk.Request.Action, bulk.Collection, withSnapshots ? bulk.Results : null,
+            withSnapshots ? null : bulk.Documents));
+    }
+
+    // ---- replies from documents ----
+
+    private PendingRequest? TakePending(long requestId) =>
+        _pending.Remove(requestId, out PendingRequest? pending) ? pending : null;
+
+    public IReadOnlyList<ConnectionEffect> Fetched(DocumentReplies.Fetched fetched)
+    {
+        _effects.Clear();
+        if (TakePending(fetched.RequestId) is not { } pending) return _effects;
+        DocumentView view = ViewOf(fetched.Document);
+        bool subscribe = pending.Request is SubscribeRequest or BulkSubscribeRequest;
+        if (subscribe) view.Subscribed = view.WantsSubscription;
+        if (view.Subscribed) _effects.Add(new ConnectionEffect.WatchDocumentSender(fetched.Document));
+        foreach (CommittedOp op in fetched.Ops) Deliver(fetched.Document, view, op, frame: null);
+        if (fetched.Snapshot is { } snapshot) view.NextVersion = snapshot.Version;
+
+        if (pending.Resubscription) return _effects;
+        if (pending.Bulk is { } bulk)
+        {
+            RecordBulk(bulk, fetched.Document, fetched.Snapshot is { } s ? BulkItemResult.Of(s) : BulkItemResult.Of(new WireSnapshot(view.NextVersion ?? 0, null, null)));
+            return _effects;
+        }
+        DocumentId d = fetched.Document;
+        Reply(subscribe ? new SubscribeReply(d.Collection, d.Id, fetched.Snapshot) : new FetchReply(d.Collection, d.Id, fetched.Snapshot));
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> Acknowledged(DocumentReplies.Acknowledged ack)
+    {
+        _effects.Clear();
+        if (TakePending(ack.RequestId) is not { } pending) return _effects;
+        CollabMetrics.OpAcknowledged(pending.SentAt);
+        _effects.Add(new ConnectionEffect.WatchDocumentSender(ack.Document));
+        DocumentView view = ViewOf(ack.Document);
+        foreach (CommittedOp op in ack.Missed) Deliver(ack.Document, view, op, frame: null);
+        // After a reconnect the op itself may have reached the client already (catch-up ops on subscribe): the
+        // client took that as its ack, so a second one would confuse it.
+        if (view.NextVersion is { } next && ack.Version < next) return _effects;
+        view.NextVersion = ack.Version + 1;
+        Reply(new OpAck(ack.Document.Collection, ack.Document.Id, ack.Src, ack.Seq, ack.Version));
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> Rejected(DocumentReplies.Rejected rejected)
+    {
+        _effects.Clear();
+        if (TakePending(rejected.RequestId) is not { } pending) return _effects;
+        CollabMetrics.MessageRejected(rejected.Error.Code);
+        if (pending.Request is SubscribeRequest or BulkSubscribeRequest
+            && _documents.TryGetValue(rejected.Document, out DocumentView? view) && !view.Subscribed && view.WantsSubscription)
+        {
+            view.WantsSubscription = false;
+            _subscriptions--;
+        }
+        if (pending.Bulk is { } bulk) RecordBulk(bulk, rejected.Document, BulkItemResult.Failed(rejected.Error));
+        else Reply(new ErrorReply(pending.Request.Echo(), rejected.Error));
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> SnapshotAt(DocumentReplies.SnapshotAt reply)
+    {
+        _effects.Clear();
+        if (TakePending(reply.RequestId) is not { } pending) return _effects;
+        long requestId = pending.Request switch
+        {
+            SnapshotAtVersionRequest nf => nf.RequestId,
+            SnapshotAtTimeRequest nt => nt.RequestId,
+            _ => 0,
+        };
+        Reply(new SnapshotReply(pending.Request.Action, requestId, reply.Snapshot));
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> OpPublished(DocumentReplies.OpPublished published)
+    {
+        _effects.Clear();
+        if (_documents.TryGetValue(published.Document, out DocumentView? view) && view.Subscribed)
+            Deliver(published.Document, view, published.Op, published.Frame);
+        return _effects;
+    }
+
+    /// <summary>Sends an op unless the client already has it, so catch-up and pushes never overlap.</summary>
+    private void Deliver(DocumentId document, DocumentView view, CommittedOp op, PreparedMessage? frame)
+    {
+        if (view.NextVersion is { } next && op.Version < next) return;
+        view.NextVersion = op.Version + 1;
+        if (frame is not null) _effects.Add(new ConnectionEffect.Push(frame));
+        else Reply(op.ToMessage(document));
+    }
+
+    // ---- documents that move ----
+
+    /// <summary>
+    /// A document incarnation this connection watched (<see cref="ConnectionEffect.WatchDocumentSender"/>) has ended:
+    /// its node crashed and was downed, or left and handed it off. Its next incarnation (on another node) knows nothing
+    /// of this connection's subscription, and a request sent to the old one may be lost. With a request outstanding the
+    /// client is asked to reconnect (1012, service restart): it resubscribes from the versions it has and resends its
+    /// unacknowledged op with the same src and seq, which the document acknowledges without applying it twice if it
+    /// was already committed. Otherwise the connection renews the subscription itself.
+    /// </summary>
+    public IReadOnlyList<ConnectionEffect> DocumentEnded(DocumentId document)
+    {
+        _effects.Clear();
+        // A request the old incarnation never answered may be lost (an op among them): only the client can resend
+        // it, with the same src and seq.
+        if (_pending.Values.Any(p => p.Document == document && !p.Resubscription))
+        {
+            _effects.Add(new ConnectionEffect.Close(DocumentMovedStatus, $"Document {document} moved to another node; reconnect."));
+            return _effects;
+        }
+        // Nothing outstanding: a crashed node could not say SubscriptionLost, so renew the subscription here (after a
+        // hand-off the document said it, and the renewal is already under way).
+        if (_documents.TryGetValue(document, out DocumentView? view) && view.Subscribed)
+        {
+            view.Subscribed = false;
+            Resubscribe(document, view, attempt: 1);
+        }
+        return _effects;
+    }
+
+    /// <summary>The document's subscriber list is gone (hand-off, restart): subscribe again from where the client is.</summary>
+    public IReadOnlyList<ConnectionEffect> SubscriptionLost(DocumentReplies.SubscriptionLost lost)
+    {
+        _effects.Clear();
+        if (!_documents.TryGetValue(lost.Document, out DocumentView? view) || !view.Subscribed) return _effects;
+        view.Subscribed = false;
+        Resubscribe(lost.Document, view, attempt: 1);
+        return _effects;
+    }
+
+    private void Resubscribe(DocumentId document, DocumentView view, int attempt)
+    {
+        long requestId = ++_nextRequestId;
+        var request = new SubscribeRequest(document.Collection, document.Id, view.NextVersion);
+        _pending[requestId] = new PendingRequest(request, document, Resubscription: true);
+        _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Subscribe(document, requestId, _connection, view.NextVersion)));
+        // A message can reach a stopping incarnation and be lost; if no answer comes, ask again.
+        _effects.Add(new ConnectionEffect.StartTimer(("resubscribe", document),
+            new SessionTimers.ResubscribeCheck(document, requestId, attempt), ResubscribeTimeout));
+    }
+
+    public IReadOnlyList<ConnectionEffect> ResubscribeCheck(SessionTimers.ResubscribeCheck check)
+    {
+        _effects.Clear();
+        if (TakePending(check.RequestId) is null) return _effects; // answered
+        if (!_documents.TryGetValue(check.Document, out DocumentView? view) || !view.WantsSubscription) return _effects;
+        if (check.Attempt < MaxResubscribeAttempts)
+        {
+            Resubscribe(check.Document, view, check.Attempt + 1);
+            return _effects;
+        }
+        _log.Warning("Connection {0} could not subscribe again to {1}; the client must resubscribe", Src, check.Document);
+        view.WantsSubscription = false;
+        _subscriptions--;
+        Reply(new ErrorReply(new SubscribeRequest(check.Document.Collection, check.Document.Id, view.NextVersion).Echo(),
+            new ProtocolError(ProtocolErrorCodes.DocumentUnavailable, $"Document {check.Document} did not answer a subscription renewal.")));
+        return _effects;
+    }
+
+    // ---- presence from channels ----
+
+    public IReadOnlyList<ConnectionEffect> PresencePublished(PresenceReplies.Published published)
+    {
+        _effects.Clear();
+        _presence.Published(published, _effects);
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> PresenceRequested(PresenceReplies.Requested requested)
+    {
+        _effects.Clear();
+        PresenceRelay.Requested(requested, _effects);
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> PresenceSubscribed(PresenceReplies.Subscribed subscribed)
+    {
+        _effects.Clear();
+        _presence.Subscribed(subscribed, _effects);
+        return _effects;
+    }
+
+    /// <summary>A presence channel incarnation this connection watched (<see cref="ConnectionEffect.WatchChannelSender"/>) has ended.</summary>
+    public IReadOnlyList<ConnectionEffect> PresenceChannelEnded(string channel)
+    {
+        _effects.Clear();
+        _presence.ChannelEnded(channel, Src, _effects);
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> PresenceDue(SessionTimers.PresenceDue due, long nowMs)
+    {
+        _effects.Clear();
+        _presence.Due(due, nowMs, _effects);
+        return _effects;
+    }
+
+    public IReadOnlyList<ConnectionEffect> PresenceWindowEnded()
+    {
+        _effects.Clear();
+        _presence.WindowEnded(_effects);
+        return _effects;
+    }
+
+    /// <summary>
+    /// The connection has ended, however it ended: every document subscription is released, the others see this
+    /// client's cursors go, and every presence subscription is released.
+    /// </summary>
+    public IReadOnlyList<ConnectionEffect> Stop()
+    {
+        _effects.Clear();
+        foreach ((DocumentId document, DocumentView view) in _documents)
+        {
+            if (view.Subscribed) _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
+        }
+        _presence.Stop(_effects);
+        return _effects;
+    }
+
+    private void Reply(ServerMessage message) => _effects.Add(new ConnectionEffect.Reply(message));
+
+    private DocumentView ViewOf(DocumentId document)
+    {
+        if (!_documents.TryGetValue(document, out DocumentView? view))
+            _documents[document] = view = new DocumentView();
+        return view;
+    }
+}
