@@ -79,29 +79,12 @@ for dir in tests/CollabHost.Tests/sharedb-client; do
 done
 
 # --- PostgreSQL for the persistence tests (issue 4) -----------------------------------------------
-# The durable-document tests run against SQLite (no set-up) and PostgreSQL. Install PostgreSQL from Debian if it is
-# missing, start a cluster without systemd, create a role and database for the tests, and hand the suites the
-# connection string in COLLAB_TEST_POSTGRES.
-if ! command -v pg_ctlcluster >/dev/null || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
-  log "apt-get install postgresql"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-fi
-pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-if ! pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main"' | grep -q .; then
-  log "pg_createcluster $pg_version main"
-  pg_createcluster "$pg_version" main >/dev/null
-fi
-if ! pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" && $4 == "online"' | grep -q .; then
-  log "start PostgreSQL $pg_version"
-  pg_ctlcluster "$pg_version" main start
-fi
-pg_port=$(pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" { print $3 }')
-su postgres -c "psql -p $pg_port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'collab_test'\"" | grep -q 1 ||
-  su postgres -c "psql -p $pg_port -qc \"CREATE ROLE collab_test LOGIN PASSWORD 'collab_test'\""
-su postgres -c "psql -p $pg_port -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'collab_test'\"" | grep -q 1 ||
-  su postgres -c "psql -p $pg_port -qc \"CREATE DATABASE collab_test OWNER collab_test\""
-export COLLAB_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Database=collab_test;Username=collab_test;Password=collab_test"
+# The durable-document tests run against SQLite (no set-up) and PostgreSQL. scripts/local-postgres.sh installs
+# PostgreSQL from Debian if it is missing, starts a cluster without systemd, creates a role and database for the tests
+# and prints their connection string, which the suites get in COLLAB_TEST_POSTGRES.
+log "PostgreSQL (scripts/local-postgres.sh collab_test)"
+COLLAB_TEST_POSTGRES=$(scripts/local-postgres.sh collab_test)
+export COLLAB_TEST_POSTGRES
 
 # --- .NET suites ---------------------------------------------------------------------------------
 log "dotnet build"
@@ -142,6 +125,9 @@ done
 
 log "clients/js: demo bundle in src/CollabHost/wwwroot matches its sources"
 if (cd clients/js && node scripts/build-demo.mjs --check); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+log "clients/js: src/index.d.ts type-checks (tsc, pinned in devDependencies)"
+if (cd clients/js && npx --no-install tsc -p .); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 log "clients/js: unit tests"
 js_results=$(mktemp)

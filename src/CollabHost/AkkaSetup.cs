@@ -17,7 +17,7 @@ public static class AkkaSetup
     /// <summary>Shards per region: about ten per node of the largest cluster we plan for.</summary>
     private const int MaxShards = 100;
 
-    public static IServiceCollection AddCollabActors(this IServiceCollection services, CollabOptions options)
+    public static IServiceCollection AddCollabActors(this IServiceCollection services, CollabOptions options, IConfiguration configuration)
     {
         ClusterConfigurationException.ThrowIfJournalNotShared(options);
         string hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka.hocon"));
@@ -26,6 +26,7 @@ public static class AkkaSetup
             builder
                 .AddHocon(hocon, HoconAddMode.Prepend)
                 .AddHocon(JournalSetup.Hocon(options), HoconAddMode.Prepend)
+                .WithHostLogging(configuration)
                 .WithRemoting(options.Cluster.Hostname, options.Cluster.Port)
                 .WithClustering(new ClusterOptions { SeedNodes = options.Cluster.SeedNodes })
                 // Sharding's idle passivation is off for both regions: it stops an entity that received no message

@@ -11,7 +11,7 @@ public static class CollabHostApp
         var builder = WebApplication.CreateBuilder(args);
         var options = builder.Configuration.GetSection(CollabOptions.Section).Get<CollabOptions>() ?? new CollabOptions();
         builder.Services.Configure<CollabOptions>(builder.Configuration.GetSection(CollabOptions.Section));
-        builder.Services.AddCollabActors(options);
+        builder.Services.AddCollabActors(options, builder.Configuration);
         builder.Services.AddSingleton(new ConnectionLimiter(options.Limits));
         // Host filtering (on in every ASP.NET Core host) answers 400 to Host headers not in AllowedHosts.
         IReadOnlyList<string> allowedHosts = AllowedHosts.ApplyDefault(builder.Configuration);
