@@ -93,7 +93,8 @@ dotnet build CollabSuite.sln -c Release --nologo -v quiet
 log "dotnet test"
 results=$(mktemp)
 set +e
-dotnet test CollabSuite.sln -c Release --no-build --nologo 2>&1 | tee "$results"
+# A test that hangs is stopped (and reported as failed) after 10 minutes, so one hang cannot use up a CI run's time.
+dotnet test CollabSuite.sln -c Release --no-build --nologo --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$results"
 dotnet_status=${PIPESTATUS[0]}
 set -e
 # dotnet test prints one summary per test assembly: "Failed!  - Failed:     0, Passed:    12, ..."

@@ -5,9 +5,15 @@ using Npgsql;
 namespace CollabHost.Tests.Support;
 
 /// <summary>
-/// A journal to run a host against: a fresh SQLite file under a temporary DataDir, or the PostgreSQL database named by
-/// COLLAB_TEST_POSTGRES (test.sh starts one and sets it). Tests use fresh document ids, so they share the database.
+/// A journal to run a host against: a fresh SQLite file under a temporary DataDir, or a fresh schema of its own in the
+/// PostgreSQL database named by COLLAB_TEST_POSTGRES (test.sh starts one and sets it).
 /// </summary>
+/// <remarks>
+/// A schema per store, not one set of tables for every test: test classes run in parallel, and a test that breaks its
+/// journal (renames the table away) must not break the others' — on a shared table it did, and the concurrently
+/// starting hosts then created a new empty journal under the old name. Each store also starts from an empty schema,
+/// so the hosts' own table creation (auto-initialize) runs in every PostgreSQL test, as on a new deployment.
+/// </remarks>
 public sealed class JournalStore : IDisposable
 {
     public const string Sqlite = "SQLite";
@@ -16,11 +22,17 @@ public sealed class JournalStore : IDisposable
 
     public static TheoryData<string> Both => new() { Sqlite, PostgreSql };
 
-    private JournalStore(string provider, string dataDir, string? connectionString)
+    // The PostgreSQL store's own schema, and the database's connection string without it (to drop the schema).
+    private readonly string? _schema;
+    private readonly string? _databaseConnectionString;
+
+    private JournalStore(string provider, string dataDir, string? connectionString, string? schema = null, string? databaseConnectionString = null)
     {
         Provider = provider;
         DataDir = dataDir;
         ConnectionString = connectionString;
+        _schema = schema;
+        _databaseConnectionString = databaseConnectionString;
     }
 
     public string Provider { get; }
@@ -35,11 +47,14 @@ public sealed class JournalStore : IDisposable
     {
         string dataDir = Path.Combine(Path.GetTempPath(), "collab-test-" + Guid.NewGuid().ToString("N")[..12]);
         if (provider == Sqlite) return new JournalStore(provider, dataDir, null);
-        string connectionString = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs
+        string databaseConnectionString = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs
             ? cs
             : throw new InvalidOperationException(
                 $"{PostgresVariable} is not set: run ./test.sh (it starts PostgreSQL) or set it to a test database's connection string.");
-        return new JournalStore(provider, dataDir, connectionString);
+        string schema = "test_" + Guid.NewGuid().ToString("N")[..12];
+        ExecutePostgres(databaseConnectionString, $"CREATE SCHEMA {schema}");
+        string connectionString = new NpgsqlConnectionStringBuilder(databaseConnectionString) { SearchPath = schema }.ToString();
+        return new JournalStore(provider, dataDir, connectionString, schema, databaseConnectionString);
     }
 
     /// <summary>Command-line arguments that point a host at this store.</summary>
@@ -75,6 +90,18 @@ public sealed class JournalStore : IDisposable
 
     public void Dispose()
     {
+        if (_schema is not null)
+        {
+            try
+            {
+                ExecutePostgres(_databaseConnectionString!, $"DROP SCHEMA {_schema} CASCADE");
+            }
+            catch (NpgsqlException)
+            {
+                // A host still closing may hold a lock a moment; the schema is in a test database, and its name is
+                // fresh, so nothing reads it again.
+            }
+        }
         try
         {
             if (Directory.Exists(DataDir)) Directory.Delete(DataDir, recursive: true);
@@ -83,5 +110,13 @@ public sealed class JournalStore : IDisposable
         {
             // A host still closing may hold the file a moment; the folder is under the temp directory.
         }
+    }
+
+    private static void ExecutePostgres(string connectionString, string sql)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
     }
 }
