@@ -53,6 +53,8 @@ public static class AkkaSetup
                 {
                     // Every node has one, at the same path: documents on any node push their ops to it.
                     system.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+                    // Every node has one too: a document request dead-lettered on its way to a dead node is sent again.
+                    system.ActorOf(UndeliveredRequestWatch.Props(), UndeliveredRequestWatch.Name);
                     // Without seed nodes this node is a cluster of one: it joins itself at the address it bound.
                     if (options.Cluster.SeedNodes.Length == 0)
                     {

@@ -87,6 +87,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
             if (!_writer.IsClosing) Apply(_session.RepliesDue());
         });
         Receive<SessionTimers.ResubscribeCheck>(m => Apply(_session.ResubscribeCheck(m)));
+        Receive<DocumentRequestUndelivered>(m => Apply(_session.Undelivered(m)));
+        Receive<SessionTimers.RetryDue>(m => Apply(_session.RetryDue(m)));
         Receive<SessionTimers.PresenceDue>(m => Apply(_session.PresenceDue(m, Environment.TickCount64)));
         Receive<SessionTimers.PresenceWindowEnded>(_ => Apply(_session.PresenceWindowEnded()));
     }

@@ -203,8 +203,9 @@ internal sealed class ConnectionSession
         BulkProgress? bulk = null)
     {
         long requestId = ++_nextRequestId;
-        _pending[requestId] = new PendingRequest(request, document, bulk, System.Diagnostics.Stopwatch.GetTimestamp());
-        _effects.Add(new ConnectionEffect.ToDocument(command(document, requestId)));
+        DocumentCommands.IDocumentRequest sent = command(document, requestId);
+        _pending[requestId] = new PendingRequest(request, sent, bulk, System.Diagnostics.Stopwatch.GetTimestamp());
+        _effects.Add(new ConnectionEffect.ToDocument(sent));
         if (_repliesDueArmed) return;
         _repliesDueArmed = true;
         _effects.Add(new ConnectionEffect.StartTimer(RepliesDueTimer, SessionTimers.RepliesDue.Instance, _settings.DocumentReplyTimeout));
@@ -396,6 +397,29 @@ internal sealed class ConnectionSession
     // ---- documents that move ----
 
     /// <summary>
+    /// A request went to dead letters (<see cref="DocumentRequestUndelivered"/>): the document never saw it, so it is
+    /// sent again, under the same request id, after <see cref="ConnectionSettings.UndeliveredRetryDelay"/> — time for
+    /// the cluster to move the document's shard off a dead node. Until then a retry may be dead-lettered again and
+    /// comes back here; the reply timeout still bounds the whole wait.
+    /// </summary>
+    public IReadOnlyList<ConnectionEffect> Undelivered(DocumentRequestUndelivered undelivered)
+    {
+        _effects.Clear();
+        if (!_pending.ContainsKey(undelivered.RequestId)) return _effects;
+        _effects.Add(new ConnectionEffect.StartTimer(("retry", undelivered.RequestId),
+            new SessionTimers.RetryDue(undelivered.RequestId), _settings.UndeliveredRetryDelay));
+        return _effects;
+    }
+
+    /// <summary>Sends an undelivered request again, unless it was answered meanwhile.</summary>
+    public IReadOnlyList<ConnectionEffect> RetryDue(SessionTimers.RetryDue due)
+    {
+        _effects.Clear();
+        if (_pending.TryGetValue(due.RequestId, out PendingRequest? pending)) _effects.Add(new ConnectionEffect.ToDocument(pending.Command));
+        return _effects;
+    }
+
+    /// <summary>
     /// A document incarnation this connection watched (<see cref="ConnectionEffect.WatchDocumentSender"/>) has ended:
     /// its node crashed and was downed, or left and handed it off. Its next incarnation (on another node) knows nothing
     /// of this connection's subscription, and a request sent to the old one may be lost. With a request outstanding the
@@ -437,8 +461,9 @@ internal sealed class ConnectionSession
     {
         long requestId = ++_nextRequestId;
         var request = new SubscribeRequest(document.Collection, document.Id, view.NextVersion);
-        _pending[requestId] = new PendingRequest(request, document, Resubscription: true);
-        _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Subscribe(document, requestId, _connection, view.NextVersion)));
+        var subscribe = new DocumentCommands.Subscribe(document, requestId, _connection, view.NextVersion);
+        _pending[requestId] = new PendingRequest(request, subscribe, Resubscription: true);
+        _effects.Add(new ConnectionEffect.ToDocument(subscribe));
         // A message can reach a stopping incarnation and be lost; if no answer comes, ask again.
         _effects.Add(new ConnectionEffect.StartTimer(("resubscribe", document),
             new SessionTimers.ResubscribeCheck(document, requestId, attempt), ResubscribeTimeout));

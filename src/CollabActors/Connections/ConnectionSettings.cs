@@ -46,6 +46,13 @@ public sealed record ConnectionSettings
     /// </summary>
     public TimeSpan DocumentReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after a request to a document was dead-lettered (sent towards a node that died) it is sent again. Short,
+    /// so an editor waits hardly longer than its document takes to start elsewhere; long enough that a cluster still
+    /// routing to the dead node is not flooded (a retry that dead-letters again waits again).
+    /// </summary>
+    public TimeSpan UndeliveredRetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Documents one connection may be subscribed to at once.</summary>
     public int MaxSubscriptions { get; init; } = 1000;
 

@@ -15,6 +15,9 @@ internal static class SessionTimers
     /// <summary>Has the subscription renewal <see cref="RequestId"/> been answered? If not, send it again.</summary>
     public sealed record ResubscribeCheck(DocumentId Document, long RequestId, int Attempt) : INoSerializationVerificationNeeded;
 
+    /// <summary>Send the undelivered request <see cref="RequestId"/> again if it is still unanswered.</summary>
+    public sealed record RetryDue(long RequestId) : INoSerializationVerificationNeeded;
+
     /// <summary>A presence update this client sent inside its throttle interval may go now.</summary>
     public sealed record PresenceDue(string Channel, string PresenceId) : INoSerializationVerificationNeeded;
 

@@ -273,6 +273,45 @@ public class ConnectionSessionTests
     }
 
     [Fact]
+    public void An_undelivered_submit_is_sent_again_after_the_retry_delay_under_the_same_request_id()
+    {
+        var settings = new ConnectionSettings { UndeliveredRetryDelay = TimeSpan.FromMilliseconds(300) };
+        ConnectionSession session = NewSession(settings);
+        Subscribed(session, Empty);
+        var submit = Command<DocumentCommands.Submit>(
+            session.Handle(new SubmitRequest("docs", "d1", 0, null, 1, new EditChange(TextOp.InsertAt(0, "a"))), 0).ToList());
+
+        var timer = Assert.IsType<ConnectionEffect.StartTimer>(Assert.Single(session.Undelivered(new DocumentRequestUndelivered(submit.RequestId))));
+        Assert.Equal(settings.UndeliveredRetryDelay, timer.Delay);
+        var due = Assert.IsType<SessionTimers.RetryDue>(timer.Message);
+
+        Assert.Same(submit, Command<DocumentCommands.Submit>(session.RetryDue(due)));
+    }
+
+    [Fact]
+    public void An_undelivered_request_answered_before_its_retry_is_not_sent_again()
+    {
+        ConnectionSession session = NewSession();
+        var fetch = Command<DocumentCommands.Fetch>(session.Handle(new FetchRequest("docs", "d1", null), 0).ToList());
+        var timer = Assert.IsType<ConnectionEffect.StartTimer>(Assert.Single(session.Undelivered(new DocumentRequestUndelivered(fetch.RequestId))));
+        session.Fetched(new DocumentReplies.Fetched(Doc, fetch.RequestId, Empty, []));
+
+        Assert.Empty(session.RetryDue(Assert.IsType<SessionTimers.RetryDue>(timer.Message)));
+        Assert.Empty(session.Undelivered(new DocumentRequestUndelivered(fetch.RequestId)));
+    }
+
+    [Fact]
+    public void A_retried_request_answered_twice_reaches_the_client_once()
+    {
+        ConnectionSession session = NewSession();
+        var fetch = Command<DocumentCommands.Fetch>(session.Handle(new FetchRequest("docs", "d1", null), 0).ToList());
+        session.RetryDue(new SessionTimers.RetryDue(fetch.RequestId));
+
+        Assert.Single(Replies(session.Fetched(new DocumentReplies.Fetched(Doc, fetch.RequestId, Empty, []))));
+        Assert.Empty(session.Fetched(new DocumentReplies.Fetched(Doc, fetch.RequestId, Empty, [])));
+    }
+
+    [Fact]
     public void The_reply_timer_starts_with_the_first_request_only_and_a_request_left_unanswered_past_it_closes_with_1012()
     {
         ConnectionSession session = NewSession(new ConnectionSettings { DocumentReplyTimeout = TimeSpan.Zero });
