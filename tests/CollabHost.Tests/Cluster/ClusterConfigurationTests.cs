@@ -34,9 +34,11 @@ public sealed class ClusterConfigurationTests
 
         Assert.Equal("Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster", config.GetString("akka.cluster.downing-provider-class"));
         Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
-        Assert.Equal(TimeSpan.FromSeconds(7), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        // Failure detection + stable-after + down-removal-margin bound how long a crashed node's documents are away.
+        Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(4), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
         var cluster = Akka.Cluster.Cluster.Get(system);
-        Assert.Equal(TimeSpan.FromSeconds(7), cluster.DowningProvider.DownRemovalMargin);
+        Assert.Equal(TimeSpan.FromSeconds(4), cluster.DowningProvider.DownRemovalMargin);
         Assert.Equal("Akka.Cluster.SBR.SplitBrainResolverProvider", cluster.DowningProvider.GetType().FullName);
         var sharding = ClusterShardingSettings.Create(system);
         Assert.Equal(StateStoreMode.DData, sharding.StateStoreMode);
