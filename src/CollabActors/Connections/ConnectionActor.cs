@@ -103,7 +103,8 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
         IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access));
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access))
+            .WithMailbox(ConnectionMailbox.ConfigPath);
 
     protected override void PreStart()
     {
