@@ -18,7 +18,7 @@ namespace CollabActors.Connections;
 /// actor's mailbox, so there is one writer per socket. Timers drive the heartbeat (a ping every interval; a peer silent
 /// for the timeout after a ping is taken for gone) and the access token's expiry (1008).
 /// </summary>
-public sealed class ConnectionActor : ReceiveActor, IWithTimers
+public sealed class ConnectionActor : UntypedActor, IWithTimers
 {
     private static readonly TimeSpan MaxExpiryTimer = TimeSpan.FromDays(1);
 
@@ -50,47 +50,53 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _admission = new ConnectionAdmission(settings, Environment.TickCount64);
         _session = new ConnectionSession(clientId, settings, access, Self, _log);
         _writer = new SocketWriter(socket, heartbeat, settings, _log, () => _session.Src);
+    }
 
-        Receive<ConnectionMessages.FrameReceived>(OnFrame);
-        Receive<ConnectionMessages.FrameTooLarge>(f =>
+    /// <remarks>
+    /// One switch rather than a table of <c>Receive&lt;T&gt;</c> handlers: a ReceiveActor builds its table per instance,
+    /// a delegate per handler and a matcher per actor, about 2 KiB for each of a node's thousands of connections
+    /// (docs/benchmarks.md, "What an idle connection holds"). The most frequent messages come first.
+    /// </remarks>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            CollabMetrics.MessageRejected("frame_too_large");
-            Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {f.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}.");
-        });
-        Receive<ConnectionMessages.ReceiveEnded>(OnReceiveEnded);
-        Receive<ConnectionMessages.ServerShuttingDown>(_ => Close(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."));
-
-        Receive<WriteCompleted>(_ => Apply(_writer.WriteCompleted(Environment.TickCount64)));
-        Receive<WriteDue>(_ => Apply(_writer.WriteDue(Environment.TickCount64)));
-        Receive<WriteFailed>(f => Abort("write failed: " + f.Error.Message));
-        Receive<CloseTimedOut>(_ => Abort("closing handshake timed out"));
-        Receive<HeartbeatTick>(_ => OnHeartbeatTick());
-        Receive<LivenessCheck>(OnLivenessCheck);
-        Receive<AccessExpired>(_ => ArmExpiry());
-
-        Receive<DocumentReplies.Fetched>(m => Apply(_session.Fetched(m)));
-        Receive<DocumentReplies.Acknowledged>(m => Apply(_session.Acknowledged(m)));
-        Receive<DocumentReplies.Rejected>(m => Apply(_session.Rejected(m)));
-        Receive<DocumentReplies.SnapshotAt>(m => Apply(_session.SnapshotAt(m)));
-        Receive<DocumentReplies.OpPublished>(m => Apply(_session.OpPublished(m)));
-        Receive<DocumentReplies.SubscriptionLost>(m => Apply(_session.SubscriptionLost(m)));
-        Receive<PresenceReplies.Published>(m =>
-        {
-            if (!_writer.IsClosing) Apply(_session.PresencePublished(m));
-        });
-        Receive<PresenceReplies.Requested>(m => Apply(_session.PresenceRequested(m)));
-        Receive<PresenceReplies.Subscribed>(m => Apply(_session.PresenceSubscribed(m)));
-        Receive<Terminated>(OnTerminated);
-
-        Receive<SessionTimers.RepliesDue>(_ =>
-        {
-            if (!_writer.IsClosing) Apply(_session.RepliesDue());
-        });
-        Receive<SessionTimers.ResubscribeCheck>(m => Apply(_session.ResubscribeCheck(m)));
-        Receive<DocumentRequestUndelivered>(m => Apply(_session.Undelivered(m)));
-        Receive<SessionTimers.RetryDue>(m => Apply(_session.RetryDue(m)));
-        Receive<SessionTimers.PresenceDue>(m => Apply(_session.PresenceDue(m, Environment.TickCount64)));
-        Receive<SessionTimers.PresenceWindowEnded>(_ => Apply(_session.PresenceWindowEnded()));
+            case ConnectionMessages.FrameReceived frame: OnFrame(frame); break;
+            case DocumentReplies.OpPublished m: Apply(_session.OpPublished(m)); break;
+            case WriteCompleted: Apply(_writer.WriteCompleted(Environment.TickCount64)); break;
+            case WriteDue: Apply(_writer.WriteDue(Environment.TickCount64)); break;
+            case DocumentReplies.Acknowledged m: Apply(_session.Acknowledged(m)); break;
+            case PresenceReplies.Published m:
+                if (!_writer.IsClosing) Apply(_session.PresencePublished(m));
+                break;
+            case SessionTimers.PresenceDue m: Apply(_session.PresenceDue(m, Environment.TickCount64)); break;
+            case SessionTimers.PresenceWindowEnded: Apply(_session.PresenceWindowEnded()); break;
+            case DocumentReplies.Fetched m: Apply(_session.Fetched(m)); break;
+            case DocumentReplies.Rejected m: Apply(_session.Rejected(m)); break;
+            case DocumentReplies.SnapshotAt m: Apply(_session.SnapshotAt(m)); break;
+            case DocumentReplies.SubscriptionLost m: Apply(_session.SubscriptionLost(m)); break;
+            case PresenceReplies.Requested m: Apply(_session.PresenceRequested(m)); break;
+            case PresenceReplies.Subscribed m: Apply(_session.PresenceSubscribed(m)); break;
+            case HeartbeatTick: OnHeartbeatTick(); break;
+            case LivenessCheck check: OnLivenessCheck(check); break;
+            case SessionTimers.RepliesDue:
+                if (!_writer.IsClosing) Apply(_session.RepliesDue());
+                break;
+            case SessionTimers.ResubscribeCheck m: Apply(_session.ResubscribeCheck(m)); break;
+            case DocumentRequestUndelivered m: Apply(_session.Undelivered(m)); break;
+            case SessionTimers.RetryDue m: Apply(_session.RetryDue(m)); break;
+            case Terminated terminated: OnTerminated(terminated); break;
+            case ConnectionMessages.ReceiveEnded ended: OnReceiveEnded(ended); break;
+            case ConnectionMessages.FrameTooLarge tooLarge:
+                CollabMetrics.MessageRejected("frame_too_large");
+                Close(WebSocketCloseStatus.MessageTooBig, $"Frame of {tooLarge.Bytes}+ bytes is over the limit of {_settings.MaxFrameBytes}.");
+                break;
+            case ConnectionMessages.ServerShuttingDown: Close(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."); break;
+            case WriteFailed failed: Abort("write failed: " + failed.Error.Message); break;
+            case CloseTimedOut: Abort("closing handshake timed out"); break;
+            case AccessExpired: ArmExpiry(); break;
+            default: Unhandled(message); break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -35,7 +35,7 @@ public sealed class ClusterConfigurationTests
         Assert.Equal("Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster", config.GetString("akka.cluster.downing-provider-class"));
         Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         // Failure detection + stable-after + down-removal-margin bound how long a crashed node's documents are away.
-        Assert.Equal(TimeSpan.FromSeconds(3), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(TimeSpan.FromSeconds(4), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
         var cluster = Akka.Cluster.Cluster.Get(system);
         Assert.Equal(TimeSpan.FromSeconds(4), cluster.DowningProvider.DownRemovalMargin);
