@@ -56,6 +56,25 @@ public sealed record ConnectionSettings
     public int PresenceMaxPerSecond { get; init; } = 10;
 
     /// <summary>
+    /// Presences (ids with a value) one connection may hold on one channel; a client has one per open document or
+    /// cursor, so a handful is plenty. A value for one more gets <c>ERR_PRESENCE_OVER_LIMIT</c> and is neither kept
+    /// nor relayed.
+    /// </summary>
+    public int MaxPresencePerChannel { get; init; } = 16;
+
+    /// <summary>Presences one connection may hold on all channels together.</summary>
+    public int MaxPresencePerConnection { get; init; } = 256;
+
+    /// <summary>
+    /// Bytes (UTF-8 JSON) of the presence values one connection holds on one channel; this also bounds one value.
+    /// A cursor or selection with a name and colour is under a hundred bytes.
+    /// </summary>
+    public int MaxPresenceBytesPerChannel { get; init; } = 64 * 1024;
+
+    /// <summary>Bytes of the presence values one connection holds on all channels together.</summary>
+    public long MaxPresenceBytesPerConnection { get; init; } = 1024 * 1024;
+
+    /// <summary>
     /// Messages per second one connection may send on average (token bucket, refilled continuously); a message over
     /// the rate gets <c>ERR_RATE_LIMITED</c> and is not processed. ShareDB clients send one op at a time and compose
     /// the rest, so an editor typing fast stays far below this.
