@@ -6,8 +6,14 @@ namespace CollabActors.Connections;
 /// </summary>
 public sealed record ConnectionSettings
 {
-    /// <summary>Largest frame a client may send; a larger one closes the socket with 1009.</summary>
-    public int MaxFrameBytes { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// Largest frame a client may send; a larger one closes the socket with 1009. Anything that fits in a document must
+    /// fit in a frame, or a client pasting it is closed and resends it on reconnect forever: the default holds a
+    /// create or paste of the whole 10 M UTF-16 unit document at three UTF-8 bytes a unit (any text but one mostly of
+    /// control characters, which JSON escapes in six) and the message around it. Frames this large are read within
+    /// the node's <see cref="InboundByteBudget"/>, not sockets × this.
+    /// </summary>
+    public int MaxFrameBytes { get; init; } = 32 * 1024 * 1024;
 
     /// <summary>Frames waiting to be written before the client counts as a slow consumer and is closed (1008).</summary>
     public int MaxQueuedFrames { get; init; } = 1000;
