@@ -58,6 +58,18 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_bulk_subscribe_and_fetch_of_more_than_a_thousand_documents_are_served_in_parts()
+    {
+        // 1,001 documents: one more than a part, and than the bound that used to refuse the whole bulk.
+        JsonElement result = await RunAsync("bulk", "1001");
+        Assert.Empty(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(1001, result.GetProperty("subscribed").GetInt32());
+        Assert.Equal(1001, result.GetProperty("fetched").GetInt32());
+        Assert.Equal("text 0", result.GetProperty("first").GetString());
+        Assert.Equal("new text 1000", result.GetProperty("last").GetString());
+    }
+
+    [Fact]
     public async Task Two_clients_submitting_at_the_same_version_end_with_the_text_ot_text_unicode_predicts()
     {
         int seed = Random.Shared.Next(100_000);

@@ -32,9 +32,9 @@ internal sealed class ConnectionAdmission
     /// </summary>
     public ConnectionEffect? Check(ClientMessage message, long nowMs)
     {
-        if (!_messageBucket.TryTake(nowMs, MessageCost(message)) || (message is SubmitRequest && !_opBucket.TryTake(nowMs)))
+        if (!_messageBucket.TryTake(nowMs, Math.Min(MessageCost(message), _settings.MessageBurst)) || (message is SubmitRequest && !_opBucket.TryTake(nowMs)))
             return RefuseOverRate(message, nowMs);
-        // One frame must not start thousands of document actors.
+        // Bulks are served in parts (ConnectionSession), but the whole is still bounded.
         if (message is BulkFetchRequest { Documents.Ids.Count: var fetches } && fetches > _settings.MaxBulkDocuments
             || message is BulkSubscribeRequest { Documents.Ids.Count: var subscribes } && subscribes > _settings.MaxBulkDocuments)
         {

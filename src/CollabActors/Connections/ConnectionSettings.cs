@@ -52,8 +52,11 @@ public sealed record ConnectionSettings
     /// </summary>
     public TimeSpan DocumentReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Documents one connection may be subscribed to at once.</summary>
-    public int MaxSubscriptions { get; init; } = 1000;
+    /// <summary>
+    /// Documents one connection may be subscribed to at once. The stock client resubscribes to all its documents in
+    /// one bulk on reconnect, so this is also the largest bulk subscribe that works whole.
+    /// </summary>
+    public int MaxSubscriptions { get; init; } = 10_000;
 
     /// <summary>
     /// Most presence updates per second one editor's cursor may send into a room; updates in between are merged, the
@@ -101,10 +104,18 @@ public sealed record ConnectionSettings
     public int OpBurst { get; init; } = 100;
 
     /// <summary>
-    /// Documents one bulk fetch or subscribe may name (one frame must not start thousands of document actors); more
-    /// gets <c>ERR_BULK_TOO_LARGE</c>. Each ten documents also take one token of the message rate.
+    /// Documents one bulk fetch or subscribe may name; more gets <c>ERR_BULK_TOO_LARGE</c>. As many as a connection
+    /// may subscribe to, so a client reconnecting with all its documents is served. Each ten documents take one token
+    /// of the message rate (at most <see cref="MessageBurst"/>, so any allowed bulk can pass).
     /// </summary>
-    public int MaxBulkDocuments { get; init; } = 1000;
+    public int MaxBulkDocuments { get; init; } = 10_000;
+
+    /// <summary>
+    /// A bulk request is served in parts of this many documents: one part's documents are asked at once and answered
+    /// in one bulk reply before the next part starts, so one frame never starts more document actors (and journal
+    /// reads) at once, nor holds more snapshots for its reply, than this.
+    /// </summary>
+    public int BulkPartDocuments { get; init; } = 1000;
 
     /// <summary>Messages refused for the rate within one <see cref="RateLimitWindow"/> before the connection is closed with 1008.</summary>
     public int RateLimitStrikes { get; init; } = 50;
