@@ -67,6 +67,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         Receive<HeartbeatTick>(_ => OnHeartbeatTick());
         Receive<LivenessCheck>(OnLivenessCheck);
         Receive<AccessExpired>(_ => ArmExpiry());
+        Receive<RateWaitOver>(_ => OnRateWaitOver());
 
         Receive<DocumentReplies.Fetched>(m => Apply(_session.Fetched(m)));
         Receive<DocumentReplies.Acknowledged>(m => Apply(_session.Acknowledged(m)));
@@ -126,8 +127,27 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _writer.Encoding = frame.Binary ? WireEncoding.MessagePack : WireEncoding.Json;
         ClientMessage message = WireCodecs.For(_writer.Encoding).Decode(frame.Payload);
         long now = Environment.TickCount64;
-        if (_admission.Check(message, now) is { } refusal) Apply(refusal);
-        else Apply(_session.Handle(message, now));
+        AdmissionStep step = _admission.Offer(message, now);
+        Apply(step.Refusals);
+        if (step.Admitted is { } admitted) Apply(_session.Handle(admitted, now));
+        // One timer for the head of the waiting line; a later message waits behind it.
+        if (step.WaitFor is { } wait && !Timers.IsTimerActive(RateWaitTimer)) Timers.StartSingleTimer(RateWaitTimer, RateWaitOver.Instance, wait);
+    }
+
+    private const string RateWaitTimer = "rate-wait";
+
+    private void OnRateWaitOver()
+    {
+        if (_writer.IsClosing) return;
+        long now = Environment.TickCount64;
+        (IReadOnlyList<ClientMessage> admitted, IReadOnlyList<ConnectionEffect> refusals, TimeSpan? again) = _admission.Release(now);
+        Apply(refusals);
+        foreach (ClientMessage message in admitted)
+        {
+            if (_writer.IsClosing) return;
+            Apply(_session.Handle(message, now));
+        }
+        if (again is { } wait) Timers.StartSingleTimer(RateWaitTimer, RateWaitOver.Instance, wait);
     }
 
     private void OnReceiveEnded(ConnectionMessages.ReceiveEnded ended)
@@ -287,6 +307,11 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     }
 
     private sealed record LivenessCheck(long PingSentAt) : INoSerializationVerificationNeeded;
+
+    private sealed record RateWaitOver : INoSerializationVerificationNeeded
+    {
+        public static readonly RateWaitOver Instance = new();
+    }
 
     private sealed record AccessExpired : INoSerializationVerificationNeeded
     {

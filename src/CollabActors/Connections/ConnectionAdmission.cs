@@ -45,6 +45,76 @@ internal sealed class ConnectionAdmission
         return null;
     }
 
+    private readonly Queue<ClientMessage> _waiting = new();
+
+    /// <summary>
+    /// Like <see cref="Check"/>, but a message over the rate waits (up to <see cref="ConnectionSettings.MaxDelayedMessages"/>
+    /// of them, in order) instead of being refused: a client that awaits each answer before sending the next is
+    /// slowed down, never refused (issue 19 item 13, backpressure as Kafka's quotas delay rather than reject). Only a
+    /// client that keeps sending while its messages wait is refused, and closed when it persists.
+    /// </summary>
+    public AdmissionStep Offer(ClientMessage message, long nowMs)
+    {
+        if (_waiting.Count == 0 && TryTakeTokens(message, nowMs))
+        {
+            return BulkRefusal(message) is { } refusal
+                ? new AdmissionStep([refusal], null)
+                : new AdmissionStep([], null, Admitted: message);
+        }
+        if (_waiting.Count < _settings.MaxDelayedMessages)
+        {
+            _waiting.Enqueue(message);
+            return new AdmissionStep([], WaitForHead(nowMs));
+        }
+        return new AdmissionStep([RefuseOverRate(message, nowMs)], null);
+    }
+
+    /// <summary>Lets waiting messages through as tokens allow; says how long until the next may go, if any wait.</summary>
+    public (IReadOnlyList<ClientMessage> Admitted, IReadOnlyList<ConnectionEffect> Refusals, TimeSpan? WaitAgain) Release(long nowMs)
+    {
+        var admitted = new List<ClientMessage>();
+        var refusals = new List<ConnectionEffect>();
+        while (_waiting.TryPeek(out ClientMessage? head))
+        {
+            if (!TryTakeTokens(head, nowMs)) break;
+            if (BulkRefusal(head) is { } refusal) refusals.Add(refusal);
+            else admitted.Add(head);
+            _waiting.Dequeue();
+        }
+        return (admitted, refusals, _waiting.Count > 0 ? WaitForHead(nowMs) : null);
+    }
+
+    private TimeSpan WaitForHead(long nowMs)
+    {
+        ClientMessage head = _waiting.Peek();
+        TimeSpan wait = _messageBucket.TimeUntil(nowMs, Math.Min(MessageCost(head), _settings.MessageBurst));
+        if (head is SubmitRequest && _opBucket.TimeUntil(nowMs, 1) is var op && op > wait) wait = op;
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+    }
+
+    private bool TryTakeTokens(ClientMessage message, long nowMs)
+    {
+        int cost = Math.Min(MessageCost(message), _settings.MessageBurst);
+        bool isOp = message is SubmitRequest;
+        // Both or neither: a message must not pay one bucket and then wait on the other.
+        if (_messageBucket.TimeUntil(nowMs, cost) > TimeSpan.Zero || isOp && _opBucket.TimeUntil(nowMs, 1) > TimeSpan.Zero) return false;
+        _messageBucket.TryTake(nowMs, cost);
+        if (isOp) _opBucket.TryTake(nowMs);
+        return true;
+    }
+
+    private ConnectionEffect? BulkRefusal(ClientMessage message)
+    {
+        if (message is BulkFetchRequest { Documents.Ids.Count: var fetches } && fetches > _settings.MaxBulkDocuments
+            || message is BulkSubscribeRequest { Documents.Ids.Count: var subscribes } && subscribes > _settings.MaxBulkDocuments)
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.BulkTooLarge);
+            return new ConnectionEffect.Reply(ErrorReply.To(message, ProtocolErrorCodes.BulkTooLarge,
+                $"A bulk request may name at most {_settings.MaxBulkDocuments} documents."));
+        }
+        return null;
+    }
+
     /// <summary>
     /// Tokens a message takes from the message bucket: one, and for a bulk request one more per ten documents, since
     /// each document it names costs a document actor's work (and, cold, a journal read).
@@ -72,3 +142,6 @@ internal sealed class ConnectionAdmission
             $"Over the rate limit of {_settings.MessagesPerSecond} messages and {_settings.OpsPerSecond} ops per second."));
     }
 }
+
+/// <summary>What <see cref="ConnectionAdmission.Offer"/> decided: a message to handle now, refusals, or a wait before the next release.</summary>
+internal sealed record AdmissionStep(IReadOnlyList<ConnectionEffect> Refusals, TimeSpan? WaitFor, ClientMessage? Admitted = null);

@@ -117,6 +117,13 @@ public sealed record ConnectionSettings
     /// </summary>
     public int BulkPartDocuments { get; init; } = 1000;
 
+    /// <summary>
+    /// Messages over the rate that wait (in order, released as the buckets refill) instead of being refused. A client
+    /// that awaits each answer has one waiting at most and is only slowed down; past this many the client is sending
+    /// regardless, and gets <c>ERR_RATE_LIMITED</c>. Zero: refuse at once.
+    /// </summary>
+    public int MaxDelayedMessages { get; init; } = 8;
+
     /// <summary>Messages refused for the rate within one <see cref="RateLimitWindow"/> before the connection is closed with 1008.</summary>
     public int RateLimitStrikes { get; init; } = 50;
 

@@ -1,7 +1,7 @@
 // Drives the unmodified npm sharedb 7 client (with ws and ot-text-unicode, versions pinned in package-lock.json)
 // against a server, for tests/CollabHost.Tests/SharedbClientTests.cs. Prints one JSON line with what it observed;
 // the C# test asserts on it. Every wait is bounded; a scenario that cannot finish exits non-zero with the reason.
-// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle|offline|latejoin|misc|typing|bulk> ws://127.0.0.1:PORT/ws [arg]
+// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle|offline|latejoin|misc|typing|bulk|sequential> ws://127.0.0.1:PORT/ws [arg]
 'use strict';
 const net = require('net');
 const WebSocket = require('ws');
@@ -410,7 +410,27 @@ async function bulk() {
   };
 }
 
-const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing, bulk };
+// An import script: ops submitted one after another, each awaited before the next (issue 19 item 13). None may be
+// refused, however the server paces them.
+async function sequential() {
+  const count = Number(seedArg || 400);
+  const connection = await connect();
+  const doc = await subscribed(connection);
+  await within(cb((done) => doc.create('', textUnicode.uri, done)), 'create');
+  const errors = [];
+  for (let i = 0; i < count; i++) {
+    try {
+      await within(cb((done) => doc.submitOp([i, 'x'], done)), `op ${i}`, 30000);
+    } catch (err) {
+      errors.push(`op ${i}: ${err.code || ''} ${err.message}`);
+    }
+  }
+  const fetched = await fetchFresh();
+  connection.close();
+  return { errors, length: doc.data.length, version: doc.version, fetched };
+}
+
+const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing, bulk, sequential };
 if (!scenarios[scenario] || !url) {
   console.error(`usage: node scenario.js <${Object.keys(scenarios).join('|')}> <ws url> [arg]`);
   process.exit(2);
