@@ -127,11 +127,7 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
         _writer.Encoding = frame.Binary ? WireEncoding.MessagePack : WireEncoding.Json;
         ClientMessage message = WireCodecs.For(_writer.Encoding).Decode(frame.Payload);
         long now = Environment.TickCount64;
-        AdmissionStep step = _admission.Offer(message, now);
-        Apply(step.Refusals);
-        if (step.Admitted is { } admitted) Apply(_session.Handle(admitted, now));
-        // One timer for the head of the waiting line; a later message waits behind it.
-        if (step.WaitFor is { } wait && !Timers.IsTimerActive(RateWaitTimer)) Timers.StartSingleTimer(RateWaitTimer, RateWaitOver.Instance, wait);
+        Apply(_admission.Offer(message, now), now);
     }
 
     private const string RateWaitTimer = "rate-wait";
@@ -140,14 +136,19 @@ public sealed class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (_writer.IsClosing) return;
         long now = Environment.TickCount64;
-        (IReadOnlyList<ClientMessage> admitted, IReadOnlyList<ConnectionEffect> refusals, TimeSpan? again) = _admission.Release(now);
-        Apply(refusals);
-        foreach (ClientMessage message in admitted)
+        Apply(_admission.Release(now), now);
+    }
+
+    private void Apply(AdmissionStep step, long now)
+    {
+        Apply(step.Refusals);
+        foreach (ClientMessage message in step.Admitted)
         {
             if (_writer.IsClosing) return;
             Apply(_session.Handle(message, now));
         }
-        if (again is { } wait) Timers.StartSingleTimer(RateWaitTimer, RateWaitOver.Instance, wait);
+        // One timer for the head of the waiting line; a later message waits behind it.
+        if (step.WaitFor is { } wait && !Timers.IsTimerActive(RateWaitTimer)) Timers.StartSingleTimer(RateWaitTimer, RateWaitOver.Instance, wait);
     }
 
     private void OnReceiveEnded(ConnectionMessages.ReceiveEnded ended)

@@ -19,6 +19,9 @@ internal sealed class ConnectionAdmission
     private int _rateStrikes;
     private long _rateStrikeWindowStart;
 
+    /// <summary>Messages over the rate, oldest first, waiting for the buckets to refill.</summary>
+    private readonly Queue<ClientMessage> _waiting = new();
+
     public ConnectionAdmission(ConnectionSettings settings, long nowMs)
     {
         _settings = settings;
@@ -27,50 +30,32 @@ internal sealed class ConnectionAdmission
     }
 
     /// <summary>
-    /// Null when <paramref name="message"/> may be handled; otherwise what to do instead: an error reply to it, or a
-    /// close. The message is decoded even when over the rate, so the error reaches the request that caused it.
-    /// </summary>
-    public ConnectionEffect? Check(ClientMessage message, long nowMs)
-    {
-        if (!_messageBucket.TryTake(nowMs, Math.Min(MessageCost(message), _settings.MessageBurst)) || (message is SubmitRequest && !_opBucket.TryTake(nowMs)))
-            return RefuseOverRate(message, nowMs);
-        // Bulks are served in parts (ConnectionSession), but the whole is still bounded.
-        if (message is BulkFetchRequest { Documents.Ids.Count: var fetches } && fetches > _settings.MaxBulkDocuments
-            || message is BulkSubscribeRequest { Documents.Ids.Count: var subscribes } && subscribes > _settings.MaxBulkDocuments)
-        {
-            CollabMetrics.MessageRejected(ProtocolErrorCodes.BulkTooLarge);
-            return new ConnectionEffect.Reply(ErrorReply.To(message, ProtocolErrorCodes.BulkTooLarge,
-                $"A bulk request may name at most {_settings.MaxBulkDocuments} documents."));
-        }
-        return null;
-    }
-
-    private readonly Queue<ClientMessage> _waiting = new();
-
-    /// <summary>
-    /// Like <see cref="Check"/>, but a message over the rate waits (up to <see cref="ConnectionSettings.MaxDelayedMessages"/>
-    /// of them, in order) instead of being refused: a client that awaits each answer before sending the next is
-    /// slowed down, never refused (issue 19 item 13, backpressure as Kafka's quotas delay rather than reject). Only a
-    /// client that keeps sending while its messages wait is refused, and closed when it persists.
+    /// What to do with a decoded message: handle it now, or let it wait (up to
+    /// <see cref="ConnectionSettings.MaxDelayedMessages"/> of them, in order) until the buckets hold its tokens, or
+    /// refuse it. A client that awaits each answer before sending the next is slowed down, never refused (issue 19
+    /// item 13: backpressure, as Kafka's quotas delay rather than reject). Only a client that keeps sending while its
+    /// messages wait is refused, and closed when it persists. The message is decoded even when refused, so the error
+    /// reaches the request that caused it.
     /// </summary>
     public AdmissionStep Offer(ClientMessage message, long nowMs)
     {
         if (_waiting.Count == 0 && TryTakeTokens(message, nowMs))
         {
-            return BulkRefusal(message) is { } refusal
-                ? new AdmissionStep([refusal], null)
-                : new AdmissionStep([], null, Admitted: message);
+            return BulkRefusal(message) is { } refusal ? AdmissionStep.Refuse(refusal) : AdmissionStep.Admit(message);
         }
         if (_waiting.Count < _settings.MaxDelayedMessages)
         {
             _waiting.Enqueue(message);
-            return new AdmissionStep([], WaitForHead(nowMs));
+            return AdmissionStep.Wait(WaitForHead(nowMs));
         }
-        return new AdmissionStep([RefuseOverRate(message, nowMs)], null);
+        return AdmissionStep.Refuse(RefuseOverRate(message, nowMs));
     }
 
-    /// <summary>Lets waiting messages through as tokens allow; says how long until the next may go, if any wait.</summary>
-    public (IReadOnlyList<ClientMessage> Admitted, IReadOnlyList<ConnectionEffect> Refusals, TimeSpan? WaitAgain) Release(long nowMs)
+    /// <summary>
+    /// Lets waiting messages through, oldest first, as the buckets allow (the actor calls this when the wait the last
+    /// step named is over); says how long until the next may go, if any still wait.
+    /// </summary>
+    public AdmissionStep Release(long nowMs)
     {
         var admitted = new List<ClientMessage>();
         var refusals = new List<ConnectionEffect>();
@@ -81,7 +66,7 @@ internal sealed class ConnectionAdmission
             else admitted.Add(head);
             _waiting.Dequeue();
         }
-        return (admitted, refusals, _waiting.Count > 0 ? WaitForHead(nowMs) : null);
+        return new AdmissionStep(admitted, refusals, _waiting.Count > 0 ? WaitForHead(nowMs) : null);
     }
 
     private TimeSpan WaitForHead(long nowMs)
@@ -142,6 +127,3 @@ internal sealed class ConnectionAdmission
             $"Over the rate limit of {_settings.MessagesPerSecond} messages and {_settings.OpsPerSecond} ops per second."));
     }
 }
-
-/// <summary>What <see cref="ConnectionAdmission.Offer"/> decided: a message to handle now, refusals, or a wait before the next release.</summary>
-internal sealed record AdmissionStep(IReadOnlyList<ConnectionEffect> Refusals, TimeSpan? WaitFor, ClientMessage? Admitted = null);
