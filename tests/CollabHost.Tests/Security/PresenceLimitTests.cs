@@ -41,6 +41,26 @@ public class PresenceLimitTests
     }
 
     [Fact]
+    public async Task A_presence_id_longer_than_a_name_gets_an_error_and_nothing_is_kept_or_relayed()
+    {
+        await using var host = await SecuredHost.StartAsync(false);
+        using var watcher = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
+        using var sender = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
+        await watcher.SendAsync(new JsonObject { ["a"] = "ps", ["ch"] = "lobby", ["seq"] = 1 });
+        await watcher.ReceiveAsync(m => (string?)m["a"] == "ps");
+
+        // The value is small: the id alone would be kept (and relayed to everyone) at 100 KB.
+        await sender.SendAsync(Presence("lobby", new string('i', 100_000), new JsonObject { ["index"] = 1 }, 1));
+        JsonObject refused = await sender.ReceiveAsync(m => (string?)m["a"] == "p" && m["error"] is not null);
+        Assert.Equal("ERR_NAME_TOO_LONG", ErrorCode(refused));
+
+        Assert.Null(ErrorCode(await PublishAsync(sender, "lobby", "p1", new JsonObject { ["index"] = 7 })));
+        JsonObject relayed = await watcher.ReceiveAsync(m => (string?)m["a"] == "p");
+        Assert.Equal("p1", (string?)relayed["id"]);
+        await Bystander.AssertServedAsync(host.WebSocketUrl);
+    }
+
+    [Fact]
     public async Task Presences_are_bounded_in_number_per_channel_and_a_null_frees_room()
     {
         await using var host = await SecuredHost.StartAsync(false);
