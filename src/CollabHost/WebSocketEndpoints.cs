@@ -32,7 +32,8 @@ public static class WebSocketEndpoints
         ILogger log = logs.CreateLogger(typeof(WebSocketEndpoints));
         if (WebSocketUpgrade.Refusal(context) is { } refusal)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, "not_websocket", refusal);
+            if (refusal.Status == StatusCodes.Status426UpgradeRequired) context.Response.Headers.SecWebSocketVersion = WebSocketUpgrade.Version;
+            await RefuseAsync(context, refusal.Status, refusal.Reason, refusal.Message);
             return;
         }
         if (lifetime.ApplicationStopping.IsCancellationRequested)
