@@ -27,12 +27,13 @@ public static class WebSocketEndpoints
     private static async Task HandleAsync(
         HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
         IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, OriginPolicy origins, ConnectionLimiter limiter,
-        ILoggerFactory logs)
+        InboundByteBudget inbound, ILoggerFactory logs)
     {
         ILogger log = logs.CreateLogger(typeof(WebSocketEndpoints));
         if (WebSocketUpgrade.Refusal(context) is { } refusal)
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, "not_websocket", refusal);
+            if (refusal.Status == StatusCodes.Status426UpgradeRequired) context.Response.Headers.SecWebSocketVersion = WebSocketUpgrade.Version;
+            await RefuseAsync(context, refusal.Status, refusal.Reason, refusal.Message);
             return;
         }
         if (lifetime.ApplicationStopping.IsCancellationRequested)
@@ -76,12 +77,13 @@ public static class WebSocketEndpoints
             return;
         }
         using IDisposable slot = lease!;
-        await RunConnectionAsync(context, system, lifetime, documents, presence, options.Value.Connections, access, log);
+        await RunConnectionAsync(context, system, lifetime, documents, presence, options.Value.Connections, inbound, access, log);
     }
 
     private static async Task RunConnectionAsync(
         HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
-        IRequiredActor<PresenceRegion> presence, ConnectionSettings settings, ConnectionAccess access, ILogger log)
+        IRequiredActor<PresenceRegion> presence, ConnectionSettings settings, InboundByteBudget inbound, ConnectionAccess access,
+        ILogger log)
     {
         (WebSocket socket, HeartbeatStream stream) = await WebSocketUpgrade.AcceptAsync(context);
         string clientId = access.ClientIds.NewId();
@@ -94,7 +96,8 @@ public static class WebSocketEndpoints
         // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node).
         await using CancellationTokenRegistration onStopping =
             lifetime.ApplicationStopping.Register(() => connection.Tell(ConnectionMessages.ServerShuttingDown.Instance));
-        Task receiving = WebSocketReceiveLoop.RunAsync(socket, connection, settings.MaxFrameBytes, CancellationToken.None);
+        // RequestAborted (the TCP connection gone, or cut below) also ends a wait for the inbound budget.
+        Task receiving = WebSocketReceiveLoop.RunAsync(socket, connection, settings.MaxFrameBytes, inbound, context.RequestAborted);
         if (await Task.WhenAny(receiving, stopped.Task) == stopped.Task)
         {
             // The actor ended the connection (heartbeat timeout, slow consumer, close timeout). Aborting the socket

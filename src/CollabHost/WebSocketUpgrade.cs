@@ -16,19 +16,40 @@ public static class WebSocketUpgrade
 {
     private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+    /// <summary>The one version of the protocol there is (RFC 6455); it is what an answer of 426 names.</summary>
+    public const string Version = "13";
+
+    /// <summary>Bytes of the client's nonce once base64 is undone (RFC 6455 §4.1: "a randomly selected 16-byte value").</summary>
+    private const int KeyBytes = 16;
+
     /// <summary>Why the request cannot be upgraded, or null when it can.</summary>
-    public static string? Refusal(HttpContext context)
+    public static UpgradeRefusal? Refusal(HttpContext context)
     {
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
-        if (upgrade is null || !upgrade.IsUpgradableRequest) return "Not a WebSocket upgrade request.";
+        if (upgrade is null || !upgrade.IsUpgradableRequest) return UpgradeRefusal.NotWebSocket("Not a WebSocket upgrade request.");
         HttpRequest request = context.Request;
-        if (!HttpMethods.IsGet(request.Method)) return "A WebSocket upgrade must be a GET.";
+        if (!HttpMethods.IsGet(request.Method)) return UpgradeRefusal.NotWebSocket("A WebSocket upgrade must be a GET.");
         if (!request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase))
-            return "Missing 'Upgrade: websocket'.";
-        if (request.Headers.SecWebSocketVersion.ToString() != "13") return "Only WebSocket version 13 is supported.";
+            return UpgradeRefusal.NotWebSocket("Missing 'Upgrade: websocket'.");
+        string version = request.Headers.SecWebSocketVersion.ToString();
+        if (version != Version) return UpgradeRefusal.UnsupportedVersion(version);
         string key = request.Headers.SecWebSocketKey.ToString();
-        if (key.Length == 0) return "Missing Sec-WebSocket-Key.";
+        if (key.Length == 0) return UpgradeRefusal.NotWebSocket("Missing Sec-WebSocket-Key.");
+        if (!IsValidKey(key))
+            return UpgradeRefusal.NotWebSocket("Sec-WebSocket-Key must be 16 bytes in base64 (24 characters), sent once.");
         return null;
+    }
+
+    /// <summary>
+    /// RFC 6455 §4.2.1: the key is base64 of 16 bytes, so exactly 24 characters ending in "==". A client sending
+    /// anything else is not a conforming WebSocket client, and answering it 101 would tell it otherwise. Two keys
+    /// arrive joined by a comma, which is not base64 either.
+    /// </summary>
+    private static bool IsValidKey(string key)
+    {
+        string trimmed = key.Trim();
+        Span<byte> decoded = stackalloc byte[KeyBytes];
+        return trimmed.Length == 24 && Convert.TryFromBase64String(trimmed, decoded, out int written) && written == KeyBytes;
     }
 
     /// <summary>Answers 101 and returns the WebSocket and the stream under it. Call only when <see cref="Refusal"/> is null.</summary>

@@ -16,7 +16,9 @@ public sealed class SmallLimitsHost : IAsyncLifetime
 
     public async Task InitializeAsync() => Host = await RunningHost.StartAsync(
         $"--Collab:Documents:MaxDocumentUtf16Length={MaxDocumentUtf16Length}",
-        $"--Collab:Connections:MaxSubscriptions={MaxSubscriptions}");
+        $"--Collab:Connections:MaxSubscriptions={MaxSubscriptions}",
+        // The frame tests below are written for a 1 MiB frame limit (the default holds a whole document).
+        "--Collab:Connections:MaxFrameBytes=1048576");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

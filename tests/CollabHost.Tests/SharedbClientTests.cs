@@ -58,6 +58,30 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Four_hundred_ops_each_awaited_before_the_next_are_all_acknowledged_never_refused()
+    {
+        // At loopback speed this is several hundred ops a second, over the default op rate (200/s, burst 100): the
+        // server slows the client down instead of refusing it.
+        JsonElement result = await RunAsync("sequential", "400");
+        Assert.Empty(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(400, result.GetProperty("length").GetInt32());
+        JsonElement fetched = result.GetProperty("fetched");
+        Assert.Equal((401L, new string('x', 400)), (Version(fetched), Text(fetched)));
+    }
+
+    [Fact]
+    public async Task A_bulk_subscribe_and_fetch_of_more_than_a_thousand_documents_are_served_in_parts()
+    {
+        // 1,001 documents: one more than a part, and than the bound that used to refuse the whole bulk.
+        JsonElement result = await RunAsync("bulk", "1001");
+        Assert.Empty(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(1001, result.GetProperty("subscribed").GetInt32());
+        Assert.Equal(1001, result.GetProperty("fetched").GetInt32());
+        Assert.Equal("text 0", result.GetProperty("first").GetString());
+        Assert.Equal("new text 1000", result.GetProperty("last").GetString());
+    }
+
+    [Fact]
     public async Task Two_clients_submitting_at_the_same_version_end_with_the_text_ot_text_unicode_predicts()
     {
         int seed = Random.Shared.Next(100_000);

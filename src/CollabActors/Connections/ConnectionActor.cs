@@ -95,6 +95,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case WriteFailed failed: Abort("write failed: " + failed.Error.Message); break;
             case CloseTimedOut: Abort("closing handshake timed out"); break;
             case AccessExpired: ArmExpiry(); break;
+            case RateWaitOver: OnRateWaitOver(); break;
             default: Unhandled(message); break;
         }
     }
@@ -135,8 +136,28 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _writer.Encoding = frame.Binary ? WireEncoding.MessagePack : WireEncoding.Json;
         ClientMessage message = WireCodecs.For(_writer.Encoding).Decode(frame.Payload);
         long now = Environment.TickCount64;
-        if (_admission.Check(message, now) is { } refusal) Apply(refusal);
-        else Apply(_session.Handle(message, now));
+        Apply(_admission.Offer(message, now), now);
+    }
+
+    private const string RateWaitTimer = "rate-wait";
+
+    private void OnRateWaitOver()
+    {
+        if (_writer.IsClosing) return;
+        long now = Environment.TickCount64;
+        Apply(_admission.Release(now), now);
+    }
+
+    private void Apply(AdmissionStep step, long now)
+    {
+        Apply(step.Refusals);
+        foreach (ClientMessage message in step.Admitted)
+        {
+            if (_writer.IsClosing) return;
+            Apply(_session.Handle(message, now));
+        }
+        // One timer for the head of the waiting line; a later message waits behind it.
+        if (step.WaitFor is { } wait && !Timers.IsTimerActive(RateWaitTimer)) Timers.StartSingleTimer(RateWaitTimer, RateWaitOver.Instance, wait);
     }
 
     private void OnReceiveEnded(ConnectionMessages.ReceiveEnded ended)
@@ -296,6 +317,11 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     }
 
     private sealed record LivenessCheck(long PingSentAt) : INoSerializationVerificationNeeded;
+
+    private sealed record RateWaitOver : INoSerializationVerificationNeeded
+    {
+        public static readonly RateWaitOver Instance = new();
+    }
 
     private sealed record AccessExpired : INoSerializationVerificationNeeded
     {

@@ -19,6 +19,9 @@ internal sealed class ConnectionAdmission
     private int _rateStrikes;
     private long _rateStrikeWindowStart;
 
+    /// <summary>Messages over the rate, oldest first, waiting for the buckets to refill.</summary>
+    private readonly Queue<ClientMessage> _waiting = new();
+
     public ConnectionAdmission(ConnectionSettings settings, long nowMs)
     {
         _settings = settings;
@@ -27,14 +30,66 @@ internal sealed class ConnectionAdmission
     }
 
     /// <summary>
-    /// Null when <paramref name="message"/> may be handled; otherwise what to do instead: an error reply to it, or a
-    /// close. The message is decoded even when over the rate, so the error reaches the request that caused it.
+    /// What to do with a decoded message: handle it now, or let it wait (up to
+    /// <see cref="ConnectionSettings.MaxDelayedMessages"/> of them, in order) until the buckets hold its tokens, or
+    /// refuse it. A client that awaits each answer before sending the next is slowed down, never refused (issue 19
+    /// item 13: backpressure, as Kafka's quotas delay rather than reject). Only a client that keeps sending while its
+    /// messages wait is refused, and closed when it persists. The message is decoded even when refused, so the error
+    /// reaches the request that caused it.
     /// </summary>
-    public ConnectionEffect? Check(ClientMessage message, long nowMs)
+    public AdmissionStep Offer(ClientMessage message, long nowMs)
     {
-        if (!_messageBucket.TryTake(nowMs, MessageCost(message)) || (message is SubmitRequest && !_opBucket.TryTake(nowMs)))
-            return RefuseOverRate(message, nowMs);
-        // One frame must not start thousands of document actors.
+        if (_waiting.Count == 0 && TryTakeTokens(message, nowMs))
+        {
+            return BulkRefusal(message) is { } refusal ? AdmissionStep.Refuse(refusal) : AdmissionStep.Admit(message);
+        }
+        if (_waiting.Count < _settings.MaxDelayedMessages)
+        {
+            _waiting.Enqueue(message);
+            return AdmissionStep.Wait(WaitForHead(nowMs));
+        }
+        return AdmissionStep.Refuse(RefuseOverRate(message, nowMs));
+    }
+
+    /// <summary>
+    /// Lets waiting messages through, oldest first, as the buckets allow (the actor calls this when the wait the last
+    /// step named is over); says how long until the next may go, if any still wait.
+    /// </summary>
+    public AdmissionStep Release(long nowMs)
+    {
+        var admitted = new List<ClientMessage>();
+        var refusals = new List<ConnectionEffect>();
+        while (_waiting.TryPeek(out ClientMessage? head))
+        {
+            if (!TryTakeTokens(head, nowMs)) break;
+            if (BulkRefusal(head) is { } refusal) refusals.Add(refusal);
+            else admitted.Add(head);
+            _waiting.Dequeue();
+        }
+        return new AdmissionStep(admitted, refusals, _waiting.Count > 0 ? WaitForHead(nowMs) : null);
+    }
+
+    private TimeSpan WaitForHead(long nowMs)
+    {
+        ClientMessage head = _waiting.Peek();
+        TimeSpan wait = _messageBucket.TimeUntil(nowMs, Math.Min(MessageCost(head), _settings.MessageBurst));
+        if (head is SubmitRequest && _opBucket.TimeUntil(nowMs, 1) is var op && op > wait) wait = op;
+        return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+    }
+
+    private bool TryTakeTokens(ClientMessage message, long nowMs)
+    {
+        int cost = Math.Min(MessageCost(message), _settings.MessageBurst);
+        bool isOp = message is SubmitRequest;
+        // Both or neither: a message must not pay one bucket and then wait on the other.
+        if (_messageBucket.TimeUntil(nowMs, cost) > TimeSpan.Zero || isOp && _opBucket.TimeUntil(nowMs, 1) > TimeSpan.Zero) return false;
+        _messageBucket.TryTake(nowMs, cost);
+        if (isOp) _opBucket.TryTake(nowMs);
+        return true;
+    }
+
+    private ConnectionEffect? BulkRefusal(ClientMessage message)
+    {
         if (message is BulkFetchRequest { Documents.Ids.Count: var fetches } && fetches > _settings.MaxBulkDocuments
             || message is BulkSubscribeRequest { Documents.Ids.Count: var subscribes } && subscribes > _settings.MaxBulkDocuments)
         {

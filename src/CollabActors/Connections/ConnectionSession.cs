@@ -266,42 +266,58 @@ internal sealed class ConnectionSession
         var bulk = new BulkProgress(request, collection, documents);
         if (documents.Ids.Count == 0)
         {
-            FinishBulk(bulk);
+            ReplyPart(bulk);
             return;
         }
-        foreach (string id in documents.Ids)
+        ServeNextParts(bulk, subscribe);
+    }
+
+    /// <summary>Asks the documents of the next part; a part answered at once (every document refused) is replied to and followed here.</summary>
+    private void ServeNextParts(BulkProgress bulk, bool subscribe)
+    {
+        while (bulk.NextPart(_settings.BulkPartDocuments) is { } part)
         {
-            var document = new DocumentId(collection, id);
-            long? version = documents.VersionOf(id);
-            if (subscribe) Subscribe(request, document, version, bulk);
-            else RequestFromDocument(request, document, (doc, rid) => new DocumentCommands.Fetch(doc, rid, _connection, version), bulk);
+            bulk.Starting = true;
+            foreach (string id in part.Ids)
+            {
+                var document = new DocumentId(bulk.Collection, id);
+                long? version = part.VersionOf(id);
+                if (subscribe) Subscribe(bulk.Request, document, version, bulk);
+                else RequestFromDocument(bulk.Request, document, (doc, rid) => new DocumentCommands.Fetch(doc, rid, _connection, version), bulk);
+            }
+            bulk.Starting = false;
+            if (!bulk.PartComplete) return;
+            ReplyPart(bulk);
         }
     }
 
     private void RecordBulk(BulkProgress bulk, DocumentId document, BulkItemResult result)
     {
         bulk.Results[document.Id] = result;
-        if (bulk.Complete) FinishBulk(bulk);
+        if (!bulk.PartComplete || bulk.Starting) return;
+        ReplyPart(bulk);
+        ServeNextParts(bulk, bulk.Request is BulkSubscribeRequest);
     }
 
-    private void FinishBulk(BulkProgress bulk)
+    private void ReplyPart(BulkProgress bulk)
     {
+        BulkSelection part = bulk.Part;
         // With versions the ops were sent already and the reply echoes b; with ids it carries the snapshots.
-        bool withSnapshots = bulk.Documents.Versions is null;
+        bool withSnapshots = part.Versions is null;
         // A reply by versions has no per-document results, so a document that failed would pass for subscribed.
-        // As ShareDB's agent does, the request fails as a whole (the client gives the error to every document in
-        // b) and none of its documents stays subscribed.
+        // As ShareDB's agent does, the request (here: the part) fails as a whole (the client gives the error to every
+        // document in b) and none of its documents stays subscribed.
         if (!withSnapshots && bulk.Results.Values.FirstOrDefault(r => r.Error is not null) is { Error: { } error })
         {
             if (bulk.Request is BulkSubscribeRequest)
             {
-                foreach (string id in bulk.Documents.Ids) Unsubscribe(new DocumentId(bulk.Collection, id));
+                foreach (string id in part.Ids) Unsubscribe(new DocumentId(bulk.Collection, id));
             }
-            Reply(new ErrorReply(bulk.Request.Echo(), error));
+            Reply(new ErrorReply(bulk.Request.Echo() with { Bulk = part }, error));
             return;
         }
         Reply(new BulkReply(bulk.Request.Action, bulk.Collection, withSnapshots ? bulk.Results : null,
-            withSnapshots ? null : bulk.Documents));
+            withSnapshots ? null : part));
     }
 
     // ---- replies from documents ----

@@ -6,8 +6,14 @@ namespace CollabActors.Connections;
 /// </summary>
 public sealed record ConnectionSettings
 {
-    /// <summary>Largest frame a client may send; a larger one closes the socket with 1009.</summary>
-    public int MaxFrameBytes { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// Largest frame a client may send; a larger one closes the socket with 1009. Anything that fits in a document must
+    /// fit in a frame, or a client pasting it is closed and resends it on reconnect forever: the default holds a
+    /// create or paste of the whole 10 M UTF-16 unit document at three UTF-8 bytes a unit (any text but one mostly of
+    /// control characters, which JSON escapes in six) and the message around it. Frames this large are read within
+    /// the node's <see cref="InboundByteBudget"/>, not sockets × this.
+    /// </summary>
+    public int MaxFrameBytes { get; init; } = 32 * 1024 * 1024;
 
     /// <summary>Frames waiting to be written before the client counts as a slow consumer and is closed (1008).</summary>
     public int MaxQueuedFrames { get; init; } = 1000;
@@ -53,14 +59,36 @@ public sealed record ConnectionSettings
     /// </summary>
     public TimeSpan UndeliveredRetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Documents one connection may be subscribed to at once.</summary>
-    public int MaxSubscriptions { get; init; } = 1000;
+    /// <summary>
+    /// Documents one connection may be subscribed to at once. The stock client resubscribes to all its documents in
+    /// one bulk on reconnect, so this is also the largest bulk subscribe that works whole.
+    /// </summary>
+    public int MaxSubscriptions { get; init; } = 10_000;
 
     /// <summary>
     /// Most presence updates per second one editor's cursor may send into a room; updates in between are merged, the
     /// latest wins and always arrives. Keeps presence traffic linear in the room size per editor.
     /// </summary>
     public int PresenceMaxPerSecond { get; init; } = 10;
+
+    /// <summary>
+    /// Presences (ids with a value) one connection may hold on one channel; a client has one per open document or
+    /// cursor, so a handful is plenty. A value for one more gets <c>ERR_PRESENCE_OVER_LIMIT</c> and is neither kept
+    /// nor relayed.
+    /// </summary>
+    public int MaxPresencePerChannel { get; init; } = 16;
+
+    /// <summary>Presences one connection may hold on all channels together.</summary>
+    public int MaxPresencePerConnection { get; init; } = 256;
+
+    /// <summary>
+    /// Bytes (UTF-8 JSON) of the presence values one connection holds on one channel; this also bounds one value.
+    /// A cursor or selection with a name and colour is under a hundred bytes.
+    /// </summary>
+    public int MaxPresenceBytesPerChannel { get; init; } = 64 * 1024;
+
+    /// <summary>Bytes of the presence values one connection holds on all channels together.</summary>
+    public long MaxPresenceBytesPerConnection { get; init; } = 1024 * 1024;
 
     /// <summary>
     /// Messages per second one connection may send on average (token bucket, refilled continuously); a message over
@@ -83,10 +111,25 @@ public sealed record ConnectionSettings
     public int OpBurst { get; init; } = 100;
 
     /// <summary>
-    /// Documents one bulk fetch or subscribe may name (one frame must not start thousands of document actors); more
-    /// gets <c>ERR_BULK_TOO_LARGE</c>. Each ten documents also take one token of the message rate.
+    /// Documents one bulk fetch or subscribe may name; more gets <c>ERR_BULK_TOO_LARGE</c>. As many as a connection
+    /// may subscribe to, so a client reconnecting with all its documents is served. Each ten documents take one token
+    /// of the message rate (at most <see cref="MessageBurst"/>, so any allowed bulk can pass).
     /// </summary>
-    public int MaxBulkDocuments { get; init; } = 1000;
+    public int MaxBulkDocuments { get; init; } = 10_000;
+
+    /// <summary>
+    /// A bulk request is served in parts of this many documents: one part's documents are asked at once and answered
+    /// in one bulk reply before the next part starts, so one frame never starts more document actors (and journal
+    /// reads) at once, nor holds more snapshots for its reply, than this.
+    /// </summary>
+    public int BulkPartDocuments { get; init; } = 1000;
+
+    /// <summary>
+    /// Messages over the rate that wait (in order, released as the buckets refill) instead of being refused. A client
+    /// that awaits each answer has one waiting at most and is only slowed down; past this many the client is sending
+    /// regardless, and gets <c>ERR_RATE_LIMITED</c>. Zero: refuse at once.
+    /// </summary>
+    public int MaxDelayedMessages { get; init; } = 8;
 
     /// <summary>Messages refused for the rate within one <see cref="RateLimitWindow"/> before the connection is closed with 1008.</summary>
     public int RateLimitStrikes { get; init; } = 50;

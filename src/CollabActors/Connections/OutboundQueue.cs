@@ -15,7 +15,7 @@ internal sealed class OutboundQueue(int maxFrames, long maxBytes)
 
     public long Bytes { get; private set; }
 
-    /// <summary>Adds a frame; false when that would pass either bound (the consumer is too slow).</summary>
+    /// <summary>Adds a frame; false when that would pass either bound (the consumer is too slow) with frames already waiting.</summary>
     public bool TryAdd(OutboundFrame frame, string? coalescingKey = null)
     {
         if (coalescingKey is not null && _keyed.TryGetValue(coalescingKey, out int at) && _frames[at] is { } older)
@@ -25,7 +25,9 @@ internal sealed class OutboundQueue(int maxFrames, long maxBytes)
             _frames[at] = frame;
             return true;
         }
-        if (_count >= maxFrames || Bytes + frame.Bytes.Length > maxBytes) return false;
+        // An empty queue takes any frame: one snapshot of a large document may alone pass the byte bound, and that
+        // is no sign of a slow consumer (which is frames piling up).
+        if (_count > 0 && (_count >= maxFrames || Bytes + frame.Bytes.Length > maxBytes)) return false;
         if (coalescingKey is not null) _keyed[coalescingKey] = _frames.Count;
         _frames.Add(frame);
         _count++;

@@ -16,12 +16,43 @@ internal sealed record PendingRequest(
     public DocumentId Document => Command.Document;
 }
 
-/// <summary>A bulk fetch or subscribe gathering one reply per document before it answers the client.</summary>
+/// <summary>
+/// A bulk fetch or subscribe, served in parts of at most a given number of documents: each part's documents are asked
+/// at once, and when all have answered the client gets a bulk reply naming just them (the stock client handles each
+/// document a bulk reply names, so parts are as good as one reply) and the next part starts. A part bounds the
+/// document actors one request starts at once and the snapshots held for its reply.
+/// </summary>
 internal sealed class BulkProgress(ClientMessage request, string collection, BulkSelection documents)
 {
+    private int _next;
+
     public ClientMessage Request { get; } = request;
     public string Collection { get; } = collection;
     public BulkSelection Documents { get; } = documents;
-    public Dictionary<string, BulkItemResult> Results { get; } = new();
-    public bool Complete => Results.Count == Documents.Ids.Count;
+
+    /// <summary>The documents being asked now; results are gathered for them only.</summary>
+    public BulkSelection Part { get; private set; } = documents;
+    public Dictionary<string, BulkItemResult> Results { get; private set; } = new();
+
+    /// <summary>True while the part's requests are being sent: a part that completes meanwhile is answered after.</summary>
+    public bool Starting { get; set; }
+
+    public bool PartComplete => Results.Count == Part.Ids.Count;
+
+    /// <summary>Moves on to the next part of at most <paramref name="size"/> documents (each named once); null when none are left.</summary>
+    public BulkSelection? NextPart(int size)
+    {
+        if (_next >= Documents.Ids.Count) return null;
+        var ids = new List<string>(Math.Min(size, Documents.Ids.Count - _next));
+        var seen = new HashSet<string>();
+        for (; _next < Documents.Ids.Count && ids.Count < size; _next++)
+        {
+            if (seen.Add(Documents.Ids[_next])) ids.Add(Documents.Ids[_next]);
+        }
+        Part = Documents.Versions is { } versions
+            ? new BulkSelection(ids, ids.ToDictionary(id => id, id => versions[id]))
+            : BulkSelection.OfIds(ids);
+        Results = new Dictionary<string, BulkItemResult>();
+        return Part;
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
@@ -23,6 +25,7 @@ internal sealed class PresenceRelay
     private readonly Dictionary<string, PreparedMessage> _held = new();
     private readonly Dictionary<string, long> _subscriptionSeq = new();
     private readonly Dictionary<(string Channel, string Id), PresenceMessage> _own = new();
+    private readonly PresenceBudget _budget;
     private bool _windowOpen;
 
     /// <param name="connection">The connection, named in commands as the subscriber and publisher (never sent to here).</param>
@@ -30,6 +33,7 @@ internal sealed class PresenceRelay
     {
         _interval = TimeSpan.FromSeconds(1.0 / Math.Max(1, settings.PresenceMaxPerSecond));
         _throttle = new PresenceThrottle(_interval);
+        _budget = new PresenceBudget(settings);
         _authenticatedName = authenticatedName;
         _connection = connection;
     }
@@ -45,10 +49,25 @@ internal sealed class PresenceRelay
         var presence = new PresenceMessage(p.Channel, src, p.PresenceId, WithAuthenticatedName(p.Value), p.PresenceVersion,
             p.Collection, p.DocumentId, p.Version, p.Type);
         var key = (p.Channel, p.PresenceId);
-        if (p.Value is null) _own.Remove(key);
-        else _own[key] = presence;
+        if (presence.Value is not { } value)
+        {
+            _own.Remove(key);
+            _budget.Release(p.Channel, p.PresenceId);
+        }
+        else
+        {
+            int bytes = JsonMarshal.GetRawUtf8Value(value).Length;
+            if (_budget.Refusal(p.Channel, p.PresenceId, bytes) is { } refusal)
+            {
+                CollabMetrics.MessageRejected(ProtocolErrorCodes.PresenceOverLimit);
+                effects.Add(new ConnectionEffect.Reply(ErrorReply.To(p, ProtocolErrorCodes.PresenceOverLimit, refusal)));
+                return;
+            }
+            _budget.Hold(p.Channel, p.PresenceId, bytes);
+            _own[key] = presence;
+        }
 
-        if (_throttle.Offer(presence, nowMs, out TimeSpan flushAfter)) SendPresence(presence, effects);
+        if (_throttle.Offer(presence, nowMs, out TimeSpan flushAfter)) SendAndForgetNull(presence, effects);
         else if (flushAfter != TimeSpan.MinValue)
             effects.Add(new ConnectionEffect.StartTimer(("presence", p.Channel, p.PresenceId),
                 new SessionTimers.PresenceDue(p.Channel, p.PresenceId), flushAfter));
@@ -58,7 +77,13 @@ internal sealed class PresenceRelay
     /// <summary>A held update of this client's is due (<see cref="SessionTimers.PresenceDue"/>).</summary>
     public void Due(SessionTimers.PresenceDue due, long nowMs, List<ConnectionEffect> effects)
     {
-        if (_throttle.TakeDue(due.Channel, due.PresenceId, nowMs) is { } held) SendPresence(held, effects);
+        if (_throttle.TakeDue(due.Channel, due.PresenceId, nowMs) is { } held) SendAndForgetNull(held, effects);
+    }
+
+    private void SendAndForgetNull(PresenceMessage presence, List<ConnectionEffect> effects)
+    {
+        SendPresence(presence, effects);
+        if (presence.Value is null) _throttle.Forget(presence.Channel, presence.PresenceId);
     }
 
     /// <summary><c>ps</c>: a repeated or older subscribe is answered but not sent on; a new one also asks everyone's presence.</summary>

@@ -45,6 +45,15 @@ internal sealed class PresenceThrottle(TimeSpan interval)
         return held;
     }
 
+    /// <summary>
+    /// Forgets a presence whose null went out: its slot would otherwise stay for the connection's life, and a client
+    /// cycling through fresh ids would grow the table without bound.
+    /// </summary>
+    public void Forget(string channel, string id)
+    {
+        if (_slots.TryGetValue((channel, id), out Slot? slot) && slot.Held is null) _slots.Remove((channel, id));
+    }
+
     private sealed class Slot
     {
         public long LastSentTicks { get; set; }

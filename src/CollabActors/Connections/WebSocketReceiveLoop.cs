@@ -13,12 +13,30 @@ public static class WebSocketReceiveLoop
     /// <summary>First size of the buffer a frame is read into; it doubles (up to the frame limit) for larger frames.</summary>
     private const int InitialBufferBytes = 16 * 1024;
 
-    public static Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, CancellationToken ct) =>
-        RunAsync(socket, connection, maxFrameBytes, ArrayPool<byte>.Shared, ct);
+    /// <summary>
+    /// Largest buffer taken from the pool. Larger ones (a big paste) are allocated and left to the GC: a pool would keep
+    /// them, outside the inbound budget, long after the frame.
+    /// </summary>
+    private const int LargestPooledBufferBytes = 1024 * 1024;
 
-    public static async Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, ArrayPool<byte> buffers, CancellationToken ct)
+    public static Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, CancellationToken ct) =>
+        RunAsync(socket, connection, maxFrameBytes, InboundByteBudget.Unlimited, ArrayPool<byte>.Shared, ct);
+
+    public static Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, InboundByteBudget budget, CancellationToken ct) =>
+        RunAsync(socket, connection, maxFrameBytes, budget, ArrayPool<byte>.Shared, ct);
+
+    public static Task RunAsync(WebSocket socket, IActorRef connection, int maxFrameBytes, ArrayPool<byte> buffers, CancellationToken ct) =>
+        RunAsync(socket, connection, maxFrameBytes, InboundByteBudget.Unlimited, buffers, ct);
+
+    /// <param name="budget">
+    /// The node's bytes for unfinished frames: a frame's buffer grows past its first <see cref="InitialBufferBytes"/>
+    /// only with bytes reserved there, and while none are to be had this socket is not read (backpressure).
+    /// </param>
+    public static async Task RunAsync(
+        WebSocket socket, IActorRef connection, int maxFrameBytes, InboundByteBudget budget, ArrayPool<byte> buffers, CancellationToken ct)
     {
         byte[]? buffer = null;
+        InboundByteBudget.FrameReservation? reservation = null;
         try
         {
             while (true)
@@ -37,9 +55,12 @@ public static class WebSocketReceiveLoop
                 {
                     if (length == buffer.Length)
                     {
-                        byte[] larger = buffers.Rent(Math.Min(buffer.Length * 2, maxFrameBytes + 1));
+                        int size = Math.Min(buffer.Length * 2, maxFrameBytes + 1);
+                        reservation ??= budget.StartFrame();
+                        await reservation.GrowAsync(size - buffer.Length, ct).ConfigureAwait(false);
+                        byte[] larger = size <= LargestPooledBufferBytes ? buffers.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
                         buffer.AsSpan(0, length).CopyTo(larger);
-                        buffers.Return(buffer);
+                        Release(buffers, buffer);
                         buffer = larger;
                     }
                     result = await socket.ReceiveAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
@@ -58,8 +79,10 @@ public static class WebSocketReceiveLoop
 
                 connection.Tell(new ConnectionMessages.FrameReceived(
                     buffer.AsSpan(0, length).ToArray(), result.MessageType == WebSocketMessageType.Binary));
-                buffers.Return(buffer);
+                Release(buffers, buffer);
                 buffer = null;
+                reservation?.Dispose();
+                reservation = null;
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
@@ -68,7 +91,13 @@ public static class WebSocketReceiveLoop
         }
         finally
         {
-            if (buffer is not null) buffers.Return(buffer);
+            if (buffer is not null) Release(buffers, buffer);
+            reservation?.Dispose();
         }
+    }
+
+    private static void Release(ArrayPool<byte> buffers, byte[] buffer)
+    {
+        if (buffer.Length <= LargestPooledBufferBytes) buffers.Return(buffer);
     }
 }

@@ -142,7 +142,8 @@ internal static class ClientMessageReader
     private static PresenceUpdate Presence(JsonElement m)
     {
         string channel = Channel(m);
-        string presenceId = RequiredString(m, "id", "presence id");
+        // A presence id is kept with its value until the connection ends and relayed to every subscriber: a name too.
+        string presenceId = Bounded(RequiredString(m, "id", "presence id"), "id", "presence id", WireLimits.MaxNameLength);
         long presenceVersion = RequiredInteger(m, "pv", "presence version");
         JsonElement? value = m.TryGetProperty("p", out JsonElement p) && p.ValueKind != JsonValueKind.Null
             ? p.Clone()

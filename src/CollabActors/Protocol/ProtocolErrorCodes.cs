@@ -52,5 +52,8 @@ public static class ProtocolErrorCodes
     /// <summary>A collection, document id or presence channel longer than <see cref="WireLimits.MaxNameLength"/> allows.</summary>
     public const string NameTooLong = "ERR_NAME_TOO_LONG";
 
+    /// <summary>A presence value past the connection's presence bounds (count or bytes, per channel or in all).</summary>
+    public const string PresenceOverLimit = "ERR_PRESENCE_OVER_LIMIT";
+
     public const string UnknownError = "ERR_UNKNOWN_ERROR";
 }

@@ -10,7 +10,7 @@ public static class WireLimits
     public const int MaxDepth = 32;
 
     /// <summary>
-    /// Longest collection name or document id, in UTF-16 code units. Names are kept in memory by every document and
+    /// Longest collection name, document id or presence id, in UTF-16 code units. Names are kept in memory by every document and
     /// subscription and written into every journal row, so a client must not choose their size.
     /// </summary>
     public const int MaxNameLength = 256;

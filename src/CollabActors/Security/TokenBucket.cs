@@ -22,6 +22,13 @@ public sealed class TokenBucket
 
     public bool TryTake(long nowMs) => TryTake(nowMs, 1);
 
+    /// <summary>How long until <paramref name="cost"/> tokens are there (zero when they are now).</summary>
+    public TimeSpan TimeUntil(long nowMs, int cost)
+    {
+        double tokens = Math.Min(_capacity, _tokens + Math.Max(0, nowMs - _lastMs) * _perMillisecond);
+        return tokens >= cost ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling((cost - tokens) / _perMillisecond));
+    }
+
     /// <summary>Takes <paramref name="cost"/> tokens at once, or none when fewer are left.</summary>
     public bool TryTake(long nowMs, int cost)
     {

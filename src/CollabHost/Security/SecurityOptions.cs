@@ -112,4 +112,12 @@ public sealed class ConnectionLimitOptions
 
     /// <summary>Open WebSockets on this node; more get 503, and the load balancer tries another node.</summary>
     public int MaxConnectionsPerNode { get; set; } = 20_000;
+
+    /// <summary>
+    /// Bytes all frames still being read on this node may hold together (issue 19 item 6). A frame may be as large as
+    /// a document can be (<c>Collab:Connections:MaxFrameBytes</c>, which this must hold at least once); when the
+    /// budget is spent, sockets in the middle of a large frame stop being read until others finish. The first 16 KiB
+    /// of each frame are outside it, so small messages never wait.
+    /// </summary>
+    public long MaxInboundFrameBytesPerNode { get; set; } = 256L * 1024 * 1024;
 }

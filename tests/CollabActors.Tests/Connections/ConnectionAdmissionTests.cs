@@ -5,35 +5,85 @@ using CollabText;
 
 namespace CollabActors.Tests.Connections;
 
-/// <summary>Admission with a clock the test holds: token buckets, bulk cost and bound, and the strikes that close a flooder.</summary>
+/// <summary>
+/// Admission with a clock the test holds: token buckets and bulk cost, messages over the rate waiting in order until
+/// the buckets refill, refusal once too many wait, and the strikes that close a flooder.
+/// </summary>
 public class ConnectionAdmissionTests
 {
     private static readonly ClientMessage Ping = PingRequest.Instance;
 
     private static SubmitRequest Submit(long seq) => new("docs", "d1", 0, null, seq, new EditChange(TextOp.InsertAt(0, "a")));
 
-    private static string? RefusalCode(ConnectionEffect? effect) =>
-        effect is ConnectionEffect.Reply { Message: ErrorReply error } ? error.Error.Code : null;
+    private static string? RefusalCode(AdmissionStep step) =>
+        Assert.Single(step.Refusals) is ConnectionEffect.Reply { Message: ErrorReply error } ? error.Error.Code : null;
 
-    [Fact]
-    public void Messages_past_the_burst_are_refused_with_rate_limited_until_the_bucket_refills()
+    private static void AssertAdmitted(ClientMessage message, AdmissionStep step)
     {
-        var admission = new ConnectionAdmission(new ConnectionSettings { MessagesPerSecond = 10, MessageBurst = 3 }, 0);
-        for (int i = 0; i < 3; i++) Assert.Null(admission.Check(Ping, 0));
+        Assert.Equal([message], step.Admitted);
+        Assert.Empty(step.Refusals);
+        Assert.Null(step.WaitFor);
+    }
 
-        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(admission.Check(Ping, 0)));
-        Assert.Null(admission.Check(Ping, 100)); // a tenth of a second refills one token
+    private static void AssertWaits(AdmissionStep step)
+    {
+        Assert.Empty(step.Admitted);
+        Assert.Empty(step.Refusals);
+        Assert.NotNull(step.WaitFor);
     }
 
     [Fact]
-    public void Ops_take_from_their_own_bucket_as_well()
+    public void A_message_within_the_rate_is_admitted_at_once()
+    {
+        var admission = new ConnectionAdmission(new ConnectionSettings { MessagesPerSecond = 10, MessageBurst = 3 }, 0);
+        for (int i = 0; i < 3; i++) AssertAdmitted(Ping, admission.Offer(Ping, 0));
+    }
+
+    [Fact]
+    public void A_message_past_the_burst_waits_until_the_bucket_refills_and_is_then_released()
+    {
+        var admission = new ConnectionAdmission(new ConnectionSettings { MessagesPerSecond = 10, MessageBurst = 1 }, 0);
+        admission.Offer(Ping, 0);
+
+        AdmissionStep waiting = admission.Offer(Submit(1), 0);
+        AssertWaits(waiting);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), waiting.WaitFor); // a tenth of a second refills one token
+
+        AdmissionStep early = admission.Release(50);
+        Assert.Empty(early.Admitted);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), early.WaitFor);
+
+        AssertAdmitted(Submit(1), admission.Release(100));
+    }
+
+    [Fact]
+    public void Waiting_messages_are_released_in_the_order_they_came_and_a_new_one_goes_behind_them()
+    {
+        var admission = new ConnectionAdmission(new ConnectionSettings { MessagesPerSecond = 10, MessageBurst = 3 }, 0);
+        for (int i = 0; i < 3; i++) admission.Offer(Ping, 0);
+        AssertWaits(admission.Offer(Submit(1), 0));
+        AssertWaits(admission.Offer(Submit(2), 0));
+        // Two tokens are back by now, but the line is served first: nothing overtakes a waiting message.
+        AssertWaits(admission.Offer(Submit(3), 200));
+
+        AdmissionStep released = admission.Release(200);
+        Assert.Equal([Submit(1), Submit(2)], released.Admitted);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), released.WaitFor);
+        AssertAdmitted(Submit(3), admission.Release(300));
+    }
+
+    [Fact]
+    public void An_op_waits_for_the_op_bucket_as_well_and_other_messages_wait_behind_it()
     {
         var admission = new ConnectionAdmission(new ConnectionSettings { OpsPerSecond = 1, OpBurst = 2 }, 0);
-        Assert.Null(admission.Check(Submit(1), 0));
-        Assert.Null(admission.Check(Submit(2), 0));
+        AssertAdmitted(Submit(1), admission.Offer(Submit(1), 0));
+        AssertAdmitted(Submit(2), admission.Offer(Submit(2), 0));
 
-        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(admission.Check(Submit(3), 0)));
-        Assert.Null(admission.Check(Ping, 0));
+        AdmissionStep op = admission.Offer(Submit(3), 0);
+        Assert.Equal(TimeSpan.FromSeconds(1), op.WaitFor);
+        AssertWaits(admission.Offer(Ping, 0));
+
+        Assert.Equal([Submit(3), Ping], admission.Release(1000).Admitted);
     }
 
     [Fact]
@@ -44,8 +94,8 @@ public class ConnectionAdmissionTests
         Assert.Equal(3, ConnectionAdmission.MessageCost(bulk));
 
         var admission = new ConnectionAdmission(new ConnectionSettings { MessagesPerSecond = 1, MessageBurst = 5 }, 0);
-        Assert.Null(admission.Check(bulk, 0));
-        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(admission.Check(bulk, 0))); // 2 tokens left
+        AssertAdmitted(bulk, admission.Offer(bulk, 0));
+        Assert.Equal(TimeSpan.FromSeconds(1), admission.Offer(bulk, 0).WaitFor); // 2 tokens left, 3 needed
     }
 
     [Fact]
@@ -54,22 +104,72 @@ public class ConnectionAdmissionTests
         var admission = new ConnectionAdmission(new ConnectionSettings { MaxBulkDocuments = 2 }, 0);
 
         Assert.Equal(ProtocolErrorCodes.BulkTooLarge,
-            RefusalCode(admission.Check(new BulkSubscribeRequest("docs", BulkSelection.OfIds(["a", "b", "c"])), 0)));
-        Assert.Null(admission.Check(new BulkSubscribeRequest("docs", BulkSelection.OfIds(["a", "b"])), 0));
+            RefusalCode(admission.Offer(new BulkSubscribeRequest("docs", BulkSelection.OfIds(["a", "b", "c"])), 0)));
+        var allowed = new BulkSubscribeRequest("docs", BulkSelection.OfIds(["a", "b"]));
+        AssertAdmitted(allowed, admission.Offer(allowed, 0));
     }
 
     [Fact]
-    public void Refusals_past_the_strike_limit_within_a_window_close_with_1008()
+    public void A_message_past_the_waiting_limit_is_refused_with_rate_limited_and_those_waiting_still_go()
+    {
+        var admission = new ConnectionAdmission(
+            new ConnectionSettings { MessagesPerSecond = 10, MessageBurst = 1, MaxDelayedMessages = 2 }, 0);
+        admission.Offer(Ping, 0);
+        AssertWaits(admission.Offer(Submit(1), 0));
+        AssertWaits(admission.Offer(Submit(2), 0));
+
+        AdmissionStep refused = admission.Offer(Submit(3), 0);
+        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(refused));
+        Assert.Empty(refused.Admitted);
+
+        Assert.Equal([Submit(1)], admission.Release(100).Admitted); // the bucket holds one token: one at a time
+        AssertAdmitted(Submit(2), admission.Release(200));
+    }
+
+    [Fact]
+    public void No_waiting_at_all_refuses_at_once()
+    {
+        var admission = new ConnectionAdmission(
+            new ConnectionSettings { MessagesPerSecond = 10, MessageBurst = 1, MaxDelayedMessages = 0 }, 0);
+        admission.Offer(Ping, 0);
+        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(admission.Offer(Ping, 0)));
+    }
+
+    [Fact]
+    public void A_client_that_awaits_each_answer_is_slowed_down_but_never_refused()
+    {
+        var admission = new ConnectionAdmission(
+            new ConnectionSettings { MessagesPerSecond = 10, MessageBurst = 3, OpsPerSecond = 5, OpBurst = 2 }, 0);
+        long now = 0;
+        for (int seq = 1; seq <= 200; seq++)
+        {
+            AdmissionStep step = admission.Offer(Submit(seq), now);
+            while (step.WaitFor is { } wait) // the actor's timer: bounded, each wait ends with the op let through
+            {
+                Assert.Empty(step.Refusals);
+                now += (long)wait.TotalMilliseconds;
+                step = admission.Release(now);
+            }
+            Assert.Equal([Submit(seq)], step.Admitted);
+            Assert.Empty(step.Refusals);
+        }
+        Assert.InRange(now, 39_000, 40_000); // 198 ops past the burst at 5 a second: slowed, not cut off
+    }
+
+    [Fact]
+    public void A_client_that_keeps_sending_while_its_messages_wait_is_closed_with_1008()
     {
         var settings = new ConnectionSettings
         {
-            MessagesPerSecond = 1, MessageBurst = 1, RateLimitStrikes = 3, RateLimitWindow = TimeSpan.FromSeconds(10),
+            MessagesPerSecond = 1, MessageBurst = 1, MaxDelayedMessages = 2, RateLimitStrikes = 3,
+            RateLimitWindow = TimeSpan.FromSeconds(10),
         };
         var admission = new ConnectionAdmission(settings, 0);
-        Assert.Null(admission.Check(Ping, 0));
-        for (int i = 0; i < 3; i++) Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(admission.Check(Ping, 0)));
+        admission.Offer(Ping, 0);
+        for (int i = 0; i < 2; i++) AssertWaits(admission.Offer(Ping, 0));
+        for (int i = 0; i < 3; i++) Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(admission.Offer(Ping, 0)));
 
-        var close = Assert.IsType<ConnectionEffect.Close>(admission.Check(Ping, 0));
+        var close = Assert.IsType<ConnectionEffect.Close>(Assert.Single(admission.Offer(Ping, 0).Refusals));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, close.Status);
     }
 
@@ -78,15 +178,16 @@ public class ConnectionAdmissionTests
     {
         var settings = new ConnectionSettings
         {
-            MessagesPerSecond = 0.001, MessageBurst = 1, RateLimitStrikes = 2, RateLimitWindow = TimeSpan.FromSeconds(10),
+            MessagesPerSecond = 0.001, MessageBurst = 1, MaxDelayedMessages = 0, RateLimitStrikes = 2,
+            RateLimitWindow = TimeSpan.FromSeconds(10),
         };
         var admission = new ConnectionAdmission(settings, 0);
-        admission.Check(Ping, 0);
-        Assert.NotNull(RefusalCode(admission.Check(Ping, 1)));
-        Assert.NotNull(RefusalCode(admission.Check(Ping, 2)));
+        admission.Offer(Ping, 0);
+        Assert.NotNull(RefusalCode(admission.Offer(Ping, 1)));
+        Assert.NotNull(RefusalCode(admission.Offer(Ping, 2)));
 
-        Assert.NotNull(RefusalCode(admission.Check(Ping, 20_000)));
-        Assert.NotNull(RefusalCode(admission.Check(Ping, 20_001)));
-        Assert.IsType<ConnectionEffect.Close>(admission.Check(Ping, 20_002));
+        Assert.NotNull(RefusalCode(admission.Offer(Ping, 20_000)));
+        Assert.NotNull(RefusalCode(admission.Offer(Ping, 20_001)));
+        Assert.IsType<ConnectionEffect.Close>(Assert.Single(admission.Offer(Ping, 20_002).Refusals));
     }
 }

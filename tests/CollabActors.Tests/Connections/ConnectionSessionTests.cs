@@ -170,6 +170,60 @@ public class ConnectionSessionTests
     }
 
     [Fact]
+    public void A_bulk_fetch_of_more_than_a_part_asks_one_part_at_a_time_and_answers_each_part_with_its_own_reply()
+    {
+        ConnectionSession session = NewSession(); // parts of ConnectionSettings.Default.BulkPartDocuments = 1,000
+        string[] ids = Enumerable.Range(0, 2_001).Select(i => "d" + i).ToArray();
+        var answered = new List<string>();
+
+        List<ConnectionEffect> sent = session.Handle(new BulkFetchRequest("docs", BulkSelection.OfIds(ids)), 0).ToList();
+        Assert.Empty(Replies(sent));
+        foreach (int partSize in new[] { 1_000, 1_000, 1 })
+        {
+            var fetches = sent.OfType<ConnectionEffect.ToDocument>().Select(e => (DocumentCommands.Fetch)e.Command).ToList();
+            Assert.Equal(ids.Skip(answered.Count).Take(partSize), fetches.Select(f => f.Document.Id));
+
+            // The part's last answer brings its reply and asks the next part.
+            for (int i = 0; i < fetches.Count - 1; i++)
+            {
+                Assert.Empty(session.Fetched(new DocumentReplies.Fetched(fetches[i].Document, fetches[i].RequestId, Empty, []))
+                    .OfType<ConnectionEffect.ToDocument>());
+            }
+            sent = session.Fetched(new DocumentReplies.Fetched(fetches[^1].Document, fetches[^1].RequestId, Empty, [])).ToList();
+            var reply = Assert.IsType<BulkReply>(Assert.Single(Replies(sent)));
+            Assert.Equal(fetches.Select(f => f.Document.Id).Order(), reply.Data!.Keys.Order());
+            answered.AddRange(reply.Data.Keys);
+        }
+
+        Assert.Empty(sent.OfType<ConnectionEffect.ToDocument>());
+        Assert.Equal(ids.Order(), answered.Order());
+        Assert.Equal(0, session.PendingRequests);
+    }
+
+    [Fact]
+    public void A_bulk_subscribe_by_versions_of_more_than_a_part_echoes_each_parts_versions_and_keeps_every_subscription()
+    {
+        ConnectionSession session = NewSession(new ConnectionSettings { BulkPartDocuments = 2 });
+        var versions = new Dictionary<string, long> { ["a"] = 1, ["b"] = 2, ["c"] = 3 };
+
+        List<ConnectionEffect> sent = session.Handle(new BulkSubscribeRequest("docs", BulkSelection.OfVersions(versions)), 0).ToList();
+        var first = sent.OfType<ConnectionEffect.ToDocument>().Select(e => (DocumentCommands.Subscribe)e.Command).ToList();
+        Assert.Equal([1L, 2L], first.Select(s => s.FromVersion!.Value));
+        session.Fetched(new DocumentReplies.Fetched(first[0].Document, first[0].RequestId, null, []));
+        List<ConnectionEffect> firstDone = session.Fetched(new DocumentReplies.Fetched(first[1].Document, first[1].RequestId, null, [])).ToList();
+
+        var firstReply = Assert.IsType<BulkReply>(Assert.Single(Replies(firstDone)));
+        Assert.Equal(new Dictionary<string, long> { ["a"] = 1, ["b"] = 2 }, firstReply.Documents!.Versions);
+        var last = Command<DocumentCommands.Subscribe>(firstDone);
+        Assert.Equal((new DocumentId("docs", "c"), (long?)3), (last.Document, last.FromVersion));
+
+        var lastReply = Assert.IsType<BulkReply>(Assert.Single(Replies(
+            session.Fetched(new DocumentReplies.Fetched(last.Document, last.RequestId, null, [])))));
+        Assert.Equal(["c"], lastReply.Documents!.Ids);
+        Assert.Equal(3, session.Subscriptions);
+    }
+
+    [Fact]
     public void A_bulk_subscribe_by_versions_with_one_failure_fails_as_a_whole_and_keeps_no_subscription()
     {
         ConnectionSession session = NewSession();

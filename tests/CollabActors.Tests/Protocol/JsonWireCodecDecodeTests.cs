@@ -140,6 +140,15 @@ public class JsonWireCodecDecodeTests
     }
 
     [Fact]
+    public void A_presence_id_longer_than_a_name_is_refused()
+    {
+        var bad = DecodeBad($$"""{"a":"p","ch":"lobby","id":"{{new string('i', 257)}}","pv":1,"p":null}""");
+        Assert.Equal(ProtocolErrorCodes.NameTooLong, bad.Error.Code);
+        Assert.Contains("'id'", bad.Error.Message);
+        Assert.IsType<PresenceUpdate>(Decode($$"""{"a":"p","ch":"lobby","id":"{{new string('i', 256)}}","pv":1,"p":null}"""));
+    }
+
+    [Fact]
     public void A_channel_longer_than_two_names_and_a_dot_is_refused()
     {
         Assert.Equal(ProtocolErrorCodes.NameTooLong, DecodeBad($$"""{"a":"ps","ch":"{{new string('.', 514)}}","seq":1}""").Error.Code);

@@ -15,8 +15,9 @@ public sealed record FuzzFrame(byte[] Payload, bool Binary)
 /// <summary>
 /// Generators of hostile frames: every action of the protocol with fields replaced by values of the wrong type or
 /// out of range, removed or added; the same in MessagePack; byte-level mutations (bit flips, cuts, insertions,
-/// repeats) of both; random bytes; and deep nesting. A text frame is always valid UTF-8 (otherwise the WebSocket
-/// layer closes with 1007, a separate tested path); mutated bytes that are not go as binary frames.
+/// repeats) of both; random bytes; deep nesting; and presence past the per-connection bounds. A text frame is always
+/// valid UTF-8 (otherwise the WebSocket layer closes with 1007, a separate tested path); mutated bytes that are not go
+/// as binary frames.
 /// </summary>
 public static class FuzzFrames
 {
@@ -122,6 +123,24 @@ public static class FuzzFrames
             return message.ToJsonString();
         });
 
+    /// <summary>
+    /// Presence past the bounds one connection may hold (ConnectionSettings: 16 presences and 64 KiB a channel, 256 and
+    /// 1 MiB in all): ids from a pool of 40 on 20 channels, values from a cursor to past 64 KiB, and nulls that free
+    /// room again, so within a batch the budgets fill, refuse and empty. Ids and channels are sometimes too long.
+    /// </summary>
+    public static readonly Gen<string> PresenceOverLimits = Gen.Select(
+        Gen.Frequency((8, Gen.Int[0, 19].Select(n => "fuzz.x" + n)), (1, Gen.Const("fuzz." + new string('c', 600)))),
+        Gen.Frequency((8, Gen.Int[0, 39].Select(n => "p" + n)), (1, Gen.OneOf(new string('i', 257), new string('i', 100_000)))),
+        Gen.Int[1, 1_000_000],
+        Gen.Frequency(
+            (3, Gen.Const("""{"index":1,"length":0}""")),
+            (2, Gen.Const("null")),
+            (2, Gen.Int[1, 30_000].Select(n => "\"" + new string('p', n) + "\"")),
+            (1, Gen.OneOf(64 * 1024 - 2, 64 * 1024 - 1, 64 * 1024 + 1, 300_000).Select(n => "\"" + new string('q', n) + "\"")),
+            // Many small parts: the value's size in bytes, not its number of tokens, is what counts.
+            (1, Gen.Int[100, 10_000].Select(n => "[" + string.Join(",", Enumerable.Repeat("""{"i":1}""", n)) + "]"))),
+        (channel, id, version, value) => $$"""{"a":"p","ch":"{{channel}}","id":"{{id}}","pv":{{version}},"p":{{value}}}""");
+
     private static readonly Gen<(int Kind, double At, double To, byte[] Bytes)> ByteEdit =
         Gen.Select(Gen.Int[0, 4], Gen.Double[0, 1], Gen.Double[0, 1], Gen.Byte.Array[1, 8]);
 
@@ -183,7 +202,9 @@ public static class FuzzFrames
         (2, ByteMutated(Gen.OneOf(Corpus).Select(Encoding.UTF8.GetBytes)).Select(AsText)),
         (2, ByteMutated(Gen.OneOf(Corpus).Select(ToMessagePack)).Select(bytes => new FuzzFrame(bytes, true))),
         (1, Gen.Select(Gen.Byte.Array[0, 200], Gen.Bool, (bytes, binary) => binary ? new FuzzFrame(bytes, true) : AsText(bytes))),
-        (1, DeepNesting));
+        (1, DeepNesting),
+        (1, PresenceOverLimits.Select(json => new FuzzFrame(ToJsonFrame(json), false))),
+        (1, PresenceOverLimits.Select(json => new FuzzFrame(ToMessagePack(json), true))));
 
     private static class Utf8
     {

@@ -13,7 +13,8 @@ public class RateLimitTests(ITestOutputHelper output)
     public async Task Messages_over_the_rate_get_an_error_and_a_client_that_keeps_on_is_closed_with_1008()
     {
         await using var host = await SecuredHost.StartAsync(false,
-            "--Collab:Connections:MessagesPerSecond=5", "--Collab:Connections:MessageBurst=20", "--Collab:Connections:RateLimitStrikes=30");
+            "--Collab:Connections:MessagesPerSecond=5", "--Collab:Connections:MessageBurst=20", "--Collab:Connections:RateLimitStrikes=30",
+            "--Collab:Connections:MaxDelayedMessages=0"); // refused at once: what waits is HonestClientTests' subject
         using var client = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
         // The handshake took one token: 19 more pings fit the burst, the rest are refused.
         for (int i = 0; i < 30; i++) await client.SendAsync(new JsonObject { ["a"] = "pp" });
@@ -38,7 +39,7 @@ public class RateLimitTests(ITestOutputHelper output)
     public async Task Ops_over_the_op_rate_are_refused_and_change_nothing()
     {
         await using var host = await SecuredHost.StartAsync(false,
-            "--Collab:Connections:OpsPerSecond=0.5", "--Collab:Connections:OpBurst=4");
+            "--Collab:Connections:OpsPerSecond=0.5", "--Collab:Connections:OpBurst=4", "--Collab:Connections:MaxDelayedMessages=0");
         using var client = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
         await client.CreateAsync("docs", "limited", "");
         for (int i = 0; i < 9; i++) await client.InsertAsync("docs", "limited", 1, "x");
@@ -124,7 +125,7 @@ public class RateLimitTests(ITestOutputHelper output)
     public async Task A_bulk_request_over_the_document_limit_is_refused_and_a_bulk_takes_a_token_per_ten_documents()
     {
         await using var host = await SecuredHost.StartAsync(false, "--Collab:Connections:MaxBulkDocuments=100",
-            "--Collab:Connections:MessagesPerSecond=0.1", "--Collab:Connections:MessageBurst=20");
+            "--Collab:Connections:MessagesPerSecond=0.1", "--Collab:Connections:MessageBurst=20", "--Collab:Connections:MaxDelayedMessages=0");
         using var client = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
         JsonArray Ids(int n) => new(Enumerable.Range(0, n).Select(i => (JsonNode?)JsonValue.Create("d" + i)).ToArray());
 

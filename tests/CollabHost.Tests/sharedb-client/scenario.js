@@ -1,7 +1,7 @@
 // Drives the unmodified npm sharedb 7 client (with ws and ot-text-unicode, versions pinned in package-lock.json)
 // against a server, for tests/CollabHost.Tests/SharedbClientTests.cs. Prints one JSON line with what it observed;
 // the C# test asserts on it. Every wait is bounded; a scenario that cannot finish exits non-zero with the reason.
-// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle|offline|latejoin|misc> ws://127.0.0.1:PORT/ws [arg]
+// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle|offline|latejoin|misc|typing|bulk|sequential> ws://127.0.0.1:PORT/ws [arg]
 'use strict';
 const net = require('net');
 const WebSocket = require('ws');
@@ -374,7 +374,63 @@ async function typing() {
   return { seed, errors, texts: docs.map((d) => d.data), versions: docs.map((d) => d.version), fetched };
 }
 
-const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing };
+// A bulk subscribe and a bulk fetch of more documents than one part of the server's (1,000): the client sends each
+// as one bs/bf message (startBulk/endBulk, as it does on reconnect) and every document must get its snapshot.
+async function bulk() {
+  const count = Number(seedArg || 1001);
+  const writer = await connect();
+  const ids = Array.from({ length: count }, (_, i) => `${docId}-${i}`);
+  for (const i of [0, count - 1]) {
+    const doc = writer.get('docs', ids[i]);
+    await within(cb((done) => doc.create(`text ${i}`, textUnicode.uri, done)), `create ${ids[i]}`);
+  }
+  const reader = await connect();
+  const errors = [];
+  const run = async (method) => {
+    const docs = ids.map((id) => reader.get(method === 'subscribe' ? 'docs' : 'copies', id));
+    reader.startBulk();
+    const done = docs.map((doc) => cb((d) => doc[method](d)).catch((err) => errors.push(`${method} ${doc.id}: ${err.code} ${err.message}`)));
+    reader.endBulk();
+    await within(Promise.all(done), `bulk ${method} of ${count}`, 60000);
+    return docs;
+  };
+  const subscribedDocs = await run('subscribe');
+  const fetchedDocs = await run('fetch');
+  // A subscription from the bulk delivers ops: the last document, in the second part, sees an edit.
+  await within(cb((done) => writer.get('docs', ids[count - 1]).submitOp([0, 'new '], done)), 'edit the last document');
+  await waitFor(() => subscribedDocs[count - 1].data === `new text ${count - 1}`, 'the edit reaches the bulk subscriber');
+  writer.close();
+  reader.close();
+  return {
+    errors,
+    subscribed: subscribedDocs.filter((d) => d.subscribed).length,
+    fetched: fetchedDocs.filter((d) => d.version === 0).length,
+    first: subscribedDocs[0].data,
+    last: subscribedDocs[count - 1].data,
+  };
+}
+
+// An import script: ops submitted one after another, each awaited before the next (issue 19 item 13). None may be
+// refused, however the server paces them.
+async function sequential() {
+  const count = Number(seedArg || 400);
+  const connection = await connect();
+  const doc = await subscribed(connection);
+  await within(cb((done) => doc.create('', textUnicode.uri, done)), 'create');
+  const errors = [];
+  for (let i = 0; i < count; i++) {
+    try {
+      await within(cb((done) => doc.submitOp([i, 'x'], done)), `op ${i}`, 30000);
+    } catch (err) {
+      errors.push(`op ${i}: ${err.code || ''} ${err.message}`);
+    }
+  }
+  const fetched = await fetchFresh();
+  connection.close();
+  return { errors, length: doc.data.length, version: doc.version, fetched };
+}
+
+const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing, bulk, sequential };
 if (!scenarios[scenario] || !url) {
   console.error(`usage: node scenario.js <${Object.keys(scenarios).join('|')}> <ws url> [arg]`);
   process.exit(2);
