@@ -80,7 +80,7 @@ public sealed class ClusterMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
             new DocumentCommands.Unsubscribe(Doc, actor),
             new DocumentCommands.Submit(Doc, 4, actor, "src-1", 5, 6, new EditChange(TextOp.Parse("[1, {\"d\": \"ab\"}, \"c\"]"))),
             new DocumentCommands.Submit(Doc, 5, actor, "src-1", 6, null, new CreateChange(TextUnicodeType.Uri, "héllo")),
-            new DocumentCommands.Submit(Doc, 6, actor, "src-1", 7, 9, new CreateChange(TextUnicodeType.Name, null)),
+            new DocumentCommands.Submit(Doc, 6, actor, "src-1", 7, 9, new CreateChange(TextUnicodeType.Name, (string?)null)),
             new DocumentCommands.Submit(Doc, 7, actor, "src-1", 8, 9, DeleteChange.Instance),
             new DocumentCommands.FetchOps(Doc, 8, actor, 2, null),
             new DocumentCommands.FetchOps(Doc, 9, actor, 2, 40),
