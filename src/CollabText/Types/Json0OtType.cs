@@ -9,6 +9,8 @@ namespace CollabText.Types;
 /// its undo at little cost. One check the reference leaves out: an <c>od</c> or <c>ld</c> must hold the value it
 /// removes (as text0 and <c>sd</c> already must), so a delete that does not match is refused and history stays exact.
 /// ot-json0 1.1.0 has no transformPresence: presence is relayed only at the version it was made at.
+/// The document size limit counts the document's JSON text (<see cref="Json0Value.JsonLength"/>), as a create's data
+/// is counted: an op that would make it longer is refused as too large.
 /// </summary>
 public sealed class Json0OtType : OtType
 {
@@ -56,12 +58,12 @@ public sealed class Json0OtType : OtType
 
     public override OtDocument Create(JsonElement? data, int maxUtf16Length)
     {
-        if (data is not { } json) return new Document(Json0Type.Create());
+        if (data is not { } json) return new Document(Json0Type.Create(), maxUtf16Length);
         if (json.GetRawText().Length > maxUtf16Length)
             throw new OpRejectedException(OpProblem.TooLarge, $"The initial data is larger than a document may be ({maxUtf16Length} characters of JSON).");
         try
         {
-            return new Document(Json0Type.Create(json));
+            return new Document(Json0Type.Create(json), maxUtf16Length);
         }
         catch (Json0Exception e)
         {
@@ -69,7 +71,7 @@ public sealed class Json0OtType : OtType
         }
     }
 
-    public override OtDocument Restore(string stored, int maxUtf16Length) => new Document(Json0Value.Parse(stored));
+    public override OtDocument Restore(string stored, int maxUtf16Length) => new Document(Json0Value.Parse(stored), maxUtf16Length);
 
     public override void WriteStoredData(Utf8JsonWriter writer, string stored) => writer.WriteRawValue(stored, skipInputValidation: true);
 
@@ -116,7 +118,7 @@ public sealed class Json0OtType : OtType
         public override long EstimatedBytes => 64 + 2L * Value.ToJson().Length;
     }
 
-    private sealed class Document(Json0Value value) : OtDocument
+    private sealed class Document(Json0Value value, int maxUtf16Length) : OtDocument
     {
         private Json0Value _value = value;
 
@@ -146,6 +148,9 @@ public sealed class Json0OtType : OtType
             {
                 throw new OpRejectedException(OpProblem.NotApplied, e.Message, e);
             }
+            if (doc.JsonLength > maxUtf16Length)
+                throw new OpRejectedException(OpProblem.TooLarge,
+                    $"The document would be {doc.JsonLength} characters of JSON; documents may have at most {maxUtf16Length}.");
             _checked = (op, doc);
         }
 
@@ -168,11 +173,11 @@ public sealed class Json0OtType : OtType
             _checked = null;
         }
 
-        public override OtDocument Copy() => new Document(_value);
+        public override OtDocument Copy() => new Document(_value, maxUtf16Length);
 
         public override string ToStored() => _value.ToJson();
 
-        public override long EstimatedBytes => 2L * _value.ToJson().Length;
+        public override long EstimatedBytes => 2L * _value.JsonLength;
     }
 
     // The value before the op: it shares everything the op did not rebuild, so it costs about what the op touched.

@@ -83,6 +83,42 @@ public class DocumentStateTypesTests
     }
 
     [Fact]
+    public void A_json0_edit_growing_the_documents_json_past_the_size_limit_is_refused_and_one_that_fits_applies()
+    {
+        // {"t":"abc"} is 11 characters of JSON; the limit counts the JSON text, as it counts a create's data.
+        var settings = new DocumentSettings { MaxDocumentUtf16Length = 16 };
+        var state = new DocumentState(Doc, settings);
+        Assert.IsType<SubmitDecision.Commit>(Submit(state, "author", 1, null, new CreateChange("json0", new JsonText("""{"t":"abc"}"""))));
+
+        ProtocolError error = Rejected(Submit(state, "a", 1, 1, Op("""[{"p":["t",3],"si":"defgh!"}]""")));
+        Assert.Equal(ProtocolErrorCodes.DocumentTooLarge, error.Code);
+        Assert.Contains("17 characters of JSON", error.Message);
+        Assert.Contains("at most 16", error.Message);
+        Assert.Equal(new WireSnapshot(1, Json0Uri, """{"t":"abc"}"""), state.Snapshot());
+
+        // An escape counts as JSON.stringify writes it: "\n" is two characters.
+        Assert.Equal(ProtocolErrorCodes.DocumentTooLarge,
+            Rejected(Submit(state, "a", 2, 1, Op("""[{"p":["t",3],"si":"defg\n"}]"""))).Code);
+        Assert.IsType<SubmitDecision.Commit>(Submit(state, "a", 3, 1, Op("""[{"p":["t",3],"si":"defgh"}]""")));
+        Assert.Equal("""{"t":"abcdefgh"}""", state.Data);
+        // Shrinking, or changing nothing in size, still applies at the limit.
+        Assert.IsType<SubmitDecision.Commit>(Submit(state, "a", 4, 2, Op("""[{"p":["t",0],"sd":"a"},{"p":["t",0],"si":"z"}]""")));
+    }
+
+    [Fact]
+    public void A_json0_document_restored_from_a_snapshot_keeps_the_size_limit()
+    {
+        var settings = new DocumentSettings { MaxDocumentUtf16Length = 16 };
+        var state = new DocumentState(Doc, settings);
+        Submit(state, "author", 1, null, new CreateChange("json0", new JsonText("""{"t":"abc"}""")));
+        var restored = new DocumentState(Doc, settings);
+        restored.Restore(state.ToSnapshot());
+        Assert.Equal(ProtocolErrorCodes.DocumentTooLarge,
+            Rejected(Submit(restored, "a", 1, 1, Op("""[{"p":["u"],"oi":[1,2]}]"""))).Code);
+        Assert.Equal("""{"t":"abc"}""", restored.Data);
+    }
+
+    [Fact]
     public void A_rich_text_document_applies_formatting_and_transforms_a_concurrent_insert()
     {
         DocumentState state = Created("rich-text", """[{"insert":"Hello\n"}]""");
