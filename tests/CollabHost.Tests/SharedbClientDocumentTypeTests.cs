@@ -50,8 +50,11 @@ public class SharedbClientDocumentTypeTests(StockClientHost fixture, ITestOutput
         JsonElement result = await RunAsync(fixture.Host.WebSocketUrl, "json0", seed.ToString());
         Assert.Equal(Json0Uri, result.GetProperty("createdType").GetString());
         AssertConverged(result, Json0Uri);
-        // json0 has no transformPresence: a value made at the current version is relayed as it is.
-        Assert.Equal("""{"path":["title"],"name":"alice"}""", result.GetProperty("presence").GetProperty("value").GetRawText());
+        // json0 has no transformPresence: as ShareDB does, the server refuses its presence and bob, who watched
+        // through all the editing, never sees it.
+        Assert.Equal("ERR_TYPE_DOES_NOT_SUPPORT_PRESENCE", result.GetProperty("presenceRefused").GetString());
+        Assert.Equal(0, result.GetProperty("presenceReceived").GetInt32());
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("remote").ValueKind);
         JsonElement data = result.GetProperty("fetched").GetProperty("data");
         Assert.True(data.GetProperty("n").GetDouble() >= 1);
     }
@@ -64,6 +67,7 @@ public class SharedbClientDocumentTypeTests(StockClientHost fixture, ITestOutput
         JsonElement result = await RunAsync(fixture.Host.WebSocketUrl, "richtext", seed.ToString());
         Assert.Equal(RichTextUri, result.GetProperty("createdType").GetString());
         AssertConverged(result, RichTextUri);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("presenceRefused").ValueKind);
         Assert.Equal("""{"index":2,"length":3,"name":"alice"}""", result.GetProperty("presence").GetProperty("value").GetRawText());
         Assert.Equal(0, result.GetProperty("presenceErrors").GetArrayLength());
     }

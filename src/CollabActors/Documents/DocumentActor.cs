@@ -407,9 +407,9 @@ public sealed class DocumentActor : ReceivePersistentActor
         {
             if (!_state.TryTransformPresence(presence.Value, version, presence.Src, out JsonElement? moved))
             {
-                // As ShareDB: a type without transformPresence (json0) cannot move a value made before the latest
-                // ops, and a value that may point at the wrong place is not relayed. The next one, made at the
-                // current version, is.
+                // Presence naming json0 in 't' was refused by the connection, as ShareDB's agent refuses it; this
+                // one named no type (or another) and cannot be moved through the json0 ops since. A value that may
+                // point at the wrong place is not relayed.
                 _log.Debug("Presence {0} on {1} made at {2} not relayed: {3} cannot move presence through ops",
                     presence.PresenceId, Id, version, _state.Type);
                 return;
