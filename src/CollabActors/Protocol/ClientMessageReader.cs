@@ -108,7 +108,7 @@ internal static class ClientMessageReader
         if (hasOp) change = Op(op);
         else if (hasCreate) change = Create(create);
         else if (del.ValueKind == JsonValueKind.True) change = DeleteChange.Instance;
-        else throw Malformed($"Field 'del' must be true, not {Describe(del)}.");
+        else throw BadOp($"Field 'del' must be true, not {Describe(del)}.");
         return new SubmitRequest(collection, documentId, version, src, seq, change);
     }
 
@@ -117,9 +117,12 @@ internal static class ClientMessageReader
 
     private static CreateChange Create(JsonElement create)
     {
+        // ShareDB's checkOp refuses these with ERR_OT_OP_BADLY_FORMED (the message is well formed, the op is not).
         if (create.ValueKind != JsonValueKind.Object)
-            throw Malformed($"Field 'create' must be an object {{type, data}}, not {Describe(create)}.");
-        string type = RequiredString(create, "type", "create.type (the document type)");
+            throw BadOp($"Field 'create' must be an object {{type, data}}, not {Describe(create)}.");
+        if (!create.TryGetProperty("type", out JsonElement typeField) || typeField.ValueKind != JsonValueKind.String)
+            throw BadOp("Field 'create.type' (the document type) must be a type name or URI.");
+        string type = typeField.GetString()!;
         // Absent and null are the same to the types: create(undefined) and create(null) make the empty document.
         if (!create.TryGetProperty("data", out JsonElement data) || data.ValueKind == JsonValueKind.Null)
             return new CreateChange(type, (JsonText?)null);
@@ -276,6 +279,8 @@ internal static class ClientMessageReader
         m.TryGetProperty(field, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n)
             ? n
             : null;
+
+    private static MalformedRequestException BadOp(string message) => new(ProtocolErrorCodes.OpBadlyFormed, message);
 
     private static MalformedRequestException Malformed(string message) =>
         new(ProtocolErrorCodes.MessageBadlyFormed, message);

@@ -170,8 +170,6 @@ public class JsonWireCodecDecodeTests
     [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"op":[1]}""", "Field 'seq'")]
     [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1}""", "needs one of 'op', 'create' or 'del'")]
     [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":["a"],"del":true}""", "exactly one of")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"del":1}""", "Field 'del' must be true")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"data":"x"}}""", "create.type")]
     [InlineData("""{"a":"bs","c":"docs","b":"x"}""", "Field 'b' must be")]
     [InlineData("""{"a":"bs","c":"docs","b":[1]}""", "Field 'b' must list")]
     [InlineData("""{"a":"bf","c":"docs","b":{"x":"1"}}""", "Field 'b.x'")]
@@ -183,6 +181,18 @@ public class JsonWireCodecDecodeTests
     {
         var bad = DecodeBad(json);
         Assert.Equal(ProtocolErrorCodes.MessageBadlyFormed, bad.Error.Code);
+        Assert.Contains(expected, bad.Error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"del":1}""", "Field 'del' must be true")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"data":"x"}}""", "create.type")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"type":5}}""", "create.type")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":"json0"}""", "Field 'create' must be an object")]
+    public void A_create_or_delete_that_is_not_one_is_a_badly_formed_op_as_ShareDBs_checkOp_says(string json, string expected)
+    {
+        var bad = DecodeBad(json);
+        Assert.Equal(ProtocolErrorCodes.OpBadlyFormed, bad.Error.Code);
         Assert.Contains(expected, bad.Error.Message);
     }
 
