@@ -192,7 +192,7 @@ async Task RecoveryAsync(string dataDir, int ops, int snapshotEvery, int runs)
         var filledSnapshotted = await filling.ActorOf(JournalFiller.Props("document-" + snapshotted.EntityId))
             .Ask<JournalFiller.Filled>(new JournalFiller.Fill(history, snapshots), TimeSpan.FromMinutes(10));
         Console.WriteLine($"recovery: wrote {filled.Events} + {filledSnapshotted.Events} events and {filledSnapshotted.Snapshots} snapshots " +
-                          $"(text {state.Text!.Length} chars) in {clock.Elapsed.TotalSeconds:F1} s");
+                          $"(text {state.Data!.Length} chars) in {clock.Elapsed.TotalSeconds:F1} s");
         await filling.Terminate();
     }
 

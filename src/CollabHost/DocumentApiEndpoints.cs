@@ -4,7 +4,8 @@ using CollabActors.Documents;
 using CollabActors.Protocol;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CollabText;
+using System.Buffers;
+using CollabText.Types;
 using CollabHost.Security;
 using Microsoft.Extensions.Options;
 
@@ -48,7 +49,7 @@ public static class DocumentApiEndpoints
         return reply switch
         {
             DocumentReplies.SnapshotAt { Snapshot.Version: 0 } => NotFound(document),
-            DocumentReplies.SnapshotAt at => Results.Json(new SnapshotJson(collection, id, at.Snapshot.Version, at.Snapshot.Type, at.Snapshot.Data), Json),
+            DocumentReplies.SnapshotAt at => Results.Json(SnapshotJson.From(collection, id, at.Snapshot), Json),
             DocumentReplies.Rejected rejected => Results.Problem(rejected.Error.Message, statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} from {document}."),
         };
@@ -118,21 +119,35 @@ public static class DocumentApiEndpoints
     private static IResult NotFound(DocumentId document) =>
         Results.Problem($"Document {document} does not exist.", statusCode: StatusCodes.Status404NotFound);
 
-    /// <summary>A snapshot as ShareDB shapes it (<c>v</c>, <c>type</c>, <c>data</c>), with its collection and id.</summary>
-    private sealed record SnapshotJson(string C, string D, long V, string? Type, string? Data);
+    /// <summary>
+    /// A snapshot as ShareDB shapes it (<c>v</c>, <c>type</c>, <c>data</c>), with its collection and id; the data as
+    /// the wire has it (a string for text-unicode, any JSON for json0, a Delta <c>{ops}</c> for rich-text).
+    /// </summary>
+    private sealed record SnapshotJson(string C, string D, long V, string? Type, JsonElement? Data)
+    {
+        public static SnapshotJson From(string collection, string id, WireSnapshot snapshot) =>
+            new(collection, id, snapshot.Version, snapshot.Type, snapshot.Type is { } type ? DataOf(type, snapshot.Data ?? "") : null);
+
+        private static JsonElement DataOf(string type, string stored)
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer)) OtTypes.Get(type).WriteStoredData(writer, stored);
+            return JsonSerializer.Deserialize<JsonElement>(buffer.WrittenSpan);
+        }
+    }
 
     /// <summary>One op as ShareDB's op list has it: <c>v</c>, <c>src</c>, <c>seq</c>, <c>m.ts</c> and op | create | del.</summary>
-    private sealed record OpJson(long V, string Src, long Seq, OpMetadataJson M, TextOp? Op, CreateJson? Create, bool? Del)
+    private sealed record OpJson(long V, string Src, long Seq, OpMetadataJson M, JsonElement? Op, CreateJson? Create, bool? Del)
     {
         public static OpJson From(CommittedOp op) => op.Change switch
         {
-            EditChange edit => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), edit.Op, null, null),
-            CreateChange create => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), null, new(create.Type, create.Data), null),
+            EditChange edit => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), JsonSerializer.Deserialize<JsonElement>(edit.Op.ToJson()), null, null),
+            CreateChange create => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), null, new(create.Type, create.Data?.ToElement()), null),
             _ => new(op.Version, op.Src, op.Seq, new(op.TimestampMs), null, null, true),
         };
     }
 
     private sealed record OpMetadataJson(long Ts);
 
-    private sealed record CreateJson(string Type, string? Data);
+    private sealed record CreateJson(string Type, JsonElement? Data);
 }

@@ -175,7 +175,6 @@ public class BadInputTests(SmallLimitsHost fixture) : IClassFixture<SmallLimitsH
     [InlineData("""{"a":"op","c":"docs","d":"x","v":"one","seq":1,"op":[]}""", "'v'")]
     [InlineData("""{"a":"op","c":"docs","d":"x","v":1,"op":["a"]}""", "'seq'")]
     [InlineData("""{"a":"op","c":"docs","d":"x","v":1,"seq":1}""", "'op'")]
-    [InlineData("""{"a":"op","c":"docs","d":"x","v":0,"seq":1,"create":{"type":"text-unicode","data":5}}""", "'create.data'")]
     public async Task A_missing_or_mistyped_field_is_named_in_the_error(string frame, string field)
     {
         await using WireClient client = await ConnectAsync();
@@ -249,9 +248,21 @@ public class BadInputTests(SmallLimitsHost fixture) : IClassFixture<SmallLimitsH
     {
         string doc = NewDocId();
         await using WireClient client = await ConnectAsync();
-        JsonElement reply = await client.RequestAsync(CreateMessage(doc, 0, 1, "http://sharejs.org/types/JSONv0", "x"));
+        JsonElement reply = await client.RequestAsync(CreateMessage(doc, 0, 1, "http://sharejs.org/types/nope", "x"));
         AssertError(reply, "ERR_DOC_TYPE_NOT_RECOGNIZED");
-        Assert.Contains("JSONv0", reply.GetProperty("error").GetProperty("message").GetString());
+        Assert.Contains("types/nope", reply.GetProperty("error").GetProperty("message").GetString());
+        await AssertDocumentOnAnotherConnectionAsync(doc, 0, null);
+    }
+
+    [Fact]
+    public async Task A_text_unicode_create_whose_data_is_not_a_string_is_refused_and_creates_nothing()
+    {
+        string doc = NewDocId();
+        await using WireClient client = await ConnectAsync();
+        JsonElement reply = await client.RequestAsync(
+            $$$"""{"a":"op","c":"docs","d":"{{{doc}}}","v":0,"seq":1,"create":{"type":"text-unicode","data":5}}""");
+        AssertError(reply, "ERR_OT_OP_BADLY_FORMED");
+        Assert.Contains("a string", reply.GetProperty("error").GetProperty("message").GetString());
         await AssertDocumentOnAnotherConnectionAsync(doc, 0, null);
     }
 

@@ -6,6 +6,7 @@ using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
+using CollabText.Types;
 
 namespace CollabActors.Connections;
 
@@ -43,9 +44,20 @@ internal sealed class PresenceRelay
 
     // ---- from this client ----
 
-    /// <summary><c>p</c>: publish this client's presence (throttled per cursor) and echo it back, as ShareDB does.</summary>
+    /// <summary>
+    /// <c>p</c>: publish this client's presence (throttled per cursor) and echo it back, as ShareDB does. As ShareDB's
+    /// agent does before anything else, a presence whose type (<c>t</c>) cannot move presence through ops (json0, or
+    /// a type not known here) is refused with ERR_TYPE_DOES_NOT_SUPPORT_PRESENCE, is not relayed and changes nothing:
+    /// the stock client sends <c>t</c> with every document presence, so json0 documents have no presence, there as here.
+    /// </summary>
     public void Update(PresenceUpdate p, string src, long nowMs, List<ConnectionEffect> effects)
     {
+        if (!string.IsNullOrEmpty(p.Type) && OtTypes.Find(p.Type) is not { TransformsPresence: true })
+        {
+            effects.Add(new ConnectionEffect.Reply(ErrorReply.To(p, ProtocolErrorCodes.TypeDoesNotSupportPresence,
+                $"Type does not support presence: {p.Type}")));
+            return;
+        }
         var presence = new PresenceMessage(p.Channel, src, p.PresenceId, WithAuthenticatedName(p.Value), p.PresenceVersion,
             p.Collection, p.DocumentId, p.Version, p.Type);
         var key = (p.Channel, p.PresenceId);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -404,11 +405,16 @@ public sealed class DocumentActor : ReceivePersistentActor
         PresenceMessage presence = publish.Presence;
         if (presence.Version is { } version && version != _state.Version)
         {
-            presence = presence with
+            if (!_state.TryTransformPresence(presence.Value, version, presence.Src, out JsonElement? moved))
             {
-                Value = _state.TransformPresence(presence.Value, version),
-                Version = Math.Max(version, _state.Version),
-            };
+                // Presence naming json0 in 't' was refused by the connection, as ShareDB's agent refuses it; this
+                // one named no type (or another) and cannot be moved through the json0 ops since. A value that may
+                // point at the wrong place is not relayed.
+                _log.Debug("Presence {0} on {1} made at {2} not relayed: {3} cannot move presence through ops",
+                    presence.PresenceId, Id, version, _state.Type);
+                return;
+            }
+            presence = presence with { Value = moved, Version = Math.Max(version, _state.Version) };
         }
         _presenceRegion.Tell(new PresenceCommands.Publish(presence.Channel, publish.Publisher, presence));
     }

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using CollabActors.Protocol;
 using CollabText;
+using CollabText.Types;
 
 namespace CollabActors.Documents;
 
 /// <summary>
-/// One document's state with no actor code (ShareDB's submit-request and snapshot logic): its type, version, text
-/// and recent op log. <see cref="Decide"/> turns a submit into a decision without changing anything;
+/// One document's state with no actor code (ShareDB's submit-request and snapshot logic): its type, version, data
+/// and recent op log. The type is chosen at create (<see cref="OtTypes"/>) and every rule that depends on it goes
+/// through <see cref="OtType"/> and <see cref="OtDocument"/>. <see cref="Decide"/> turns a submit into a decision without changing anything;
 /// <see cref="Apply"/> applies a committed op and never fails for an op <see cref="Decide"/> produced. The actor
 /// persists between the two, so replaying the journal through <see cref="Apply"/> rebuilds the same state.
 /// </summary>
@@ -15,7 +17,7 @@ public sealed class DocumentState
     private readonly DocumentSettings _settings;
     private readonly List<LoggedOp> _log = new();
     private readonly Dictionary<string, SubmitterEntry> _submitters = new(StringComparer.Ordinal);
-    private TextDocument? _text;
+    private OtDocument? _document;
     private long _lastOpTimestampMs;
     private long _logBytes;
 
@@ -31,21 +33,24 @@ public sealed class DocumentState
     public long Version { get; private set; }
 
     /// <summary>The type URI, or null when the document does not exist (never created, or deleted).</summary>
-    public string? Type => _text is null ? null : TextUnicodeType.Uri;
+    public string? Type => _document?.Type.Uri;
 
-    public bool Exists => _text is not null;
+    public bool Exists => _document is not null;
 
-    /// <summary>The current text, or null when the document does not exist.</summary>
-    public string? Text => _text?.ToString();
+    /// <summary>
+    /// The current data in its type's stored form (the text of a text-unicode document, JSON text for the other
+    /// types), or null when the document does not exist.
+    /// </summary>
+    public string? Data => _document?.ToStored();
 
     /// <summary>The oldest version from which ops are still in memory.</summary>
     public long OldestLoggedVersion => _log.Count == 0 ? Version : _log[0].Op.Version;
 
-    public WireSnapshot Snapshot() => new(Version, Type, Text);
+    public WireSnapshot Snapshot() => new(Version, Type, Data);
 
-    /// <summary>What the snapshot store keeps: the text at this version and the recent submitters (for dedupe).</summary>
+    /// <summary>What the snapshot store keeps: the data at this version and the recent submitters (for dedupe).</summary>
     public DocumentSnapshot ToSnapshot() =>
-        new(Version, Type, Text, _lastOpTimestampMs, _submitters.Values.OrderBy(e => e.Version).ToArray());
+        new(Version, Type, Data, _lastOpTimestampMs, _submitters.Values.OrderBy(e => e.Version).ToArray());
 
     /// <summary>
     /// Starts over from a stored snapshot. The op log is empty afterwards: ops before <see cref="Version"/> are in the
@@ -53,13 +58,13 @@ public sealed class DocumentState
     /// </summary>
     public void Restore(DocumentSnapshot snapshot)
     {
-        if (snapshot.Type is { } type && type != TextUnicodeType.Uri)
-            throw new InvalidOperationException($"Snapshot of {Id} has type '{type}'; documents here are {TextUnicodeType.Uri}.");
+        OtType? type = snapshot.Type is null ? null : OtTypes.Find(snapshot.Type)
+            ?? throw new InvalidOperationException($"Snapshot of {Id} has type '{snapshot.Type}', which this server does not know.");
         _log.Clear();
         _logBytes = 0;
         _submitters.Clear();
         Version = snapshot.Version;
-        _text = snapshot.Type is null ? null : new TextDocument(snapshot.Text ?? "", _settings.MaxDocumentUtf16Length);
+        _document = type?.Restore(snapshot.Data ?? "", _settings.MaxDocumentUtf16Length);
         _lastOpTimestampMs = snapshot.LastOpTimestampMs;
         foreach (SubmitterEntry entry in snapshot.RecentSubmitters) _submitters[entry.Src] = entry;
     }
@@ -94,7 +99,9 @@ public sealed class DocumentState
 
         try
         {
-            if (change is EditChange edit) TextUnicodeType.Check(edit.Op);
+            // Edits in the log since the last create are all of the current type; a create or delete among the
+            // concurrent ops refuses this one below, whatever the type.
+            if (change is EditChange edit && _document is { } current) change = new EditChange(current.Type.Read(edit.Op));
             int start = from < OldestLoggedVersion ? 0 : IndexOf(from);
             for (int i = -older.Count; i < _log.Count - start; i++)
             {
@@ -107,49 +114,46 @@ public sealed class DocumentState
                     case CreateChange:
                         return Reject(ProtocolErrorCodes.DocAlreadyCreated, "The document was created by a concurrent op.");
                     case EditChange appliedEdit when change is EditChange mine:
-                        change = new EditChange(TextUnicodeType.Transform(mine.Op, appliedEdit.Op, TransformSide.Left));
+                        OtType type = appliedEdit.Op.Type!;
+                        change = new EditChange(type.Transform(type.Read(mine.Op), appliedEdit.Op, TransformSide.Left));
                         break;
                 }
             }
 
-            ProtocolError? error = Check(change);
+            ProtocolError? error = Check(ref change);
             return error is null
                 ? new SubmitDecision.Commit(new CommittedOp(Version, src, seq, change, nowMs))
                 : new SubmitDecision.Reject(error);
         }
-        catch (DocumentTooLargeException e)
+        catch (OpRejectedException e)
         {
-            return Reject(ProtocolErrorCodes.DocumentTooLarge, e.Message);
-        }
-        catch (InvalidOpComponentException e)
-        {
-            return Reject(ProtocolErrorCodes.OpBadlyFormed, e.Message);
-        }
-        catch (TextOpException e)
-        {
-            return Reject(ProtocolErrorCodes.OpNotApplied, e.Message);
+            return new SubmitDecision.Reject(ErrorFor(e));
         }
     }
 
-    private ProtocolError? Check(OpChange change)
+    private static ProtocolError ErrorFor(OpRejectedException e) => new(e.Problem switch
+    {
+        OpProblem.BadlyFormed => ProtocolErrorCodes.OpBadlyFormed,
+        OpProblem.TooLarge => ProtocolErrorCodes.DocumentTooLarge,
+        _ => ProtocolErrorCodes.OpNotApplied,
+    }, e.Message);
+
+    // A create is committed with its type's URI, as ShareDB normalizes create.type.
+    private ProtocolError? Check(ref OpChange change)
     {
         switch (change)
         {
             case CreateChange create:
                 if (Exists) return new(ProtocolErrorCodes.DocAlreadyCreated, $"Document {Id} already exists.");
-                if (create.Type is not (TextUnicodeType.Uri or TextUnicodeType.Name))
+                if (OtTypes.Find(create.Type) is not { } type)
                     return new(ProtocolErrorCodes.DocTypeNotRecognized,
-                        $"Unknown type '{create.Type}': documents here are {TextUnicodeType.Uri}.");
-                string data = create.Data ?? "";
-                if (data.Length > _settings.MaxDocumentUtf16Length)
-                    return new(ProtocolErrorCodes.DocumentTooLarge,
-                        $"The initial text has {data.Length} UTF-16 units; documents may have at most {_settings.MaxDocumentUtf16Length}.");
-                if (!CodePoints.IsWellFormed(data))
-                    return new(ProtocolErrorCodes.OpBadlyFormed, "The initial text contains an unpaired surrogate.");
+                        $"Unknown type '{create.Type}': documents here are {string.Join(", ", OtTypes.All.Select(t => t.Name))}.");
+                type.Create(create.Data?.ToElement(), _settings.MaxDocumentUtf16Length);
+                if (create.Type != type.Uri) change = create with { Type = type.Uri };
                 return null;
             case EditChange edit:
-                if (_text is null) return new(ProtocolErrorCodes.DocDoesNotExist, $"Document {Id} does not exist.");
-                _text.Validate(edit.Op);
+                if (_document is null) return new(ProtocolErrorCodes.DocDoesNotExist, $"Document {Id} does not exist.");
+                _document.Check(edit.Op);
                 return null;
             case DeleteChange:
                 return Exists ? null : new(ProtocolErrorCodes.DocDoesNotExist, $"Document {Id} does not exist.");
@@ -167,18 +171,18 @@ public sealed class DocumentState
         switch (op.Change)
         {
             case CreateChange create:
-                _text = new TextDocument(create.Data ?? "", _settings.MaxDocumentUtf16Length);
+                _document = OtTypes.Get(create.Type).Create(create.Data?.ToElement(), _settings.MaxDocumentUtf16Length);
                 undo = Undo.ToNothing;
                 break;
             case EditChange edit:
-                TextDocument text = _text ?? throw new InvalidOperationException($"Edit applied to {Id}, which does not exist.");
-                var inverse = text.InverseOf(edit.Op);
-                text.Apply(edit.Op);
-                undo = new Undo(inverse, null);
+                OtDocument document = _document ?? throw new InvalidOperationException($"Edit applied to {Id}, which does not exist.");
+                // From the journal the op is already of the document's type; Read passes it through then.
+                undo = new Undo(document.Apply(document.Type.Read(edit.Op)), null);
                 break;
             default:
-                undo = new Undo(null, _text?.ToString());
-                _text = null;
+                // The deleted document is kept as it was (nothing edits it any more) to step back over the delete.
+                undo = new Undo(null, _document);
+                _document = null;
                 break;
         }
         var logged = new LoggedOp(op, undo, LoggedOp.EstimateBytes(op.Change, undo));
@@ -224,13 +228,14 @@ public sealed class DocumentState
     {
         if (version >= Version) return Snapshot();
         if (version < OldestLoggedVersion) return null;
-        string? text = Text;
+        OtDocument? document = _document?.Copy();
         for (int i = _log.Count - 1; i >= 0 && _log[i].Op.Version >= version; i--)
         {
             Undo undo = _log[i].Undo;
-            text = undo.Edit is { } inverse ? TextUnicodeType.Apply(text!, inverse) : undo.Restored;
+            if (undo.Edit is { } edit) document!.StepBack(edit);
+            else document = undo.Restored?.Copy();
         }
-        return new WireSnapshot(version, text is null ? null : TextUnicodeType.Uri, text);
+        return new WireSnapshot(version, document?.Type.Uri, document?.ToStored());
     }
 
     /// <summary>The version the document had at <paramref name="timestampMs"/>; null when that is older than the log reaches.</summary>
@@ -245,19 +250,38 @@ public sealed class DocumentState
 
     /// <summary>
     /// Moves a presence value made at <paramref name="version"/> to the current version, as ShareDB's
-    /// transformPresenceToLatestVersion does with the type's transformPresence: a cursor <c>{index}</c> or a
-    /// selection <c>{index, length}</c> moves through each op; a create or delete clears it; other values pass.
+    /// transformPresenceToLatestVersion does with the type's transformPresence (<paramref name="src"/>: the client
+    /// that made it, so its own ops count as own ops); a create or delete clears it. False when it cannot be moved:
+    /// the document's type has no transformPresence (json0) and ops came since, which ShareDB refuses
+    /// (ERR_TYPE_DOES_NOT_SUPPORT_PRESENCE) rather than relay a value that no longer fits.
     /// </summary>
-    public JsonElement? TransformPresence(JsonElement? value, long version)
+    public bool TryTransformPresence(JsonElement? value, long version, string? src, out JsonElement? moved)
     {
-        if (value is null || version >= Version) return value;
-        if (version < OldestLoggedVersion) return null;
-        for (int i = IndexOf(version); i < _log.Count && value is not null; i++)
+        moved = value;
+        if (value is null || version >= Version) return true;
+        if (version < OldestLoggedVersion)
         {
-            value = _log[i].Op.Change is EditChange edit ? PresenceTransform.Through(value.Value, edit.Op) : null;
+            moved = null;
+            return true;
         }
-        return value;
+        for (int i = IndexOf(version); i < _log.Count && moved is not null; i++)
+        {
+            CommittedOp op = _log[i].Op;
+            if (op.Change is not EditChange edit)
+            {
+                moved = null;
+                break;
+            }
+            OtType type = edit.Op.Type!;
+            if (!type.TransformsPresence) return false;
+            moved = type.TransformPresence(moved.Value, edit.Op, isOwnOp: op.Src == src);
+        }
+        return true;
     }
+
+    /// <summary><see cref="TryTransformPresence"/> for a type that moves presence; null when it cannot be moved.</summary>
+    public JsonElement? TransformPresence(JsonElement? value, long version, string? src = null) =>
+        TryTransformPresence(value, version, src, out JsonElement? moved) ? moved : null;
 
     private void RememberSubmitter(SubmitterEntry entry)
     {
@@ -273,31 +297,23 @@ public sealed class DocumentState
 
     private static SubmitDecision.Reject Reject(string code, string message) => new(new ProtocolError(code, message));
 
-    /// <summary>How to step the document back over one op: an inverse edit, or the whole text to restore (null: none).</summary>
-    private sealed record Undo(TextOp? Edit, string? Restored)
+    /// <summary>How to step the document back over one op: the type's undo, or the whole document to restore (null: none).</summary>
+    private sealed record Undo(OtUndo? Edit, OtDocument? Restored)
     {
         public static readonly Undo ToNothing = new(null, null);
     }
 
     private sealed record LoggedOp(CommittedOp Op, Undo Undo, long Bytes)
     {
-        // Per op and per component: the objects around the text (records, arrays, strings' headers).
+        // Per op: the objects around the op (records, arrays, strings' headers).
         private const int OpOverhead = 160;
-        private const int ComponentOverhead = 32;
 
         public static long EstimateBytes(OpChange change, Undo undo) =>
             OpOverhead + change switch
             {
-                EditChange edit => TextBytes(edit.Op),
-                CreateChange create => 2L * (create.Data?.Length ?? 0),
+                EditChange edit => edit.Op.EstimatedBytes,
+                CreateChange create => 2L * (create.Data?.Json.Length ?? 0),
                 _ => 0,
-            } + (undo.Edit is { } inverse ? TextBytes(inverse) : 0) + 2L * (undo.Restored?.Length ?? 0);
-
-        private static long TextBytes(TextOp op)
-        {
-            long bytes = 0;
-            foreach (OpComponent component in op.Span) bytes += ComponentOverhead + 2L * (component.Text?.Length ?? 0);
-            return bytes;
-        }
+            } + (undo.Edit?.EstimatedBytes ?? 0) + (undo.Restored?.EstimatedBytes ?? 0);
     }
 }

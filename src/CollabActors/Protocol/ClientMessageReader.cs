@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using CollabText;
+using CollabText.Types;
 
 namespace CollabActors.Protocol;
 
@@ -105,38 +105,28 @@ internal static class ClientMessageReader
         if (kinds > 1) throw Malformed("An op message carries exactly one of 'op', 'create' or 'del'.");
 
         OpChange change;
-        if (hasOp) change = new EditChange(Op(op));
+        if (hasOp) change = Op(op);
         else if (hasCreate) change = Create(create);
         else if (del.ValueKind == JsonValueKind.True) change = DeleteChange.Instance;
-        else throw Malformed($"Field 'del' must be true, not {Describe(del)}.");
+        else throw BadOp($"Field 'del' must be true, not {Describe(del)}.");
         return new SubmitRequest(collection, documentId, version, src, seq, change);
     }
 
-    private static TextOp Op(JsonElement op)
-    {
-        if (op.ValueKind != JsonValueKind.Array)
-            throw new MalformedRequestException(ProtocolErrorCodes.OpBadlyFormed,
-                $"Field 'op' must be an array of text-unicode components, not {Describe(op)}.");
-        try
-        {
-            return op.Deserialize<TextOp>() ?? TextOp.Empty;
-        }
-        catch (TextOpException e)
-        {
-            throw new MalformedRequestException(ProtocolErrorCodes.OpBadlyFormed, $"Field 'op' is not a text-unicode op: {e.Message}");
-        }
-    }
+    // The wire does not say which type an op is for; the document's type reads it (ShareDB's ot.apply).
+    private static EditChange Op(JsonElement op) => new(new UnreadOp(op));
 
     private static CreateChange Create(JsonElement create)
     {
+        // ShareDB's checkOp refuses these with ERR_OT_OP_BADLY_FORMED (the message is well formed, the op is not).
         if (create.ValueKind != JsonValueKind.Object)
-            throw Malformed($"Field 'create' must be an object {{type, data}}, not {Describe(create)}.");
-        string type = RequiredString(create, "type", "create.type (the document type)");
+            throw BadOp($"Field 'create' must be an object {{type, data}}, not {Describe(create)}.");
+        if (!create.TryGetProperty("type", out JsonElement typeField) || typeField.ValueKind != JsonValueKind.String)
+            throw BadOp("Field 'create.type' (the document type) must be a type name or URI.");
+        string type = typeField.GetString()!;
+        // Absent and null are the same to the types: create(undefined) and create(null) make the empty document.
         if (!create.TryGetProperty("data", out JsonElement data) || data.ValueKind == JsonValueKind.Null)
-            return new CreateChange(type, null);
-        if (data.ValueKind != JsonValueKind.String)
-            throw Malformed($"Field 'create.data' must be the document's initial text (a string), not {Describe(data)}.");
-        return new CreateChange(type, data.GetString());
+            return new CreateChange(type, (JsonText?)null);
+        return new CreateChange(type, JsonText.From(data));
     }
 
     private static PresenceUpdate Presence(JsonElement m)
@@ -290,6 +280,8 @@ internal static class ClientMessageReader
         m.TryGetProperty(field, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long n)
             ? n
             : null;
+
+    private static MalformedRequestException BadOp(string message) => new(ProtocolErrorCodes.OpBadlyFormed, message);
 
     private static MalformedRequestException Malformed(string message) =>
         new(ProtocolErrorCodes.MessageBadlyFormed, message);

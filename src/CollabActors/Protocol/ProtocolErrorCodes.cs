@@ -21,6 +21,9 @@ public static class ProtocolErrorCodes
     public const string DocTypeNotRecognized = "ERR_DOC_TYPE_NOT_RECOGNIZED";
     public const string DocWasDeleted = "ERR_DOC_WAS_DELETED";
 
+    /// <summary>A presence whose <c>t</c> names a type without transformPresence (json0), or no type known here.</summary>
+    public const string TypeDoesNotSupportPresence = "ERR_TYPE_DOES_NOT_SUPPORT_PRESENCE";
+
     /// <summary>An op's base version is older than the ops this server keeps to transform it (ShareDB's code for missing ops).</summary>
     public const string OpVersionTooOld = "ERR_SUBMIT_TRANSFORM_OPS_NOT_FOUND";
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CollabText;
+using CollabText.Types;
 
 namespace CollabActors.Protocol;
 
@@ -79,7 +79,11 @@ internal static class ServerMessageJsonWriter
                 w.WriteNumber("id", n.RequestId);
                 w.WriteNumber("v", n.Snapshot.Version);
                 WriteNullableString(w, "type", n.Snapshot.Type);
-                if (n.Snapshot.Type is not null) WriteNullableString(w, "data", n.Snapshot.Data ?? "");
+                if (n.Snapshot.Type is { } typeUri)
+                {
+                    w.WritePropertyName("data");
+                    OtTypes.Get(typeUri).WriteStoredData(w, n.Snapshot.Data ?? "");
+                }
                 break;
             case PresenceMessage p:
                 w.WriteString("a", p.Action);
@@ -132,8 +136,18 @@ internal static class ServerMessageJsonWriter
     {
         w.WriteStartObject();
         w.WriteNumber("v", snapshot.Version);
-        if (snapshot.Type is not null) w.WriteString("data", snapshot.Data ?? "");
-        WriteNullableString(w, "type", snapshot.Type);
+        if (snapshot.Type is { } typeUri)
+        {
+            OtType type = OtTypes.Get(typeUri);
+            w.WritePropertyName("data");
+            type.WriteStoredData(w, snapshot.Data ?? "");
+            // As ShareDB's getSnapshotData: the default type (json0) goes without a type, the client assumes it.
+            if (type != OtTypes.Default) w.WriteString("type", typeUri);
+        }
+        else
+        {
+            w.WriteNull("type");
+        }
         w.WriteEndObject();
     }
 
@@ -143,12 +157,16 @@ internal static class ServerMessageJsonWriter
         {
             case EditChange edit:
                 w.WritePropertyName("op");
-                JsonSerializer.Serialize(w, edit.Op);
+                edit.Op.WriteTo(w);
                 break;
             case CreateChange create:
                 w.WriteStartObject("create");
                 w.WriteString("type", create.Type);
-                w.WriteString("data", create.Data ?? "");
+                if (create.Data is { } data)
+                {
+                    w.WritePropertyName("data");
+                    data.WriteTo(w);
+                }
                 w.WriteEndObject();
                 break;
             case DeleteChange:

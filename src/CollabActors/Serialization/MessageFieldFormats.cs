@@ -14,8 +14,6 @@ namespace CollabActors.Serialization;
 /// </summary>
 public sealed class MessageFieldFormats(ExtendedActorSystem system)
 {
-    private const int Edit = 0, Create = 1, Delete = 2;
-
     /// <summary>A reference as a full path with this node's address, so a reply from another node finds its way back.</summary>
     public static void WriteRef(ref MessagePackWriter writer, IActorRef actor) =>
         writer.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
@@ -33,44 +31,15 @@ public sealed class MessageFieldFormats(ExtendedActorSystem system)
     public static DocumentId ReadDocument(ref MessagePackReader reader) =>
         new(ReadString(ref reader, "collection"), ReadString(ref reader, "id"));
 
-    /// <summary><c>[0, op] | [1, type, data] | [2]</c>, as in a journal row (<see cref="DocumentFormats"/>).</summary>
+    /// <summary><c>[kind, ...]</c>, as in a journal row (<see cref="DocumentFormats"/>).</summary>
     public static void WriteChange(ref MessagePackWriter writer, OpChange change)
     {
-        switch (change)
-        {
-            case EditChange edit:
-                writer.WriteArrayHeader(2);
-                writer.Write(Edit);
-                TextOpFormatter.Instance.Serialize(ref writer, edit.Op, ManifestTable.ReadOptions);
-                break;
-            case CreateChange create:
-                writer.WriteArrayHeader(3);
-                writer.Write(Create);
-                writer.Write(create.Type);
-                writer.Write(create.Data);
-                break;
-            case DeleteChange:
-                writer.WriteArrayHeader(1);
-                writer.Write(Delete);
-                break;
-            default:
-                throw new ArgumentException($"Unknown op change {change.GetType().Name}.", nameof(change));
-        }
+        writer.WriteArrayHeader(1 + DocumentFormats.FieldsOf(change));
+        DocumentFormats.WriteChangeBody(ref writer, change);
     }
 
-    public static OpChange ReadChange(ref MessagePackReader reader)
-    {
-        int count = reader.ReadArrayHeader();
-        int kind = reader.ReadInt32();
-        return (kind, count) switch
-        {
-            (Edit, 2) => new EditChange(TextOpFormatter.Instance.Deserialize(ref reader, ManifestTable.ReadOptions)
-                                        ?? throw new SerializationException("An edit has no op.")),
-            (Create, 3) => new CreateChange(ReadString(ref reader, "type"), reader.ReadString()),
-            (Delete, 1) => DeleteChange.Instance,
-            _ => throw new SerializationException($"Unknown op change kind {kind} with {count} fields."),
-        };
-    }
+    public static OpChange ReadChange(ref MessagePackReader reader) =>
+        DocumentFormats.ReadChangeBody(ref reader, reader.ReadArrayHeader());
 
     public static void WriteOps(ref MessagePackWriter writer, IReadOnlyList<CommittedOp> ops)
     {

@@ -44,6 +44,20 @@ internal static class JavaScriptJson
         sb.Append('"');
     }
 
+    /// <summary>How many characters <see cref="AppendString"/> writes for <paramref name="s"/>, without writing them.</summary>
+    public static long StringLength(string s)
+    {
+        long length = 2 + s.Length;
+        for (int i = 0; i < s.Length; i++)
+        {
+            char c = s[i];
+            if (c is '"' or '\\' or '\b' or '\f' or '\n' or '\r' or '\t') length += 1;
+            else if (c < 0x20 || IsUnpairedSurrogate(s, i)) length += 5;
+            else if (char.IsHighSurrogate(c)) i++;
+        }
+        return length;
+    }
+
     private static bool IsUnpairedSurrogate(string s, int i)
     {
         char c = s[i];

@@ -22,6 +22,7 @@ public sealed class Json0Value : IEquatable<Json0Value>
     private readonly Json0Value[]? _items; // array items, or object values in key order
     private readonly string[]? _keys; // object keys, JavaScript order
     private Dictionary<string, int>? _index;
+    private long _jsonLength = -1; // not counted yet
 
     public static Json0Value Null { get; } = new(Json0ValueKind.Null);
     public static Json0Value True { get; } = new(Json0ValueKind.True);
@@ -398,6 +399,32 @@ public sealed class Json0Value : IEquatable<Json0Value>
     }
 
     public override string ToString() => ToJson();
+
+    /// <summary>
+    /// <c>ToJson().Length</c>, counted without writing the text. Kept once counted: values are immutable and an op
+    /// rebuilds only the containers on its paths, so after an op only those are counted again (the document size
+    /// bound checks every op this way).
+    /// </summary>
+    public long JsonLength
+    {
+        get
+        {
+            if (_jsonLength >= 0) return _jsonLength;
+            long length = Kind switch
+            {
+                Json0ValueKind.Null or Json0ValueKind.True => 4,
+                Json0ValueKind.False => 5,
+                Json0ValueKind.Number => JavaScriptJson.FormatNumber(_number).Length,
+                Json0ValueKind.String => JavaScriptJson.StringLength(_string!),
+                // Brackets and the commas between items; an object's keys and colons too.
+                _ => 2 + Math.Max(0, _items!.Length - 1),
+            };
+            if (_items is not null)
+                for (int i = 0; i < _items.Length; i++)
+                    length += _items[i].JsonLength + (_keys is null ? 0 : JavaScriptJson.StringLength(_keys[i]) + 1);
+            return _jsonLength = length;
+        }
+    }
 
     /// <summary>Writes the value as <see cref="ToJson"/> prints it.</summary>
     public void WriteTo(Utf8JsonWriter writer)

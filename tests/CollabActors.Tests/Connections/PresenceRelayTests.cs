@@ -54,6 +54,40 @@ public class PresenceRelayTests
         Assert.Equal(3, Assert.Single(Published(Take())).PresenceVersion);
     }
 
+    [Theory]
+    [InlineData("http://sharejs.org/types/JSONv0")]
+    [InlineData("json0")]
+    [InlineData("http://example.com/types/unknown")]
+    public void Presence_of_a_type_without_transformPresence_is_refused_as_ShareDB_refuses_it_and_nothing_is_sent(string type)
+    {
+        var relay = new PresenceRelay(Settings, null, ActorRefs.Nobody);
+        relay.Update(new PresenceUpdate("docs.d1", "cursor", Cursor(1), 4, "docs", "d1", 0, type), "me", 0, _effects);
+
+        var reply = (ErrorReply)Assert.Single(Take().OfType<ConnectionEffect.Reply>()).Message;
+        Assert.Equal(ProtocolErrorCodes.TypeDoesNotSupportPresence, reply.Error.Code);
+        Assert.Equal($"Type does not support presence: {type}", reply.Error.Message);
+        // The client matches the reply to its submit by channel, presence id and presence version.
+        Assert.Equal(("docs.d1", "cursor", 4L), (reply.Request.Channel, reply.Request.Id, reply.Request.PresenceVersion));
+        Assert.Empty(_effects);
+
+        // Nothing was remembered either: the connection's end sends no null for it.
+        relay.Stop(_effects);
+        Assert.Empty(Published(Take()));
+    }
+
+    [Theory]
+    [InlineData("http://sharejs.org/types/rich-text/v1")]
+    [InlineData("http://sharejs.org/types/text-unicode")]
+    [InlineData(null)]
+    public void Presence_of_a_type_that_moves_presence_or_of_no_type_is_relayed(string? type)
+    {
+        var relay = new PresenceRelay(Settings, null, ActorRefs.Nobody);
+        relay.Update(new PresenceUpdate("docs.d1", "cursor", Cursor(1), 4, "docs", "d1", 0, type), "me", 0, _effects);
+        List<ConnectionEffect> effects = Take();
+        Assert.Single(Published(effects));
+        Assert.IsType<PresenceMessage>(Assert.Single(effects.OfType<ConnectionEffect.Reply>()).Message);
+    }
+
     [Fact]
     public void Document_presence_goes_through_its_document_and_channel_presence_to_the_channel()
     {

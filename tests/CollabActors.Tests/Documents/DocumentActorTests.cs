@@ -7,6 +7,7 @@ using CollabActors.Fanout;
 using CollabActors.Presence;
 using CollabActors.Protocol;
 using CollabText;
+using CollabText.Types;
 using Xunit.Abstractions;
 
 namespace CollabActors.Tests.Documents;
@@ -103,9 +104,9 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
 
         // Each client applies what it received the way the sharedb client does.
         string atAlice = TextUnicodeType.Apply(TextUnicodeType.Apply("abc", aliceOp),
-            ((EditChange)bobsOpAtAlice.Op.Change).Op);
+            TextUnicodeOtType.Unwrap(((EditChange)bobsOpAtAlice.Op.Change).Op));
         string atBob = TextUnicodeType.Apply(TextUnicodeType.Apply("abc", bobOp),
-            TextUnicodeType.Transform(((EditChange)missed.Change).Op, bobOp, TransformSide.Right));
+            TextUnicodeType.Transform(TextUnicodeOtType.Unwrap(((EditChange)missed.Change).Op), bobOp, TransformSide.Right));
         WireSnapshot server = FetchSnapshot();
         Assert.Equal(3, server.Version);
         Assert.Equal(server.Data, atAlice);

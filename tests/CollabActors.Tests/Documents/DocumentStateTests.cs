@@ -2,6 +2,7 @@ using System.Text.Json;
 using CollabActors.Documents;
 using CollabActors.Protocol;
 using CollabText;
+using CollabText.Types;
 
 namespace CollabActors.Tests.Documents;
 
@@ -63,13 +64,36 @@ public class DocumentStateTests
     }
 
     [Fact]
-    public void Create_of_another_type_is_rejected_and_the_document_stays_missing()
+    public void Create_of_an_unknown_type_is_rejected_and_the_document_stays_missing()
     {
         DocumentState state = NewState();
-        ProtocolError error = Rejected(Submit(state, "a", 1, 0, new CreateChange("http://sharejs.org/types/JSONv0", "x")));
+        ProtocolError error = Rejected(Submit(state, "a", 1, 0, new CreateChange("http://sharejs.org/types/nope", "x")));
         Assert.Equal(ProtocolErrorCodes.DocTypeNotRecognized, error.Code);
-        Assert.Contains("JSONv0", error.Message);
+        Assert.Contains("nope", error.Message);
         Assert.Equal(new WireSnapshot(0, null, null), state.Snapshot());
+    }
+
+    [Theory]
+    [InlineData("""{"d":1}""")]
+    [InlineData("[true]")]
+    [InlineData("""[{"x":1}]""")]
+    [InlineData("[99999999999]")]
+    [InlineData("""[{"p":["x"],"oi":1}]""")]
+    public void An_op_that_is_not_a_text_unicode_op_is_refused_by_a_text_unicode_document_as_badly_formed(string op)
+    {
+        DocumentState state = StateWith("hello");
+        ProtocolError error = Rejected(Submit(state, "b", 1, 1, new EditChange(new UnreadOp(Json(op)))));
+        Assert.Equal(ProtocolErrorCodes.OpBadlyFormed, error.Code);
+        Assert.Equal(new WireSnapshot(1, TextUnicodeType.Uri, "hello"), state.Snapshot());
+    }
+
+    [Fact]
+    public void A_text_unicode_create_whose_data_is_not_a_string_is_refused()
+    {
+        DocumentState state = NewState();
+        ProtocolError error = Rejected(Submit(state, "a", 1, 0, new CreateChange(TextUnicodeType.Name, new JsonText("""{"x":1}"""))));
+        Assert.Equal(ProtocolErrorCodes.OpBadlyFormed, error.Code);
+        Assert.False(state.Exists);
     }
 
     [Fact]
@@ -85,7 +109,7 @@ public class DocumentStateTests
     {
         DocumentState state = StateWith("first");
         Assert.Equal(ProtocolErrorCodes.DocAlreadyCreated, Rejected(Submit(state, "b", 1, 0, Create("second"))).Code);
-        Assert.Equal("first", state.Text);
+        Assert.Equal("first", state.Data);
     }
 
     [Fact]
@@ -111,7 +135,7 @@ public class DocumentStateTests
     {
         DocumentState state = StateWith("😀b");
         Committed(Submit(state, "a", 2, 1, Edit("""[1,"-"]""")));
-        Assert.Equal("😀-b", state.Text);
+        Assert.Equal("😀-b", state.Data);
     }
 
     [Fact]
@@ -144,7 +168,7 @@ public class DocumentStateTests
         CommittedOp op = Committed(Submit(state, "b", 1, 1, Edit("""[3,"Y"]""")));
         Assert.Equal(3, op.Version);
         Assert.Equal(Edit("""[3,"Y"]"""), op.Change);
-        Assert.Equal("XbcY", state.Text);
+        Assert.Equal("XbcY", state.Data);
         Assert.Equal(4, state.Version);
     }
 
@@ -155,7 +179,7 @@ public class DocumentStateTests
         DocumentState state = StateWith("abc");
         Committed(Submit(state, "a", 2, 1, Edit("""["X"]""")));
         Committed(Submit(state, "b", 1, 1, Edit("""["Y"]""")));
-        Assert.Equal("YXabc", state.Text);
+        Assert.Equal("YXabc", state.Data);
     }
 
     [Fact]
@@ -166,7 +190,7 @@ public class DocumentStateTests
         Committed(Submit(state, "a", 2, 1, Edit("""[2,"ZZ"]""")));  // "abZZcd"
         CommittedOp op = Committed(Submit(state, "b", 1, 1, Edit("""[1,{"d":2}]""")));
         Assert.Equal(Edit("""[1,{"d":1},2,{"d":1}]"""), op.Change);
-        Assert.Equal("aZZd", state.Text);
+        Assert.Equal("aZZd", state.Data);
     }
 
     [Fact]
@@ -177,7 +201,7 @@ public class DocumentStateTests
         Committed(Submit(state, "b", 1, 2, Edit("""["Y"]""")));
         SubmitDecision resend = Submit(state, "a", 2, 1, Edit("""["X"]"""));
         Assert.Equal(new SubmitDecision.AlreadyCommitted(1), resend);
-        Assert.Equal("YXabc", state.Text);
+        Assert.Equal("YXabc", state.Data);
         Assert.Equal(3, state.Version);
     }
 
@@ -187,7 +211,7 @@ public class DocumentStateTests
         DocumentState state = StateWith("abc");
         Committed(Submit(state, "a", 2, 1, Edit("""["X"]""")));
         Committed(Submit(state, "b", 2, 1, Edit("""["X"]""")));
-        Assert.Equal("XXabc", state.Text);
+        Assert.Equal("XXabc", state.Data);
     }
 
     [Fact]
@@ -231,9 +255,9 @@ public class DocumentStateTests
     {
         DocumentState state = StateWith("12345678", new DocumentSettings { MaxDocumentUtf16Length = 10 });
         Assert.Equal(ProtocolErrorCodes.DocumentTooLarge, Rejected(Submit(state, "a", 2, 1, Edit("""[8,"abc"]"""))).Code);
-        Assert.Equal("12345678", state.Text);
+        Assert.Equal("12345678", state.Data);
         Committed(Submit(state, "a", 3, 1, Edit("""[8,"ab"]""")));
-        Assert.Equal("12345678ab", state.Text);
+        Assert.Equal("12345678ab", state.Data);
     }
 
     [Fact]
@@ -273,7 +297,7 @@ public class DocumentStateTests
         Assert.Equal(new WireSnapshot(4, null, null), state.SnapshotAt(4));
         Assert.Equal(new WireSnapshot(5, TextUnicodeType.Uri, "new"), state.SnapshotAt(5));
         Assert.Equal(new WireSnapshot(5, TextUnicodeType.Uri, "new"), state.SnapshotAt(99));
-        Assert.Equal("new", state.Text); // looking back changes nothing
+        Assert.Equal("new", state.Data); // looking back changes nothing
     }
 
     [Fact]

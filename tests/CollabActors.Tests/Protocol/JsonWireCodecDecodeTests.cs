@@ -42,7 +42,7 @@ public class JsonWireCodecDecodeTests
     }
 
     [Fact]
-    public void An_edit_op_is_read_as_a_text_unicode_op()
+    public void An_edit_op_is_kept_as_its_json_for_the_documents_type_to_read()
     {
         var op = Assert.IsType<SubmitRequest>(
             Decode("""{"a":"op","c":"docs","d":"d1","v":1,"seq":2,"x":{},"op":[5," world",{"d":3}]}"""));
@@ -50,7 +50,8 @@ public class JsonWireCodecDecodeTests
         Assert.Equal(2, op.Seq);
         Assert.Null(op.Src);
         var edit = Assert.IsType<EditChange>(op.Change);
-        Assert.Equal(TextOp.Parse("""[5," world",{"d":3}]"""), edit.Op);
+        Assert.Null(edit.Op.Type);
+        Assert.Equal("""[5," world",{"d":3}]""", edit.Op.ToJson());
     }
 
     [Fact]
@@ -178,9 +179,6 @@ public class JsonWireCodecDecodeTests
     [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"op":[1]}""", "Field 'seq'")]
     [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1}""", "needs one of 'op', 'create' or 'del'")]
     [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":["a"],"del":true}""", "exactly one of")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"del":1}""", "Field 'del' must be true")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"data":"x"}}""", "create.type")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"type":"text-unicode","data":{"x":1}}}""", "create.data")]
     [InlineData("""{"a":"bs","c":"docs","b":"x"}""", "Field 'b' must be")]
     [InlineData("""{"a":"bs","c":"docs","b":[1]}""", "Field 'b' must list")]
     [InlineData("""{"a":"bf","c":"docs","b":{"x":"1"}}""", "Field 'b.x'")]
@@ -196,15 +194,34 @@ public class JsonWireCodecDecodeTests
     }
 
     [Theory]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":{"d":1}}""")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[true]}""")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[{"x":1}]}""")]
-    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[99999999999]}""")]
-    public void An_op_that_is_not_a_text_unicode_op_is_badly_formed(string json)
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"del":1}""", "Field 'del' must be true")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"data":"x"}}""", "create.type")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":{"type":5}}""", "create.type")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"create":"json0"}""", "Field 'create' must be an object")]
+    public void A_create_or_delete_that_is_not_one_is_a_badly_formed_op_as_ShareDBs_checkOp_says(string json, string expected)
     {
         var bad = DecodeBad(json);
         Assert.Equal(ProtocolErrorCodes.OpBadlyFormed, bad.Error.Code);
-        Assert.Equal(new RequestEcho("op", "docs", "d1", Seq: 1, Version: 0), bad.Request);
+        Assert.Contains(expected, bad.Error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":{"ops":[{"insert":"x"}]}}""", """{"ops":[{"insert":"x"}]}""")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[{"p":["n"],"na":2}]}""", """[{"p":["n"],"na":2}]""")]
+    [InlineData("""{"a":"op","c":"docs","d":"d1","v":0,"seq":1,"op":[true]}""", "[true]")]
+    public void Any_json_op_is_left_for_the_documents_type_to_read(string json, string op)
+    {
+        var edit = Assert.IsType<EditChange>(Assert.IsType<SubmitRequest>(Decode(json)).Change);
+        Assert.Null(edit.Op.Type);
+        Assert.Equal(op, edit.Op.ToJson());
+    }
+
+    [Fact]
+    public void A_creates_data_may_be_any_json_value()
+    {
+        var create = Assert.IsType<CreateChange>(Assert.IsType<SubmitRequest>(
+            Decode("""{"a":"op","c":"docs","d":"d1","v":null,"seq":1,"create":{"type":"json0","data":{"title":"Plan","tags":[]}}}""")).Change);
+        Assert.Equal(new CreateChange("json0", new JsonText("""{"title":"Plan","tags":[]}""")), create);
     }
 
     [Fact]

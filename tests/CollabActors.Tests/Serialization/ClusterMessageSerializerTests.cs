@@ -11,6 +11,7 @@ using CollabActors.Protocol;
 using CollabActors.Serialization;
 using CollabActors.Tests.Support;
 using CollabText;
+using CollabText.Types;
 
 namespace CollabActors.Tests.Serialization;
 
@@ -80,7 +81,7 @@ public sealed class ClusterMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
             new DocumentCommands.Unsubscribe(Doc, actor),
             new DocumentCommands.Submit(Doc, 4, actor, "src-1", 5, 6, new EditChange(TextOp.Parse("[1, {\"d\": \"ab\"}, \"c\"]"))),
             new DocumentCommands.Submit(Doc, 5, actor, "src-1", 6, null, new CreateChange(TextUnicodeType.Uri, "héllo")),
-            new DocumentCommands.Submit(Doc, 6, actor, "src-1", 7, 9, new CreateChange(TextUnicodeType.Name, null)),
+            new DocumentCommands.Submit(Doc, 6, actor, "src-1", 7, 9, new CreateChange(TextUnicodeType.Name, (string?)null)),
             new DocumentCommands.Submit(Doc, 7, actor, "src-1", 8, 9, DeleteChange.Instance),
             new DocumentCommands.FetchOps(Doc, 8, actor, 2, null),
             new DocumentCommands.FetchOps(Doc, 9, actor, 2, 40),
@@ -114,7 +115,59 @@ public sealed class ClusterMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
             new PresenceReplies.Subscribed("docs.a/b"),
             new PresenceReplies.Requested("docs.a/b"),
             new PresenceReplies.ChannelStatus("docs.a/b", 4),
+            // json0 and rich-text: a submit's op goes unread (only the document knows its type), a committed op goes
+            // read by its type, a create carries JSON data, and rich-text keeps the form the op came in ([...] or {ops}).
+            new DocumentCommands.Submit(Doc, 19, actor, "src-1", 9, 3, new EditChange(Unread("""[{"p":["tags",0],"li":"é😀"},{"p":["n"],"na":-1.5}]"""))),
+            new DocumentCommands.Submit(Doc, 20, actor, "src-1", 10, null, new CreateChange("json0", new JsonText("""{"title":"Plan ✓","tags":[],"n":null}"""))),
+            new DocumentCommands.Submit(Doc, 21, actor, "src-1", 11, null, new CreateChange(OtTypes.RichText.Uri, new JsonText("""[{"insert":"Hé\n","attributes":{"bold":true}}]"""))),
+            new DocumentReplies.Acknowledged(Doc, 22, "src-1", 5, 44, TypedOps),
+            new DocumentReplies.Fetched(Doc, 23, new WireSnapshot(7, OtTypes.Json0.Uri, """{"title":"Plan","tags":["x"]}"""), TypedOps),
+            new DocumentReplies.SnapshotAt(Doc, 24, new WireSnapshot(2, OtTypes.RichText.Uri, """{"ops":[{"insert":"ab\n"}]}""")),
+            new FanoutCommands.Publish(Doc, TypedOps[1], actor),
+            new DocumentCommands.PublishPresence(Doc, actor, Presence(cursor) with { Type = OtTypes.RichText.Uri }),
         ];
+    }
+
+    private static OtOp Unread(string json) => new UnreadOp(JsonDocument.Parse(json).RootElement);
+
+    /// <summary>Committed ops of json0 and rich-text, read by their types, and a create with JSON data.</summary>
+    private static readonly CommittedOp[] TypedOps =
+    [
+        new(5, "src-4", 2, new EditChange(OtTypes.Json0.ReadOp(JsonDocument.Parse("""[{"p":["title",4],"si":"!"},{"p":["done"],"oi":false}]""").RootElement)), 3),
+        new(6, "src-5", 1, new EditChange(OtTypes.RichText.ReadOp(JsonDocument.Parse("""{"ops":[{"retain":2},{"insert":"x","attributes":{"italic":true}}]}""").RootElement)), 4),
+        new(7, "src-6", 3, new EditChange(OtTypes.RichText.ReadOp(JsonDocument.Parse("""[{"retain":1},{"delete":2}]""").RootElement)), 5),
+        new(8, "src-7", 1, new CreateChange(OtTypes.Json0.Uri, new JsonText("""{"a":[1,2.5,"é"]}""")), 6),
+    ];
+
+    [Fact]
+    public void Ops_of_json0_and_rich_text_cross_nodes_as_ops_of_their_type_and_a_submits_op_stays_unread()
+    {
+        var acknowledged = Samples(_connection.Ref).OfType<DocumentReplies.Acknowledged>().Single(a => a.RequestId == 22);
+        var back = (DocumentReplies.Acknowledged)RoundTrip(acknowledged);
+        Assert.Equal(TypedOps.Select(TypeOf), back.Missed.Select(TypeOf));
+        Assert.Equal(TypedOps.Select(DescribeOp), back.Missed.Select(DescribeOp));
+        // The rich-text op keeps its form: {ops: [...]} as it went, [...] as it went.
+        Assert.StartsWith("{\"ops\":", ((EditChange)back.Missed[1].Change).Op.ToJson());
+        Assert.StartsWith("[", ((EditChange)back.Missed[2].Change).Op.ToJson());
+
+        var submit = Samples(_connection.Ref).OfType<DocumentCommands.Submit>().Single(m => m.RequestId == 19);
+        var unread = Assert.IsType<UnreadOp>(((EditChange)((DocumentCommands.Submit)RoundTrip(submit)).Change).Op);
+        // The document on the other node reads it with its type, as it would have here.
+        Assert.Equal(OtTypes.Json0.ReadOp(((UnreadOp)((EditChange)submit.Change).Op).Json), OtTypes.Json0.ReadOp(unread.Json));
+    }
+
+    private static string? TypeOf(CommittedOp op) => op.Change switch
+    {
+        EditChange edit => edit.Op.Type?.Uri,
+        CreateChange create => "create " + create.Type,
+        _ => null,
+    };
+
+    private object RoundTrip(object message)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        return Sys.Serialization.Deserialize(
+            serializer.ToBinary(message), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message));
     }
 
     public static TheoryData<int> SampleIndexes()

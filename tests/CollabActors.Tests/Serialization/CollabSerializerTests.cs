@@ -14,7 +14,7 @@ public sealed class CollabSerializerTests() : Akka.TestKit.Xunit2.TestKit(ActorT
     public static TheoryData<object> Messages() => new()
     {
         new CommittedOp(0, "client-1", 1, new CreateChange(TextUnicodeType.Uri, "héllo 😀"), 1_700_000_000_000),
-        new CommittedOp(1, "client-1", 2, new CreateChange(TextUnicodeType.Name, null), 1),
+        new CommittedOp(1, "client-1", 2, new CreateChange(TextUnicodeType.Name, (string?)null), 1),
         new CommittedOp(41, "c2", 7, new EditChange(TextOp.Parse("[3, \"a😀\", {\"d\": 2}, 1, {\"d\": \"xy\"}]")), long.MaxValue),
         new CommittedOp(42, "c3", 1, DeleteChange.Instance, 5),
         new DocumentSnapshot(500, TextUnicodeType.Uri, "text ✓ 😀", 1_700_000_000_123,
@@ -78,7 +78,7 @@ public sealed class CollabSerializerTests() : Akka.TestKit.Xunit2.TestKit(ActorT
     /// <summary>Records with lists and ops compare by content through their printed form.</summary>
     private static string Describe(object message) => message switch
     {
-        DocumentSnapshot s => $"{s.Version}|{s.Type}|{s.Text}|{s.LastOpTimestampMs}|{string.Join(",", s.RecentSubmitters)}",
+        DocumentSnapshot s => $"{s.Version}|{s.Type}|{s.Data}|{s.LastOpTimestampMs}|{string.Join(",", s.RecentSubmitters)}",
         CommittedOp { Change: EditChange edit } op => $"{op with { Change = DeleteChange.Instance }}|{edit.Op.ToJson()}",
         _ => message.ToString()!,
     };

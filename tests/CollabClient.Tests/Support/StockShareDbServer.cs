@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace CollabClient.Tests.Support;
 
 /// <summary>
-/// The stock ShareDB 7 server of bench/peers/sharedb-server (in memory, ot-text-unicode), started as a Node process on
+/// The stock ShareDB 7 server of bench/peers/sharedb-server (in memory, ot-text-unicode and rich-text), started as a Node process on
 /// a free port for the duration of a test class.
 /// </summary>
 public sealed partial class StockShareDbServer : IProtocolServer, IAsyncDisposable

@@ -1,7 +1,8 @@
-// Drives the unmodified npm sharedb 7 client (with ws and ot-text-unicode, versions pinned in package-lock.json)
+// Drives the unmodified npm sharedb 7 client (with ws, ot-text-unicode and rich-text, versions pinned in package-lock.json;
+// json0 is sharedb's own default type, ot-json0)
 // against a server, for tests/CollabHost.Tests/SharedbClientTests.cs. Prints one JSON line with what it observed;
 // the C# test asserts on it. Every wait is bounded; a scenario that cannot finish exits non-zero with the reason.
-// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle|offline|latejoin|misc|typing|bulk|sequential> ws://127.0.0.1:PORT/ws [arg]
+// Usage: node scenario.js <basic|concurrent|reconnect|presence|idle|offline|latejoin|misc|typing|bulk|sequential|json0|richtext|richtextPresence|fetchdoc> ws://127.0.0.1:PORT/ws [arg]
 'use strict';
 const net = require('net');
 const WebSocket = require('ws');
@@ -18,6 +19,11 @@ function transformPresence(presence, op) {
   return { ...presence, index, length: end - index };
 }
 ShareDB.types.register({ ...textUnicode, transformPresence });
+// rich-text ships its own transformPresence; json0 is registered by sharedb itself.
+const richText = require('rich-text');
+ShareDB.types.register(richText.type);
+const Delta = richText.Delta;
+const json0 = require('ot-json0').type;
 
 const [scenario, url, seedArg] = process.argv.slice(2);
 const TIMEOUT_MS = 10000;
@@ -430,7 +436,149 @@ async function sequential() {
   return { errors, length: doc.data.length, version: doc.version, fetched };
 }
 
-const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing, bulk, sequential };
+
+// Several editors on one document of a type other than text-unicode, typing at once without waiting for acks, with
+// presence: everyone, and the server, end with the same data. `makeOp(data, random, i)` gives editor i's next op.
+async function editTogether({ create, makeOp, presenceValue, seed }) {
+  const random = prng(seed);
+  const editors = [];
+  for (let i = 0; i < 3; i++) editors.push(await connect());
+  const first = await subscribed(editors[0]);
+  await within(cb((done) => create(first, done)), 'create');
+  const docs = [first];
+  for (const editor of editors.slice(1)) docs.push(await subscribed(editor));
+  await waitFor(() => docs.every((d) => d.type && d.version === first.version), 'everyone has the document');
+  const createdType = docs[1].type.uri;
+
+  // Presence: bob watches, alice shows a value at the current version. A type without transformPresence (json0) has
+  // no presence: the server refuses it (ERR_TYPE_DOES_NOT_SUPPORT_PRESENCE, as ShareDB's agent does) and relays nothing.
+  const bobSees = editors[1].getDocPresence('docs', docId);
+  const received = [];
+  bobSees.on('receive', (id, value) => received.push({ id, value }));
+  await within(cb((done) => bobSees.subscribe(done)), 'bob subscribes to presence');
+  const aliceShows = editors[0].getDocPresence('docs', docId);
+  await within(cb((done) => aliceShows.subscribe(done)), 'alice subscribes to presence');
+  // A type without transformPresence (json0) makes the client's own presence report an error on every op, as
+  // against ShareDB itself; the errors are counted, not thrown.
+  const presenceErrors = [];
+  const cursor = aliceShows.create('alice-cursor');
+  for (const p of [bobSees, aliceShows, cursor]) p.on('error', (e) => presenceErrors.push(e.code));
+  const presenceRefused = await within(new Promise((resolve) => cursor.submit(presenceValue, (e) => resolve(e ? e.code : null))),
+    'alice submits presence');
+  if (!presenceRefused) await waitFor(() => received.length >= 1, 'bob receives alice\'s presence');
+  const presence = received.length > 0 ? received[received.length - 1] : null;
+
+  const perEditor = 30;
+  const errors = [];
+  await Promise.all(docs.map(async (doc, i) => {
+    for (let k = 0; k < perEditor; k++) {
+      doc.submitOp(makeOp(doc.data, random, i), (err) => { if (err) errors.push(`editor ${i}: ${err.code} ${err.message}`); });
+      if (random() < 0.5) await new Promise((r) => setTimeout(r, Math.floor(random() * 15)));
+    }
+  }));
+  await within(Promise.all(docs.map((d) => new Promise((resolve) => d.whenNothingPending(resolve)))), 'everyone is acked');
+  await waitFor(() => docs.every((d) => d.version === docs[0].version), 'everyone reaches the same version');
+  const fetched = await fetchFresh();
+  for (const editor of editors) editor.close();
+  return {
+    seed, createdType, errors, presence, presenceRefused, presenceErrors, presenceReceived: received.length,
+    remote: bobSees.remotePresences['alice-cursor'] ?? null,
+    datas: docs.map((d) => d.data), versions: docs.map((d) => d.version), fetched,
+  };
+}
+
+function pick(list, random) { return list[Math.floor(random() * list.length)]; }
+
+// json0 ops on {title, n, tags, body}: number adds, list inserts and deletes, string inserts, object inserts.
+function randomJson0Op(data, random, editor) {
+  const roll = random();
+  if (roll < 0.2) return [{ p: ['n'], na: 1 + Math.floor(random() * 5) }];
+  if (roll < 0.4) return [{ p: ['tags', Math.floor(random() * (data.tags.length + 1))], li: pick(['x', 'yz', '😀', { k: editor }], random) }];
+  if (roll < 0.5 && data.tags.length > 0) {
+    const at = Math.floor(random() * data.tags.length);
+    return [{ p: ['tags', at], ld: data.tags[at] }];
+  }
+  if (roll < 0.8) return [{ p: ['body', Math.floor(random() * (data.body.length + 1))], si: pick(['a', 'bc', 'é'], random) }];
+  return [{ p: [`k${editor}`], oi: Math.floor(random() * 100) }, { p: ['title', 0], si: String(editor) }];
+}
+
+async function json0Scenario() {
+  const seed = Number(seedArg ?? Date.now() % 100000);
+  return editTogether({
+    seed,
+    // A plain create, as most ShareDB apps do it: json0 is the default type.
+    create: (doc, done) => doc.create({ title: 'Plan', n: 1, tags: [], body: '' }, done),
+    makeOp: randomJson0Op,
+    presenceValue: { path: ['title'], name: 'alice' },
+  });
+}
+
+// rich-text ops: inserts with attributes, formatting a range, deletes; some sent as Delta objects.
+function randomRichTextOp(data, random) {
+  const length = new Delta(data).length();
+  const roll = random();
+  const at = Math.floor(random() * length);
+  if (roll < 0.45) {
+    const attributes = pick([undefined, { bold: true }, { italic: true, color: '#f00' }], random);
+    return new Delta().retain(at).insert(pick(['x', 'yz', 'é', 'ß'], random), attributes);
+  }
+  if (roll < 0.7 && length > 1) return new Delta().retain(at).retain(Math.min(2, length - at), pick([{ bold: true }, { italic: true }, { bold: null }], random)).ops;
+  if (length > 2) return new Delta().retain(Math.min(at, length - 2)).delete(1).ops;
+  return new Delta().insert('z').ops;
+}
+
+async function richtextScenario() {
+  const seed = Number(seedArg ?? Date.now() % 100000);
+  const result = await editTogether({
+    seed,
+    create: (doc, done) => doc.create([{ insert: 'Hello world\n' }], 'rich-text', done),
+    makeOp: randomRichTextOp,
+    presenceValue: { index: 2, length: 3, name: 'alice' },
+  });
+  return result;
+}
+
+// Presence on a rich-text document moves through a concurrent op, as ShareDB moves it with rich-text's transformPresence.
+async function richtextPresence() {
+  const alice = await connect();
+  const bob = await connect();
+  const a = await subscribed(alice);
+  await within(cb((done) => a.create([{ insert: 'hello world\n' }], richText.type.uri, done)), 'create');
+  const b = await subscribed(bob);
+  await waitFor(() => b.version === 1, 'bob sees the document');
+  const bobSees = bob.getDocPresence('docs', docId);
+  const received = [];
+  bobSees.on('receive', (id, value) => received.push({ id, value }));
+  await within(cb((done) => bobSees.subscribe(done)), 'bob subscribes to presence');
+  const aliceShows = alice.getDocPresence('docs', docId);
+  await within(cb((done) => aliceShows.subscribe(done)), 'alice subscribes to presence');
+  const cursor = aliceShows.create('alice-cursor');
+  await within(cb((done) => cursor.submit({ index: 6, length: 0 }, done)), 'alice submits a cursor');
+  await waitFor(() => received.length >= 1, 'bob receives alice\'s cursor');
+  await Promise.all([
+    submit(b, new Delta().insert('>> ', { bold: true })),
+    within(cb((done) => cursor.submit({ index: 3, length: 2 }, done)), 'alice moves her selection'),
+  ]);
+  await waitFor(() => received.length >= 2 && received[received.length - 1].value?.index === 6, 'bob sees the moved selection', 5000)
+    .catch(() => {});
+  const result = { moved: received[received.length - 1], bobRemote: bobSees.remotePresences['alice-cursor'] ?? null, data: b.data };
+  alice.close();
+  bob.close();
+  return result;
+}
+
+// The document named by arg ("docs/<id>") as a fresh client fetches it.
+async function fetchdoc() {
+  const [collection, id] = seedArg.split('/');
+  const connection = await connect();
+  const doc = connection.get(collection, id);
+  await within(cb((done) => doc.fetch(done)), 'fetch');
+  const result = { v: doc.version, type: doc.type && doc.type.uri, data: doc.data };
+  connection.close();
+  return result;
+}
+
+const scenarios = { basic, concurrent, reconnect, presence, idle, offline, latejoin, misc, typing, bulk, sequential, json0: json0Scenario, richtext: richtextScenario, richtextPresence, fetchdoc };
 if (!scenarios[scenario] || !url) {
   console.error(`usage: node scenario.js <${Object.keys(scenarios).join('|')}> <ws url> [arg]`);
   process.exit(2);

@@ -128,6 +128,28 @@ public sealed class Json0PropertyTests
         }, iter: Cases);
     }
 
+    [Fact]
+    public void The_counted_json_length_is_the_length_of_the_json_text_after_any_op()
+    {
+        var gen = Json0Gen.Document.SelectMany(doc => Json0Gen.OpFor(doc, 5, text0: true).Select(a => (doc, a)));
+        gen.Sample(t =>
+        {
+            Assert.Equal(t.doc.ToJson().Length, t.doc.JsonLength);
+            Json0Value after = Json0Type.Apply(t.doc, t.a);
+            Assert.Equal(after.ToJson().Length, after.JsonLength);
+        }, iter: Cases);
+    }
+
+    [Theory]
+    [InlineData("\"\\u0001\\ud800\\u00e9\\b\\t\\\"\"")]   // escapes JSON.stringify makes, and one it does not (é)
+    [InlineData("""{"\\n":[1e21,-0,0.1,1.5e-7,null,true,false],"😀":{}}""")] // numbers as JavaScript prints them, escaped keys
+    [InlineData("[]")]
+    public void The_counted_json_length_counts_escapes_and_numbers_as_JSON_stringify_writes_them(string json)
+    {
+        Json0Value value = Json0Value.Parse(json);
+        Assert.Equal(value.ToJson().Length, value.JsonLength);
+    }
+
     // Documents compare by content: concurrent inserts of different keys leave them in different orders, in
     // JavaScript as here.
     private static void AssertSame(Json0Value expected, Json0Value actual)
