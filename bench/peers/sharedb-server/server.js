@@ -1,4 +1,4 @@
-// A stock ShareDB 7 server, in memory, with the text-unicode type registered: the reference peer the front end is
+// A stock ShareDB 7 server, in memory, with the text-unicode and rich-text types registered: the reference peer the front end is
 // developed and checked against, and the ShareDB side of the ShareDB-vs-CollabSuite benchmark. Keep it stock.
 // Usage: node server.js [port]   (or PORT=...; 0 picks a free port). Binds 127.0.0.1 and prints "listening on PORT".
 'use strict';
@@ -20,6 +20,8 @@ function transformPresence(presence, op) {
 }
 
 ShareDB.types.register({ ...textUnicode, transformPresence });
+// rich-text (Quill Delta) ships its own transformPresence.
+ShareDB.types.register(require('rich-text').type);
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
