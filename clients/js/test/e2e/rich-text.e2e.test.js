@@ -53,6 +53,22 @@ async function select(editor, index, length = 0) {
   await editor.page.evaluate(([at, n]) => window.collabDemo.quill.setSelection(at, n, 'user'), [index, length]);
 }
 
+/**
+ * Selects `words` where they are in the editor now (or puts the caret after them with `caretAfter`): the other
+ * person's concurrent typing may have moved them since the test last looked.
+ */
+async function selectText(editor, words, { caretAfter = false } = {}) {
+  const found = await editor.page.evaluate(([w, after]) => {
+    const { quill } = window.collabDemo;
+    const at = quill.getText().indexOf(w);
+    if (at < 0) return false;
+    if (after) quill.setSelection(at + w.length, 0, 'user');
+    else quill.setSelection(at, w.length, 'user');
+    return true;
+  }, [words, caretAfter]);
+  assert.ok(found, `${editor.name}'s editor has no ${JSON.stringify(words)}`);
+}
+
 /** Formats the selection with the keyboard shortcut a person would use (Ctrl+B, Ctrl+I). */
 async function shortcut(editor, key) {
   await editor.page.keyboard.press(`Control+${key}`);
@@ -98,23 +114,21 @@ test('Two people typing and applying bold and italic at the same time end with t
     await typeText(ada, text);
     await eventually(async () => (await editorText(bob)) === `${text}\n`, async () => JSON.stringify(await editorText(bob)));
 
-    const line2 = text.indexOf('second');
-    const line3 = text.indexOf('third');
     await Promise.all([
       (async () => {
-        await select(ada, 0, 'Hello'.length);
+        await selectText(ada, 'Hello');
         await shortcut(ada, 'b');
-        await select(ada, line2, 'second'.length); // Bob makes the same word italic at the same time
+        await selectText(ada, 'second'); // Bob makes the same word italic at the same time
         await shortcut(ada, 'b');
-        await select(ada, line2 + 'second line'.length);
+        await selectText(ada, 'second line', { caretAfter: true });
         await typeText(ada, ' Ada 😀');
       })(),
       (async () => {
-        await select(bob, line3, 'third'.length);
+        await selectText(bob, 'third');
         await shortcut(bob, 'i');
-        await select(bob, line2, 'second'.length);
+        await selectText(bob, 'second');
         await shortcut(bob, 'i');
-        await select(bob, 'Hello world'.length);
+        await selectText(bob, 'Hello world', { caretAfter: true });
         await typeText(bob, ' Bob 🎉');
       })(),
     ]);
