@@ -152,6 +152,46 @@ test('Two people typing and applying bold and italic at the same time end with t
   }
 });
 
+test('Someone who goes offline while typing and formatting loses nothing when they come back', async () => {
+  const docName = uniqueName('rich-offline');
+  const ada = await openRichEditor(docName, 'Ada');
+  const bob = await openRichEditor(docName, 'Bob');
+  try {
+    await typeText(ada, 'Plan for today');
+    await eventually(async () => (await editorText(bob)) === 'Plan for today\n', async () => JSON.stringify(await editorText(bob)));
+
+    await ada.context.setOffline(true);
+    await eventually(
+      async () => (await ada.page.locator('.status').getAttribute('data-state')) === 'offline',
+      async () => ada.page.locator('.status').getAttribute('data-state'),
+    );
+    await selectText(ada, 'Plan');
+    await shortcut(ada, 'b');
+    await selectText(ada, 'today', { caretAfter: true });
+    await typeText(ada, ': ship it 🚀');
+    // Meanwhile Bob, online, puts a line in front and makes "today" italic.
+    await select(bob, 0);
+    await typeText(bob, 'Bob first\n');
+    await selectText(bob, 'today');
+    await shortcut(bob, 'i');
+    assert.ok(!(await editorText(bob)).includes('ship it'), 'Bob should not see what Ada typed offline yet');
+
+    await ada.context.setOffline(false);
+    const expected = [
+      { insert: 'Bob first\n' },
+      { insert: 'Plan', attributes: { bold: true } },
+      { insert: ' for ' },
+      { insert: 'today', attributes: { italic: true } },
+      { insert: ': ship it 🚀\n' },
+    ];
+    await converged([ada, bob], expected, docName);
+    assert.deepEqual([...ada.errors, ...bob.errors], []);
+  } finally {
+    await ada.context.close();
+    await bob.context.close();
+  }
+});
+
 test("Ada's cursor shows in Bob's Quill editor with her name, at her caret, and moves with Bob's edits", async () => {
   const docName = uniqueName('rich-cursors');
   const ada = await openRichEditor(docName, 'Ada');
