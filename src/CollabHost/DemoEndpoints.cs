@@ -2,7 +2,10 @@ using Microsoft.Extensions.FileProviders;
 
 namespace CollabHost;
 
-/// <summary>The demo editor: static files from wwwroot at `/`, and `/d/{name}` answered with its index.html.</summary>
+/// <summary>
+/// The demo editor: static files from wwwroot at `/`, and its pages `/d/{name}` (a text document in CodeMirror) and
+/// `/r/{name}` (a rich-text document in Quill) answered with its index.html; the page picks the editor from the path.
+/// </summary>
 public static class DemoEndpoints
 {
     // The bundle (wwwroot/app.js) is rebuilt from clients/js; no-cache makes browsers revalidate instead of keeping an old one.
@@ -15,7 +18,7 @@ public static class DemoEndpoints
         var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
         if (!Directory.Exists(root))
         {
-            app.Logger.LogWarning("Demo editor files not found at {Root}: / and /d/{{name}} are not served", root);
+            app.Logger.LogWarning("Demo editor files not found at {Root}: /, /d/{{name}} and /r/{{name}} are not served", root);
             return app;
         }
         var files = new PhysicalFileProvider(root);
@@ -27,6 +30,7 @@ public static class DemoEndpoints
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(staticFiles);
         app.MapFallbackToFile("/d/{name}", "index.html", staticFiles);
+        app.MapFallbackToFile("/r/{name}", "index.html", staticFiles);
         return app;
     }
 }

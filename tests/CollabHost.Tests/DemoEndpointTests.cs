@@ -32,13 +32,23 @@ public class DemoEndpointTests : IAsyncLifetime
         Assert.Contains("<script type=\"module\" src=\"/app.js\">", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task A_document_address_serves_the_same_page()
+    [Theory]
+    [InlineData("/d/meeting-notes")]
+    [InlineData("/r/meeting-notes")]
+    public async Task A_document_address_serves_the_same_page(string path)
     {
         var root = await _http.GetStringAsync("/");
-        var response = await _http.GetAsync("/d/meeting-notes");
+        var response = await _http.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(root, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_rich_text_page_stylesheet_is_served_as_css()
+    {
+        var response = await _http.GetAsync("/quill.snow.css");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/css", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -54,6 +64,8 @@ public class DemoEndpointTests : IAsyncLifetime
     [InlineData("/d/a/b")]
     [InlineData("/missing.js")]
     [InlineData("/d")]
+    [InlineData("/r/a/b")]
+    [InlineData("/r")]
     public async Task Other_paths_are_not_found(string path)
     {
         var response = await _http.GetAsync(path);

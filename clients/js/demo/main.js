@@ -1,10 +1,15 @@
-// The demo editor CollabHost serves at `/`: a landing page to create or open a document, and `/d/{name}`, a shared
-// CodeMirror editor with everyone's cursors, who is here, and the connection state. Built into
-// src/CollabHost/wwwroot/app.js by scripts/build-demo.mjs.
+// The demo editor CollabHost serves at `/`: a landing page to create or open a document; `/d/{name}`, a shared
+// CodeMirror editor on a text-unicode document; and `/r/{name}`, a shared Quill editor on a rich-text document. Both
+// show everyone's cursors, who is here, and the connection state. Built into src/CollabHost/wwwroot/app.js by
+// scripts/build-demo.mjs.
 import { basicSetup } from 'codemirror';
 import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
-import { collabEditing, colorForId, connect, CURSOR_COLORS } from '../src/index.js';
+import Quill from 'quill';
+import QuillCursors from 'quill-cursors';
+import { bindQuill, collabEditing, colorForId, connect, CURSOR_COLORS, WrongDocumentTypeError } from '../src/index.js';
+
+Quill.register('modules/cursors', QuillCursors);
 
 const COLLECTION = 'docs';
 const DOCUMENT_NAME = /^[\p{L}\p{N}._-]{1,100}$/u;
@@ -15,13 +20,25 @@ const STATE_LABELS = {
   offline: 'Offline — edits are kept and sent when back',
   closed: 'Disconnected',
 };
+/** The two kinds of page: the path prefix, the document type it opens, and how it mounts its editor. */
+const EDITORS = {
+  d: { type: 'text-unicode', label: 'text', mount: mountCodeMirror },
+  r: { type: 'rich-text', label: 'rich text', mount: mountQuill },
+};
+const QUILL_TOOLBAR = [
+  [{ header: [1, 2, 3, false] }],
+  ['bold', 'italic', 'underline', 'strike'],
+  [{ list: 'ordered' }, { list: 'bullet' }],
+  ['blockquote', 'code-block', 'link'],
+  ['clean'],
+];
 const NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Ken', 'Margaret', 'Donald', 'Frances', 'Niklaus'];
 
 const app = document.getElementById('app');
 const params = new URLSearchParams(location.search);
 const token = takeTokenFromFragment();
-const match = location.pathname.match(/^\/d\/([^/]+)\/?$/);
-if (match) openEditor(decodeURIComponent(match[1]));
+const match = location.pathname.match(/^\/(d|r)\/([^/]+)\/?$/);
+if (match) openEditor(decodeURIComponent(match[2]), match[1]);
 else showLanding();
 
 function showLanding() {
@@ -31,15 +48,23 @@ function showLanding() {
       <h1>CollabSuite</h1>
       <p>Shared documents: open one, send its address to others, and type together. Everyone's cursor shows up
          with their name.</p>
-      <button id="new-doc" type="button">Create a new document</button>
+      <div class="create">
+        <button id="new-doc" type="button">Create a new document</button>
+        <button id="new-rich-doc" class="secondary" type="button">Create a new rich-text document</button>
+      </div>
       <p class="or">or open one by name</p>
       <form id="open-doc">
         <input id="doc-name" name="name" placeholder="meeting-notes" autocomplete="off" aria-label="Document name">
+        <select id="doc-kind" name="kind" aria-label="Document type">
+          <option value="d">Text</option>
+          <option value="r">Rich text</option>
+        </select>
         <button class="secondary" type="submit">Open</button>
       </form>
       <div class="error" id="doc-error" role="alert"></div>
     </main>`;
-  document.getElementById('new-doc').addEventListener('click', () => goToDocument(`doc-${randomId(8)}`));
+  document.getElementById('new-doc').addEventListener('click', () => goToDocument(`doc-${randomId(8)}`, 'd'));
+  document.getElementById('new-rich-doc').addEventListener('click', () => goToDocument(`doc-${randomId(8)}`, 'r'));
   document.getElementById('open-doc').addEventListener('submit', (event) => {
     event.preventDefault();
     const name = document.getElementById('doc-name').value.trim();
@@ -48,16 +73,17 @@ function showLanding() {
         'A document name is 1 to 100 letters, digits, dots, dashes or underscores.';
       return;
     }
-    goToDocument(name);
+    goToDocument(name, document.getElementById('doc-kind').value);
   });
 }
 
-function goToDocument(name) {
+function goToDocument(name, kind) {
   // Keep ?server= and the like, so a demo pointed at another server stays pointed at it.
-  location.assign(`/d/${encodeURIComponent(name)}${location.search}`);
+  location.assign(`/${kind}/${encodeURIComponent(name)}${location.search}`);
 }
 
-async function openEditor(name) {
+async function openEditor(name, kind) {
+  const editorKind = EDITORS[kind];
   if (!DOCUMENT_NAME.test(name)) {
     app.innerHTML = '<main class="landing"><h1>Not a document name</h1><p></p><a href="/">Back</a></main>';
     app.querySelector('p').textContent = `"${name}" is not 1 to 100 letters, digits, dots, dashes or underscores.`;
@@ -92,20 +118,20 @@ async function openEditor(name) {
   });
   showState(client.state);
 
-  const doc = await client.openDocument(COLLECTION, name);
+  const editor = app.querySelector('.editor');
+  let doc;
+  try {
+    doc = await client.openDocument(COLLECTION, name, { type: editorKind.type });
+  } catch (error) {
+    if (!(error instanceof WrongDocumentTypeError)) throw error;
+    showWrongType(editor, name, kind);
+    return;
+  }
   const presence = client.connection.getDocPresence(COLLECTION, name);
   await new Promise((resolve, reject) => presence.subscribe((error) => (error ? reject(error) : resolve())));
 
-  const editor = app.querySelector('.editor');
   editor.innerHTML = '';
-  const view = new EditorView({
-    parent: editor,
-    state: EditorState.create({
-      doc: doc.data,
-      extensions: [basicSetup, EditorView.lineWrapping, collabEditing(doc, { presence, user })],
-    }),
-  });
-  view.focus();
+  const mounted = editorKind.mount(editor, doc, presence, user);
 
   const showPeople = () => {
     people.replaceChildren(personChip(user.name, user.color, true));
@@ -123,11 +149,60 @@ async function openEditor(name) {
     localStorage.setItem('collabsuite.name', newName);
     showPeople();
     // Republish the selection so others see the new name now rather than at the next cursor move.
-    view.dispatch({ selection: view.state.selection });
+    mounted.republishSelection();
   });
 
   // For the end-to-end tests and for poking at the demo from the browser console.
-  window.collabDemo = { client, doc, presence, view, user };
+  window.collabDemo = { client, doc, presence, user, ...mounted };
+}
+
+/** A CodeMirror editor on a text-unicode document. */
+function mountCodeMirror(parent, doc, presence, user) {
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: doc.data,
+      extensions: [basicSetup, EditorView.lineWrapping, collabEditing(doc, { presence, user })],
+    }),
+  });
+  view.focus();
+  return { view, republishSelection: () => view.dispatch({ selection: view.state.selection }) };
+}
+
+/** A Quill editor (snow theme, its stylesheet loaded on demand) on a rich-text document. */
+function mountQuill(parent, doc, presence, user) {
+  const stylesheet = document.createElement('link');
+  stylesheet.rel = 'stylesheet';
+  stylesheet.href = '/quill.snow.css';
+  document.head.appendChild(stylesheet);
+  const host = document.createElement('div');
+  parent.classList.add('rich');
+  parent.appendChild(host);
+  const quill = new Quill(host, {
+    theme: 'snow',
+    placeholder: 'Write together…',
+    modules: {
+      toolbar: QUILL_TOOLBAR,
+      // Undo takes back only this editor's changes; the binding draws the cursors and publishes the selection.
+      history: { userOnly: true },
+      cursors: { selectionChangeSource: null, hideDelayMs: 5000 },
+    },
+  });
+  const binding = bindQuill(quill, doc, { presence, user });
+  quill.focus();
+  return { quill, binding, republishSelection: () => binding.republishSelection() };
+}
+
+/** The name is taken by a document of the other type: say so and link to the page that opens it. */
+function showWrongType(editor, name, kind) {
+  const other = kind === 'd' ? 'r' : 'd';
+  editor.innerHTML = '<p class="loading"></p>';
+  const message = editor.querySelector('p');
+  message.append(`"${name}" is a ${EDITORS[other].label} document. `);
+  const link = document.createElement('a');
+  link.href = `/${other}/${encodeURIComponent(name)}${location.search}`;
+  link.textContent = `Open it as ${EDITORS[other].label}`;
+  message.append(link);
 }
 
 function personChip(name, color, isMe, id = '') {

@@ -1,4 +1,5 @@
-// Builds the demo editor into src/CollabHost/wwwroot (index.html, app.css, app.js), which is committed so that
+// Builds the demo editor into src/CollabHost/wwwroot (index.html, app.css, app.js, and Quill's quill.snow.css, which
+// the rich-text page loads), which is committed so that
 // `dotnet run --project src/CollabHost` serves it on a fresh machine with nothing to build.
 // `node scripts/build-demo.mjs --check` builds into a temporary folder and fails if the committed files differ
 // (./test.sh runs it, so a source change without a rebuild is caught).
@@ -11,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const wwwroot = path.resolve(root, '../../src/CollabHost/wwwroot');
 const STATIC_FILES = ['index.html', 'app.css'];
-const BUILT_FILES = [...STATIC_FILES, 'app.js'];
+// Stylesheets taken as they are from the pinned packages.
+const PACKAGE_FILES = { 'quill.snow.css': 'node_modules/quill/dist/quill.snow.css' };
+const BUILT_FILES = [...STATIC_FILES, ...Object.keys(PACKAGE_FILES), 'app.js'];
 
 async function buildInto(outDir) {
   await build({
@@ -26,6 +29,7 @@ async function buildInto(outDir) {
     logLevel: 'warning',
   });
   for (const file of STATIC_FILES) await copyFile(path.join(root, 'demo', file), path.join(outDir, file));
+  for (const [file, from] of Object.entries(PACKAGE_FILES)) await copyFile(path.join(root, from), path.join(outDir, file));
 }
 
 if (process.argv.includes('--check')) {

@@ -2,6 +2,7 @@
 // and a heartbeat that notices a connection that died without a close (a laptop lid, a dropped Wi-Fi).
 import ShareDB from 'sharedb/lib/client/index.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
+import { EMPTY_RICH_TEXT, registerRichTextType, RICH_TEXT_URI } from './rich-text-type.js';
 import { registerTextUnicodeType, TEXT_UNICODE_URI } from './text-unicode-type.js';
 
 /** Defaults: ping after 10 s without a message from the server, give the connection up 5 s later. */
@@ -15,10 +16,17 @@ export function connect(url, options = {}) {
   return new CollabConnection(url, options);
 }
 
+/** The document types openDocument creates: the type's URI and what a new document holds. */
+const DOCUMENT_TYPES = Object.freeze({
+  'text-unicode': { uri: TEXT_UNICODE_URI, empty: () => '' },
+  'rich-text': { uri: RICH_TEXT_URI, empty: () => EMPTY_RICH_TEXT.map((op) => ({ ...op })) },
+});
+
 /** One client session: the ShareDB connection, its state, and the documents opened through it. */
 export class CollabConnection {
   constructor(url, options = {}) {
     registerTextUnicodeType();
+    registerRichTextType();
     this.listeners = new Set();
     this.state = 'connecting';
     this.heartbeat = { ...DEFAULT_HEARTBEAT, ...options.heartbeat };
@@ -52,19 +60,27 @@ export class CollabConnection {
   }
 
   /**
-   * Subscribes to a text document and creates it empty if it does not exist yet. Resolves with the ShareDB Doc once
-   * it has a type; two clients creating the same document at once is fine (the loser loads the winner's).
+   * Subscribes to a document and creates it empty if it does not exist yet: `type` is 'text-unicode' (the default)
+   * or 'rich-text' (created as Quill's empty document, one newline). Resolves with the ShareDB Doc once it has a type,
+   * and rejects if the document exists with another type; two clients creating the same document at once is fine
+   * (the loser loads the winner's).
    */
-  openDocument(collection, id) {
+  openDocument(collection, id, { type = 'text-unicode' } = {}) {
+    const wanted = DOCUMENT_TYPES[type];
+    if (!wanted) return Promise.reject(new Error(`openDocument: type ${type} is not one of ${Object.keys(DOCUMENT_TYPES).join(', ')}`));
     const doc = this.connection.get(collection, id);
+    const checkType = (resolve, reject) => {
+      if (doc.type?.uri === wanted.uri) resolve(doc);
+      else reject(new WrongDocumentTypeError(doc, type));
+    };
     return new Promise((resolve, reject) => {
       doc.subscribe((error) => {
         if (error) return reject(error);
-        if (doc.type) return checkType(doc, resolve, reject);
-        doc.create('', TEXT_UNICODE_URI, (createError) => {
+        if (doc.type) return checkType(resolve, reject);
+        doc.create(wanted.empty(), wanted.uri, (createError) => {
           if (createError && createError.code !== 'ERR_DOC_ALREADY_CREATED') return reject(createError);
-          if (doc.type) return checkType(doc, resolve, reject);
-          doc.once('load', () => checkType(doc, resolve, reject));
+          if (doc.type) return checkType(resolve, reject);
+          doc.once('load', () => checkType(resolve, reject));
         });
       });
     });
@@ -130,7 +146,12 @@ export class CollabConnection {
   }
 }
 
-function checkType(doc, resolve, reject) {
-  if (doc.type?.uri === TEXT_UNICODE_URI) resolve(doc);
-  else reject(new Error(`Document ${doc.collection}/${doc.id} has type ${doc.type?.uri ?? 'none'}, not text-unicode`));
+/** openDocument found the document with another type than asked for (`actualType` is its URI, or null). */
+export class WrongDocumentTypeError extends Error {
+  constructor(doc, expectedType) {
+    super(`Document ${doc.collection}/${doc.id} has type ${doc.type?.uri ?? 'none'}, not ${expectedType}`);
+    this.name = 'WrongDocumentTypeError';
+    this.expectedType = expectedType;
+    this.actualType = doc.type?.uri ?? null;
+  }
 }

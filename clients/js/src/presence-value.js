@@ -27,9 +27,17 @@ export function presenceToCursor(id, value, text) {
   const clamp = (n) => Math.min(Math.max(0, n), maxIndex);
   const anchor = codePointToUtf16Offset(text, clamp(value.index));
   const head = codePointToUtf16Offset(text, clamp(value.index + length));
-  const name = typeof value.name === 'string' && value.name.trim() ? value.name.trim().slice(0, MAX_NAME_LENGTH) : 'Anonymous';
-  const color = typeof value.color === 'string' && COLOR_PATTERN.test(value.color) ? value.color : colorForId(id);
-  return { id, anchor, head, name, color };
+  return { id, anchor, head, name: presenceName(value), color: presenceColor(id, value) };
+}
+
+/** The name a presence value shows: trimmed and cut to a sensible length, 'Anonymous' when missing. */
+export function presenceName(value) {
+  return typeof value.name === 'string' && value.name.trim() ? value.name.trim().slice(0, MAX_NAME_LENGTH) : 'Anonymous';
+}
+
+/** The colour a presence value shows: its own if #rrggbb (it ends up in a style attribute), else one from the id. */
+export function presenceColor(id, value) {
+  return typeof value.color === 'string' && COLOR_PATTERN.test(value.color) ? value.color : colorForId(id);
 }
 
 /** A stable palette colour for an id. */

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import ShareDB from 'sharedb/lib/client/index.js';
 import WebSocket from 'ws';
+import { registerRichTextType } from '../../src/rich-text-type.js';
 import { registerTextUnicodeType } from '../../src/text-unicode-type.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -135,11 +136,14 @@ export async function startServers({ auth = false } = {}) {
     return {
       wsUrl,
       server: useStockPeer ? 'stock ShareDB peer' : 'CollabHost /ws',
-      pageUrl: (docName, userName) => {
+      // kind 'd' is the CodeMirror page (text-unicode), 'r' the Quill page (rich-text).
+      pageUrl: (docName, userName, kind = 'd') => {
         const params = new URLSearchParams({ name: userName });
         if (useStockPeer) params.set('server', wsUrl);
-        return `http://127.0.0.1:${hostPort}/d/${encodeURIComponent(docName)}?${params}`;
+        return `http://127.0.0.1:${hostPort}/${kind}/${encodeURIComponent(docName)}?${params}`;
       },
+      // CollabHost's REST API; it answers for CollabHost's documents only (not the stock peer's).
+      apiUrl: useStockPeer ? null : `http://127.0.0.1:${hostPort}/api`,
       homeUrl: `http://127.0.0.1:${hostPort}/`,
       stop: async () => { for (const p of processes.reverse()) await p.stop(); },
     };
@@ -167,15 +171,17 @@ export async function launchBrowser() {
   });
 }
 
-/** The document as the server has it, read with a Node ShareDB client. */
+/** The document as the server has it, read with a Node ShareDB client (a rich-text document's data as its ops). */
 export async function serverSnapshot(wsUrl, docName) {
   registerTextUnicodeType();
+  registerRichTextType();
   const socket = new WebSocket(wsUrl);
   const connection = new ShareDB.Connection(socket);
   try {
     const doc = connection.get('docs', docName);
     await new Promise((resolve, reject) => doc.fetch((error) => (error ? reject(error) : resolve())));
-    return { version: doc.version, type: doc.type?.uri ?? null, data: doc.data };
+    const data = Array.isArray(doc.data?.ops) ? doc.data.ops : doc.data;
+    return { version: doc.version, type: doc.type?.uri ?? null, data };
   } finally {
     connection.close();
   }

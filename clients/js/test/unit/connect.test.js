@@ -6,10 +6,12 @@ import ShareDB from 'sharedb';
 import WebSocket, { WebSocketServer } from 'ws';
 import WebSocketJSONStream from '@teamwork/websocket-json-stream';
 import otText from 'ot-text-unicode';
-import { connect } from '../../src/connect.js';
+import richText from 'rich-text';
+import { connect, WrongDocumentTypeError } from '../../src/connect.js';
 
 async function startServer() {
   ShareDB.types.register(otText.type);
+  ShareDB.types.register(richText.type);
   const backend = new ShareDB({ presence: true });
   const server = http.createServer();
   const wss = new WebSocketServer({ server });
@@ -81,6 +83,33 @@ test('A second client opening the same new document at the same time loads the f
   const [docA, docB] = await Promise.all([a.openDocument('docs', 'race'), b.openDocument('docs', 'race')]);
   assert.equal(docA.type.uri, 'http://sharejs.org/types/text-unicode');
   assert.equal(docB.type.uri, 'http://sharejs.org/types/text-unicode');
+});
+
+test("A rich-text document is created as Quill's empty document, and a second client loads it", async (t) => {
+  const server = await startServer();
+  const a = connect(server.url, { WebSocket });
+  const b = connect(server.url, { WebSocket });
+  t.after(async () => { a.close(); b.close(); await server.stop(); });
+  const [docA, docB] = await Promise.all([
+    a.openDocument('docs', 'rich', { type: 'rich-text' }),
+    b.openDocument('docs', 'rich', { type: 'rich-text' }),
+  ]);
+  assert.equal(docA.type.uri, 'http://sharejs.org/types/rich-text/v1');
+  assert.deepEqual(docB.data.ops, [{ insert: '\n' }]);
+});
+
+test('Opening a document as another type than it has is refused with WrongDocumentTypeError', async (t) => {
+  const server = await startServer();
+  const a = connect(server.url, { WebSocket });
+  const b = connect(server.url, { WebSocket });
+  t.after(async () => { a.close(); b.close(); await server.stop(); });
+  await a.openDocument('docs', 'plain');
+  await assert.rejects(b.openDocument('docs', 'plain', { type: 'rich-text' }), (error) => {
+    assert.ok(error instanceof WrongDocumentTypeError);
+    assert.equal(error.actualType, 'http://sharejs.org/types/text-unicode');
+    return true;
+  });
+  await assert.rejects(b.openDocument('docs', 'plain', { type: 'json0' }), /not one of text-unicode, rich-text/);
 });
 
 test('A closed connection reports closed and does not reconnect', async (t) => {
