@@ -22,6 +22,14 @@ public static class CollabHostApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddCollabAuthentication(options.Auth); // fails fast on settings that cannot work
         ForwardedHeadersOptions forwarded = ForwardedClientAddress.Options(options.Limits.TrustedProxies); // fails fast on a bad entry
+        // Every TCP connection counts until it is a WebSocket, and all of them stay under the descriptor limit.
+        long? descriptors = FileDescriptorLimit.Read();
+        var pending = new PendingConnectionLimiter(options.Limits.MaxPendingConnectionsPerIp,
+            options.Limits.MaxPendingConnectionsPerNode, FileDescriptorLimit.OpenConnectionCap(descriptors, options.Limits.FileDescriptorHeadroom),
+            address => options.Limits.TrustedProxies.Count > 0 && ForwardedClientAddress.IsTrusted(forwarded, address));
+        builder.Services.AddSingleton(pending);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => PendingConnectionGate.Wrap(next, pending))));
 
         var app = builder.Build();
         if (options.Auth.Enabled) app.Services.GetRequiredService<SigningKeys>(); // reads a JWKS file now: a bad one fails the start
@@ -30,6 +38,8 @@ public static class CollabHostApp
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
                 "AUTHENTICATION IS OFF (Collab:Auth:Enabled=false): anyone who reaches /ws can read and write every " +
                 "document. Fine on a laptop; never expose this host."));
+        if (FileDescriptorLimit.MisfitWarning(descriptors, options.Limits) is { } misfit)
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning("{Misfit}", misfit));
         if (options.Limits.TrustedProxies.Count > 0) app.UseForwardedHeaders(forwarded);
         app.UseAuthentication();
         app.UseAuthorization();

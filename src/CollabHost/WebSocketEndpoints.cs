@@ -14,7 +14,7 @@ namespace CollabHost;
 /// <summary>
 /// `/ws`: the ShareDB-protocol WebSocket endpoint. Before the upgrade: the access token (401, by the
 /// <see cref="CollabAuthentication.Policy"/> policy), the origin (403) and the connection limits (429 per address, 503
-/// per node). Then one connection actor per socket; this request runs its receive loop.
+/// per node); until then the connection counts as pending (<see cref="PendingConnectionLimiter"/>). Then one connection actor per socket; this request runs its receive loop.
 /// </summary>
 public static class WebSocketEndpoints
 {
@@ -27,7 +27,7 @@ public static class WebSocketEndpoints
     private static async Task HandleAsync(
         HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
         IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, OriginPolicy origins, ConnectionLimiter limiter,
-        InboundByteBudget inbound, ILoggerFactory logs)
+        InboundByteBudget inbound, PendingConnectionLimiter pending, ILoggerFactory logs)
     {
         ILogger log = logs.CreateLogger(typeof(WebSocketEndpoints));
         if (WebSocketUpgrade.Refusal(context) is { } refusal)
@@ -77,6 +77,8 @@ public static class WebSocketEndpoints
             return;
         }
         using IDisposable slot = lease!;
+        // From here the connection limiter counts this connection: it is no longer one waiting for its upgrade.
+        pending.Upgraded(context.Connection.Id);
         await RunConnectionAsync(context, system, lifetime, documents, presence, options.Value.Connections, inbound, access, log);
     }
 

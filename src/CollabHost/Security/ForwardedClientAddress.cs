@@ -28,4 +28,8 @@ public static class ForwardedClientAddress
         }
         return options;
     }
+
+    /// <summary>Whether <paramref name="address"/> is one of the proxies in <paramref name="options"/>.</summary>
+    public static bool IsTrusted(ForwardedHeadersOptions options, IPAddress address) =>
+        options.KnownProxies.Contains(address) || options.KnownIPNetworks.Any(network => network.Contains(address));
 }

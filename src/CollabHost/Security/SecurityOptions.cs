@@ -114,6 +114,24 @@ public sealed class ConnectionLimitOptions
     public int MaxConnectionsPerNode { get; set; } = 20_000;
 
     /// <summary>
+    /// TCP connections from one client address that are not WebSockets (yet): a request still arriving, an upgrade
+    /// being checked, a keep-alive HTTP connection. More are closed as soon as they are accepted (issue 19 item 3).
+    /// A browser opens a handful; connections from <see cref="TrustedProxies"/> count for the node only.
+    /// </summary>
+    public int MaxPendingConnectionsPerIp { get; set; } = 128;
+
+    /// <summary>TCP connections on this node that are not WebSockets (yet); more are closed as soon as they are accepted.</summary>
+    public int MaxPendingConnectionsPerNode { get; set; } = 2_000;
+
+    /// <summary>
+    /// File descriptors kept back from connections for everything else the process opens (journal files, the
+    /// database pool, cluster sockets, logs, the runtime's own). The node holds at most the descriptor limit less this
+    /// many connections of any kind (half the limit when it is smaller than twice this), and warns at start when
+    /// <see cref="MaxConnectionsPerNode"/> and <see cref="MaxPendingConnectionsPerNode"/> do not fit under it.
+    /// </summary>
+    public int FileDescriptorHeadroom { get; set; } = 512;
+
+    /// <summary>
     /// Bytes all frames still being read on this node may hold together (issue 19 item 6). A frame may be as large as
     /// a document can be (<c>Collab:Connections:MaxFrameBytes</c>, which this must hold at least once); when the
     /// budget is spent, sockets in the middle of a large frame stop being read until others finish. The first 16 KiB

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace CollabHost.Tests.Fuzzing;
 
 /// <summary>The wire decoders on hostile input: every frame decodes to a message or an error value, never an exception.</summary>
+[Collection(FuzzCollection.Name)]
 public class DecoderFuzzTests(ITestOutputHelper output)
 {
     [Fact]

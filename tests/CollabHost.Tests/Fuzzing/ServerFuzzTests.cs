@@ -15,6 +15,7 @@ namespace CollabHost.Tests.Fuzzing;
 /// Hostile frames through the real host: its receive loop, a real ConnectionActor, and the document and presence
 /// actors behind it. Rate limits are lifted so every frame reaches the session.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public class ServerFuzzTests(ITestOutputHelper output)
 {
     private const int FramesPerBatch = 1_000;
