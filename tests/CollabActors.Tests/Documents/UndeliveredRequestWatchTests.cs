@@ -12,17 +12,9 @@ namespace CollabActors.Tests.Documents;
 /// </summary>
 public sealed class UndeliveredRequestWatchTests : Akka.TestKit.Xunit2.TestKit
 {
-    private const string RemoteNode = """
-        akka.loglevel = WARNING
-        akka.actor.provider = remote
-        akka.actor.serialize-messages = off
-        akka.remote.dot-netty.tcp.hostname = 127.0.0.1
-        akka.remote.dot-netty.tcp.port = 0
-        """;
-
     private static readonly DocumentId Doc = new("docs", "moving");
 
-    public UndeliveredRequestWatchTests(ITestOutputHelper output) : base(ActorTestConfig.Create(RemoteNode), "node-a", output)
+    public UndeliveredRequestWatchTests(ITestOutputHelper output) : base(ActorTestConfig.Create(ActorTestConfig.RemoteNode), "node-a", output)
     {
         Sys.ActorOf(UndeliveredRequestWatch.Props(), UndeliveredRequestWatch.Name);
     }
@@ -44,7 +36,7 @@ public sealed class UndeliveredRequestWatchTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_request_sent_to_a_node_that_is_gone_is_reported_to_its_connection()
     {
-        ActorSystem nodeB = ActorSystem.Create("node-b", ActorTestConfig.Create(RemoteNode));
+        ActorSystem nodeB = ActorSystem.Create("node-b", ActorTestConfig.Create(ActorTestConfig.RemoteNode));
         IActorRef onB = nodeB.ActorOf(Props.Empty, "document");
         Address addressB = ((ExtendedActorSystem)nodeB).Provider.DefaultAddress;
         IActorRef seenFromA = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(onB.Path.ToSerializationFormatWithAddress(addressB));

@@ -30,22 +30,14 @@ public sealed class ProcessMetricsCollection
 [Collection(ProcessMetricsCollection.Name)]
 public sealed class CrossNodeFanoutTests : Akka.TestKit.Xunit2.TestKit
 {
-    private const string RemoteNode = """
-        akka.loglevel = WARNING
-        akka.actor.provider = remote
-        akka.actor.serialize-messages = off
-        akka.remote.dot-netty.tcp.hostname = 127.0.0.1
-        akka.remote.dot-netty.tcp.port = 0
-        """;
-
     private static readonly DocumentId Doc = new("docs", "three-nodes");
     private readonly ActorSystem _nodeB;
     private readonly ActorSystem _nodeC;
 
-    public CrossNodeFanoutTests(ITestOutputHelper output) : base(ActorTestConfig.Create(RemoteNode), "node-a", output)
+    public CrossNodeFanoutTests(ITestOutputHelper output) : base(ActorTestConfig.Create(ActorTestConfig.RemoteNode), "node-a", output)
     {
-        _nodeB = ActorSystem.Create("node-b", ActorTestConfig.Create(RemoteNode));
-        _nodeC = ActorSystem.Create("node-c", ActorTestConfig.Create(RemoteNode));
+        _nodeB = ActorSystem.Create("node-b", ActorTestConfig.Create(ActorTestConfig.RemoteNode));
+        _nodeC = ActorSystem.Create("node-c", ActorTestConfig.Create(ActorTestConfig.RemoteNode));
         foreach (ActorSystem node in new[] { Sys, _nodeB, _nodeC }) node.ActorOf(NodeFanout.Props(), NodeFanout.Name);
     }
 

@@ -10,6 +10,18 @@ namespace CollabActors.Tests.Support;
 /// </summary>
 public static class ActorTestConfig
 {
+    /// <summary>
+    /// Settings for an actor system that is a node of its own: Akka.Remote over TCP on 127.0.0.1 (the transport a
+    /// cluster uses) on a free port, messages serialized only when they really cross.
+    /// </summary>
+    public const string RemoteNode = """
+        akka.loglevel = WARNING
+        akka.actor.provider = remote
+        akka.actor.serialize-messages = off
+        akka.remote.dot-netty.tcp.hostname = 127.0.0.1
+        akka.remote.dot-netty.tcp.port = 0
+        """;
+
     public static Config Create(string testSettings = "") =>
         ConfigurationFactory.ParseString(testSettings)
             .WithFallback(ConfigurationFactory.ParseString("""

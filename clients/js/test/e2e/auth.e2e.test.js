@@ -2,7 +2,7 @@
 // fragment (/d/name#token=…), goes on the WebSocket upgrade, and leaves the address bar.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, launchBrowser, mintToken, serverSnapshot, startServers } from './harness.js';
+import { eventually, launchBrowser, mintToken, serverSnapshot, startServers, uniqueName } from './harness.js';
 
 let servers;
 let browser;
@@ -16,8 +16,6 @@ after(async () => {
   await browser?.close();
   await servers?.stop();
 });
-
-const uniqueName = (label) => `${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 
 async function openPage(url) {
   const context = await browser.newContext();

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS, eventually, launchBrowser, serverSnapshot, startServers } from './harness.js';
+import { ARTIFACTS, eventually, launchBrowser, openPerson, serverSnapshot, startServers, uniqueName } from './harness.js';
 
 let servers;
 let browser;
@@ -18,20 +18,9 @@ after(async () => {
   await servers?.stop();
 });
 
-const uniqueName = (label) => `${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-
-/** A person: their own browser context (own storage, own network switch) with the demo open on `docName`. */
-async function openEditor(docName, userName) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  // The page's console goes to the test output: the story of a failure (states, errors) is there.
-  page.on('console', (message) => console.log(`[${userName} ${message.type()}] ${message.text()}`));
-  await page.goto(servers.pageUrl(docName, userName));
-  await page.waitForFunction(() => window.collabDemo?.view && window.collabDemo.client.state === 'connected');
-  return { context, page, errors, name: userName };
-}
+/** A person with the CodeMirror demo open on `docName`. */
+const openEditor = (docName, userName) => openPerson(browser, servers.pageUrl(docName, userName), userName,
+  () => window.collabDemo?.view && window.collabDemo.client.state === 'connected');
 
 const editorText = (editor) => editor.page.evaluate(() => window.collabDemo.view.state.doc.toString());
 const connectionState = (editor) => editor.page.locator('.status').getAttribute('data-state');

@@ -197,3 +197,22 @@ export async function eventually(probe, describe, timeoutMs = 15_000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A document name no other test uses. */
+export const uniqueName = (label) => `${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+/**
+ * A person: their own browser context (own storage, own network switch) with a demo page open at `url`, once
+ * `isReady` (evaluated in the page) holds. The page's console goes to the test output: the story of a failure
+ * (states, errors) is there; uncaught page errors are collected in `errors`.
+ */
+export async function openPerson(browser, url, userName, isReady) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  page.on('console', (message) => console.log(`[${userName} ${message.type()}] ${message.text()}`));
+  await page.goto(url);
+  await page.waitForFunction(isReady);
+  return { context, page, errors, name: userName };
+}

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ARTIFACTS, eventually, launchBrowser, serverSnapshot, startServers } from './harness.js';
+import { ARTIFACTS, eventually, launchBrowser, openPerson, serverSnapshot, startServers, uniqueName } from './harness.js';
 
 const RICH_TEXT_URI = 'http://sharejs.org/types/rich-text/v1';
 
@@ -22,19 +22,9 @@ after(async () => {
   await servers?.stop();
 });
 
-const uniqueName = (label) => `${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-
-/** A person with the rich-text page open on `docName` in their own browser context. */
-async function openRichEditor(docName, userName) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => console.log(`[${userName} ${message.type()}] ${message.text()}`));
-  await page.goto(servers.pageUrl(docName, userName, 'r'));
-  await page.waitForFunction(() => window.collabDemo?.quill && window.collabDemo.client.state === 'connected');
-  return { context, page, errors, name: userName };
-}
+/** A person with the rich-text page open on `docName`. */
+const openRichEditor = (docName, userName) => openPerson(browser, servers.pageUrl(docName, userName, 'r'), userName,
+  () => window.collabDemo?.quill && window.collabDemo.client.state === 'connected');
 
 const editorDelta = (editor) => editor.page.evaluate(() => window.collabDemo.quill.getContents().ops);
 const editorText = (editor) => editor.page.evaluate(() => window.collabDemo.quill.getText());
