@@ -36,6 +36,9 @@ public sealed class DocumentActor : ReceivePersistentActor
     private readonly TimeSpan _idleAfter;
     private readonly List<(DocumentCommands.Submit Submit, IReadOnlyList<CommittedOp>? OlderOps)> _submitsToDecide = new();
     private bool _flushScheduled;
+    // History reads running (children), and those waiting for one of them to finish (DocumentSettings.MaxConcurrentHistoryReads).
+    private int _historyReadsRunning;
+    private readonly Queue<(DocumentHistoryReader.Query Query, DocumentCommands.IDocumentRequest Request)> _historyReadsWaiting = new();
 
     public DocumentActor(DocumentId id, DocumentSettings settings, IActorRef presenceRegion)
     {
@@ -305,11 +308,35 @@ public sealed class DocumentActor : ReceivePersistentActor
                 _state.OpsSince(request.From)!.Where(op => op.Version < to).ToArray()));
     }
 
-    private void ReadHistory(DocumentHistoryReader.Query query, DocumentCommands.IDocumentRequest request) =>
-        Context.ActorOf(DocumentHistoryReader.Props(PersistenceId, Id, _settings, Journal, SnapshotStore, query, request));
+    /// <summary>Starts a history read, or puts it in line behind the ones running (or refuses it when the line is full).</summary>
+    private void ReadHistory(DocumentHistoryReader.Query query, DocumentCommands.IDocumentRequest request)
+    {
+        if (_historyReadsRunning < _settings.MaxConcurrentHistoryReads)
+        {
+            _historyReadsRunning++;
+            Context.ActorOf(DocumentHistoryReader.Props(PersistenceId, Id, _settings, Journal, SnapshotStore, query, request));
+        }
+        else if (_historyReadsWaiting.Count < _settings.MaxQueuedHistoryReads)
+        {
+            _historyReadsWaiting.Enqueue((query, request));
+        }
+        else
+        {
+            Reply(request.ReplyTo, Rejected(request.RequestId, ProtocolErrorCodes.SnapshotUnavailable,
+                $"Too many reads of this document's history are waiting ({_settings.MaxQueuedHistoryReads}); try again."));
+        }
+    }
+
+    /// <summary>A history read has answered: the next one in line may start.</summary>
+    private void HistoryReadEnded()
+    {
+        _historyReadsRunning--;
+        if (_historyReadsWaiting.TryDequeue(out var next)) ReadHistory(next.Query, next.Request);
+    }
 
     private void OnHistoryRead(DocumentHistoryReader.HistoryRead read)
     {
+        HistoryReadEnded();
         switch (read.Request)
         {
             case DocumentCommands.Submit submit:
@@ -337,6 +364,7 @@ public sealed class DocumentActor : ReceivePersistentActor
 
     private void OnHistoryReadFailed(DocumentHistoryReader.HistoryReadFailed failed)
     {
+        HistoryReadEnded();
         _log.Warning(failed.Cause, "Reading the history of {0} failed", PersistenceId);
         Reply(failed.Request.ReplyTo, Rejected(failed.Request.RequestId, ProtocolErrorCodes.SnapshotUnavailable,
             $"The document's history could not be read: {failed.Cause.Message}"));

@@ -40,8 +40,18 @@ public sealed class DocumentHistoryReader : ReceiveActor
     private readonly IActorRef _snapshotStore;
     private readonly Query _query;
     private readonly DocumentCommands.IDocumentRequest _request;
+    /// <summary>
+    /// Ops a read of the document at a time replays per journal query. It stops at the first op after the time, so
+    /// an early time costs a chunk past it, not the rest of the journal (60 such reads of a long history took 11 s and
+    /// 3.5 GB when each replayed everything after the time; issue 19).
+    /// </summary>
+    public const int TimeReplayChunk = 200;
+
     private readonly List<CommittedOp> _ops = new();
     private bool _pastTheTime;
+    // A read at a time: how far the journal has been asked for, and how far it may go.
+    private long _replayedTo;
+    private long _upTo;
 
     public DocumentHistoryReader(
         string persistenceId, DocumentId id, DocumentSettings settings, IActorRef journal, IActorRef snapshotStore,
@@ -59,7 +69,7 @@ public sealed class DocumentHistoryReader : ReceiveActor
         Receive<LoadSnapshotResult>(OnSnapshotLoaded);
         Receive<LoadSnapshotFailed>(f => Fail(f.Cause));
         Receive<ReplayedMessage>(OnReplayed);
-        Receive<RecoverySuccess>(_ => Finish());
+        Receive<RecoverySuccess>(_ => OnReplayDone());
         Receive<ReplayMessagesFailure>(f => Fail(f.Cause));
         Receive<ReceiveTimeout>(_ => Fail(new TimeoutException($"Reading the history of {persistenceId} took longer than {settings.HistoryReadTimeout}.")));
     }
@@ -95,7 +105,33 @@ public sealed class DocumentHistoryReader : ReceiveActor
             SnapshotAtTime at => at.UpTo,
             _ => _state.Version,
         };
-        if (upTo > _state.Version) Replay(_state.Version, upTo);
+        if (upTo <= _state.Version)
+        {
+            Finish();
+        }
+        else if (_query is SnapshotAtTime)
+        {
+            _replayedTo = _state.Version;
+            _upTo = upTo;
+            ReplayNextChunk();
+        }
+        else
+        {
+            Replay(_state.Version, upTo);
+        }
+    }
+
+    private void ReplayNextChunk()
+    {
+        long to = Math.Min(_replayedTo + TimeReplayChunk, _upTo);
+        Replay(_replayedTo, to);
+        _replayedTo = to;
+    }
+
+    /// <summary>A replay has ended: a read at a time asks for the next chunk until it has passed the time.</summary>
+    private void OnReplayDone()
+    {
+        if (_query is SnapshotAtTime && !_pastTheTime && _replayedTo < _upTo) ReplayNextChunk();
         else Finish();
     }
 

@@ -33,6 +33,16 @@ public sealed record DocumentSettings
     public TimeSpan HistoryReadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Reads of older ops or snapshots one document runs at once; more wait in line, in order. Each read replays part
+    /// of the journal into memory, so sixty at once on one document took gigabytes and held up every other journal
+    /// read (issue 19); a few at a time keeps a document's history requests from crowding out everyone else's.
+    /// </summary>
+    public int MaxConcurrentHistoryReads { get; init; } = 4;
+
+    /// <summary>Reads one document keeps waiting in line at most; one more is refused (<c>ERR_SNAPSHOT_UNAVAILABLE</c>, try again).</summary>
+    public int MaxQueuedHistoryReads { get; init; } = 256;
+
+    /// <summary>
     /// How long a document with no subscribers stays in memory after its last message before it stops (it is
     /// recovered from the journal on the next one). A document with subscribers never stops for being idle: its
     /// subscribers would stop getting its ops.
