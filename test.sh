@@ -9,6 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log() { printf '\n== %s\n' "$*"; }
 passed=0
 failed=0
+failures=$(mktemp) # one line per failed check or test, printed again beside the totals
 
 # --- prerequisites -------------------------------------------------------------------------------
 # Node packages: every folder with a package-lock.json that a suite uses is installed exactly as locked.
@@ -27,7 +28,7 @@ fresh_cases=$(mktemp)
 if (cd tests/conformance && node generate-cases.js --out "$fresh_cases") && cmp -s "$fresh_cases" tests/conformance/cases.jsonl; then
   passed=$((passed + 1))
 else
-  echo "tests/conformance/cases.jsonl is stale: run (cd tests/conformance && node generate-cases.js) and commit it"
+  echo "tests/conformance/cases.jsonl is stale: run (cd tests/conformance && node generate-cases.js) and commit it" | tee -a "$failures"
   failed=$((failed + 1))
 fi
 rm -f "$fresh_cases"
@@ -40,7 +41,7 @@ fresh_cases=$(mktemp)
 if (cd tests/conformance-richtext && node generate-cases.js --out "$fresh_cases") && cmp -s "$fresh_cases" tests/conformance-richtext/cases.jsonl; then
   passed=$((passed + 1))
 else
-  echo "tests/conformance-richtext/cases.jsonl is stale: run (cd tests/conformance-richtext && node generate-cases.js) and commit it"
+  echo "tests/conformance-richtext/cases.jsonl is stale: run (cd tests/conformance-richtext && node generate-cases.js) and commit it" | tee -a "$failures"
   failed=$((failed + 1))
 fi
 rm -f "$fresh_cases"
@@ -52,7 +53,7 @@ fresh_cases=$(mktemp)
 if (cd tests/conformance-json0 && node generate-cases.js --out "$fresh_cases") && cmp -s "$fresh_cases" tests/conformance-json0/cases.jsonl; then
   passed=$((passed + 1))
 else
-  echo "tests/conformance-json0/cases.jsonl is stale: run (cd tests/conformance-json0 && node generate-cases.js) and commit it"
+  echo "tests/conformance-json0/cases.jsonl is stale: run (cd tests/conformance-json0 && node generate-cases.js) and commit it" | tee -a "$failures"
   failed=$((failed + 1))
 fi
 rm -f "$fresh_cases"
@@ -83,8 +84,11 @@ done
 # PostgreSQL from Debian if it is missing, starts a cluster without systemd, creates a role and database for the tests
 # and prints their connection string, which the suites get in COLLAB_TEST_POSTGRES.
 log "PostgreSQL (scripts/local-postgres.sh collab_test)"
-COLLAB_TEST_POSTGRES=$(scripts/local-postgres.sh collab_test)
-export COLLAB_TEST_POSTGRES
+COLLAB_TEST_POSTGRES=$(scripts/local-postgres.sh collab_test | tail -1)
+case "$COLLAB_TEST_POSTGRES" in
+  Host=*) export COLLAB_TEST_POSTGRES ;;
+  *) echo "scripts/local-postgres.sh printed no connection string (got: $COLLAB_TEST_POSTGRES)" >&2; exit 1 ;;
+esac
 
 # --- .NET suites ---------------------------------------------------------------------------------
 log "dotnet build"
@@ -101,6 +105,7 @@ set -e
 while read -r f p; do
   failed=$((failed + f)); passed=$((passed + p))
 done < <(sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+),.*/\1 \2/p' "$results")
+sed -nE 's/^ +Failed (.*) \[[^]]*\]$/\1/p' "$results" >> "$failures"
 if [ "$dotnet_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # --- front end: clients/js (issue 6) ---------------------------------------------------------------
@@ -112,6 +117,7 @@ count_node_tests() { # adds the "# pass N" / "# fail N" lines of a node --test r
   local p f
   p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$1" | tail -1); f=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$1" | tail -1)
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  sed -nE 's/^not ok [0-9]+ - (.*)$/\1/p' "$1" >> "$failures"
   if [ "$2" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 }
 if [ ! -x /usr/bin/chromium ]; then
@@ -125,10 +131,10 @@ for dir in clients/js bench/peers/sharedb-server; do
 done
 
 log "clients/js: demo bundle in src/CollabHost/wwwroot matches its sources"
-if (cd clients/js && node scripts/build-demo.mjs --check); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if (cd clients/js && node scripts/build-demo.mjs --check); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "demo bundle is stale" >> "$failures"; fi
 
 log "clients/js: src/index.d.ts type-checks (tsc, pinned in devDependencies)"
-if (cd clients/js && npx --no-install tsc -p .); then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if (cd clients/js && npx --no-install tsc -p .); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "clients/js type check" >> "$failures"; fi
 
 log "clients/js: unit tests"
 js_results=$(mktemp)
@@ -146,6 +152,12 @@ set -e
 count_node_tests "$js_results" "$js_status"
 
 # --- summary -------------------------------------------------------------------------------------
+# The names of failed tests go last, beside the totals: a CI log is often read from its tail.
+if [ -s "$failures" ]; then
+  echo
+  echo "failed:"
+  sort -u "$failures" | sed 's/^/  /'
+fi
 echo
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -17,7 +17,8 @@ if ! pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main"' | grep 
   pg_createcluster "$pg_version" main >/dev/null
 fi
 if ! pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" && $4 == "online"' | grep -q .; then
-  pg_ctlcluster "$pg_version" main start
+  # pg_ctlcluster talks on stdout ("removed stale pid file.", systemd warnings): keep stdout for the connection string.
+  pg_ctlcluster "$pg_version" main start >&2
   echo "pg: started $pg_version" >&2
 fi
 pg_port=$(pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" { print $3 }')
