@@ -71,8 +71,8 @@ public static class RichTextType
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
-        var thisIter = new DeltaIterator(OpsOf(first));
-        var otherIter = new DeltaIterator(OpsOf(second));
+        var thisIter = new DeltaIterator(first);
+        var otherIter = new DeltaIterator(second);
         var delta = new DeltaBuilder(second.Count + 2);
         bool priority = firstHasPriority;
         while (thisIter.HasNext || otherIter.HasNext)
@@ -192,7 +192,7 @@ public static class RichTextType
         if (opLength > baseLength) throw new DeltaTooLongException(opLength, baseLength);
 
         var inverted = new DeltaBuilder(op.Count + 2);
-        var baseIter = new DeltaIterator(OpsOf(baseDocument));
+        var baseIter = new DeltaIterator(baseDocument);
         int baseIndex = 0;
         foreach (DeltaOp component in op.Span)
         {
@@ -227,9 +227,10 @@ public static class RichTextType
 
     private static Delta ComposeChecked(Delta a, Delta b, string operation)
     {
-        var thisIter = new DeltaIterator(OpsOf(a));
-        var otherIter = new DeltaIterator(OpsOf(b));
-        DeltaBuilder delta = ComposeInto(ref thisIter, ref otherIter, a.Count + b.Count);
+        var thisIter = new DeltaIterator(a);
+        var otherIter = new DeltaIterator(b);
+        // Room for every op of both plus the pieces a cut adds, so composing onto a long document never regrows the array.
+        DeltaBuilder delta = ComposeInto(ref thisIter, ref otherIter, a.Count + 2 * b.Count + 1);
         if ((thisIter.CutSurrogatePair || otherIter.CutSurrogatePair) && delta.HasUnpairedSurrogate())
             throw new SurrogatePairSplitException(operation);
         return delta.Build();
@@ -244,13 +245,10 @@ public static class RichTextType
             DeltaOp firstOther = otherIter.Peek;
             if (firstOther.IsRetain && firstOther.Attributes is null)
             {
-                // A leading plain retain keeps the first inserts as they are (appended, not merged).
+                // A leading plain retain keeps the first inserts as they are (appended, not merged): on a document,
+                // everything before the edit, taken in one copy.
                 int firstLeft = firstOther.Length;
-                while (thisIter.PeekKind == DeltaOpKind.Insert && thisIter.HasNext && thisIter.PeekLength <= firstLeft)
-                {
-                    firstLeft -= thisIter.PeekLength;
-                    delta.Append(thisIter.Next());
-                }
+                delta.AppendRange(thisIter.TakeWholeInserts(ref firstLeft));
                 if (firstOther.Length - firstLeft > 0) otherIter.Next(firstOther.Length - firstLeft);
             }
         }
@@ -278,7 +276,12 @@ public static class RichTextType
                     // The rest of the other op is a plain retain: the rest of this one stays as it is.
                     if (!otherIter.HasNext && delta.Last.Equals(newOp))
                     {
-                        delta.Concat(thisIter.Rest());
+                        // quill-delta's concat(rest): the first op pushed (it may merge), the others appended as they are.
+                        if (thisIter.HasNext)
+                        {
+                            delta.Push(thisIter.Next());
+                            delta.AppendRange(thisIter.Remaining);
+                        }
                         return delta.Chop();
                     }
                 }
@@ -291,8 +294,6 @@ public static class RichTextType
         }
         return delta.Chop();
     }
-
-    private static DeltaOp[] OpsOf(Delta delta) => delta.OpsArray;
 
     private static void RequireDocument(Delta delta, string what)
     {
