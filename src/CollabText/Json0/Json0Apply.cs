@@ -66,13 +66,10 @@ internal static class Json0Apply
             }
             case Json0ComponentKind.Subtype:
                 if (!target.IsString) throw Mismatch(c, index, $"a text0 op needs a string, the value there is {target.KindName}");
-                return Json0Value.String(Text0.Apply(target.AsString(), c.O!, Where(c, index)));
+                return Json0Value.String(Text0.Apply(target.AsString(), c.O!, new Json0ApplyLocation(c, index)));
             case Json0ComponentKind.StringInsert or Json0ComponentKind.StringDelete:
-            {
                 if (!target.IsString) throw Mismatch(c, index, $"si/sd need a string, the value there is {target.KindName}");
-                Text0Component edit = c.Si is not null ? Text0Component.InsertAt(p[^1].Index, c.Si) : Text0Component.DeleteAt(p[^1].Index, c.Sd!);
-                return Json0Value.String(Text0.Apply(target.AsString(), [edit], Where(c, index)));
-            }
+                return Json0Value.String(Text0.ApplyOne(target.AsString(), p[^1].Index, c.Si, c.Sd, new Json0ApplyLocation(c, index)));
             case Json0ComponentKind.ListInsert:
             {
                 int at = ListIndex(target, c, index, allowEnd: true);

@@ -65,7 +65,7 @@ public sealed class Json0Component
     internal Json0Component Clone()
     {
         var c = (Json0Component)MemberwiseClone();
-        c.P = (Json0PathSegment[])P.Clone();
+        c.P = P.AsSpan().ToArray();
         return c;
     }
 

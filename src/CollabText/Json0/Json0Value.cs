@@ -165,14 +165,14 @@ public sealed class Json0Value : IEquatable<Json0Value>
 
     internal Json0Value WithValueAt(int position, Json0Value value)
     {
-        Json0Value[] copy = (Json0Value[])_items!.Clone();
+        Json0Value[] copy = _items!.AsSpan().ToArray();
         copy[position] = value;
         return new Json0Value(Json0ValueKind.Object, items: copy, keys: _keys) { _index = _index }; // same keys, same index
     }
 
     internal Json0Value WithItem(int index, Json0Value item)
     {
-        Json0Value[] items = (Json0Value[])_items!.Clone();
+        Json0Value[] items = _items!.AsSpan().ToArray();
         items[index] = item;
         return FromItems(items);
     }
@@ -198,7 +198,7 @@ public sealed class Json0Value : IEquatable<Json0Value>
 
     internal Json0Value MoveItem(int from, int to)
     {
-        Json0Value[] items = (Json0Value[])_items!.Clone();
+        Json0Value[] items = _items!.AsSpan().ToArray();
         Json0Value moved = items[from];
         if (from < to) System.Array.Copy(items, from + 1, items, from, to - from);
         else System.Array.Copy(items, to, items, to + 1, from - to);
@@ -214,7 +214,7 @@ public sealed class Json0Value : IEquatable<Json0Value>
         Json0Value[] values = _items!;
         if (at >= 0)
         {
-            Json0Value[] copy = (Json0Value[])values.Clone();
+            Json0Value[] copy = values.AsSpan().ToArray();
             copy[at] = value;
             return new Json0Value(Json0ValueKind.Object, items: copy, keys: keys) { _index = _index };
         }
