@@ -53,9 +53,11 @@ internal sealed record Json0Workload(Json0Value Start, IReadOnlyList<Json0Worklo
     /// <summary>Merges the log into one document, as the server would: each op transformed past the other agent's ops its author had not seen.</summary>
     public Json0Value Replay() => Replay(this, 0, [0, 0], out _);
 
+    // The document is a Json0Document, as a server holding a document's current version would keep it: it edits in
+    // place what its own edits made (as the reference's apply edits its snapshot in place).
     private static Json0Value Replay(Json0Workload workload, int fromEntry, int[] seenOffset, out int applied)
     {
-        Json0Value doc = workload.Start;
+        var doc = new Json0Document(workload.Start);
         // unseen[a]: ops of the other agent already applied that agent a has not seen yet, with their index.
         var unseen = new[] { new List<(Json0Op Op, int Index)>(), new List<(Json0Op Op, int Index)>() };
         var made = new[] { seenOffset[0], seenOffset[1] };
@@ -77,11 +79,11 @@ internal sealed record Json0Workload(Json0Value Start, IReadOnlyList<Json0Worklo
                 bridge[i] = (Json0Type.Transform(theirs, op, otherSide), bridge[i].Index);
                 op = Json0Type.Transform(op, theirs, side);
             }
-            doc = Json0Type.Apply(doc, op);
+            doc.Apply(op);
             unseen[1 - entry.Agent].Add((op, made[entry.Agent]++));
             applied++;
         }
-        return doc;
+        return doc.Snapshot();
     }
 
     private static readonly string[] Words = ["plan", "ship", "fix", "review", "write", "test", "deploy", "call", "é", "中文", " "];
