@@ -76,9 +76,10 @@ internal sealed record RichTextWorkload(IReadOnlyList<RichTextWorkload.Entry> En
     /// </summary>
     public Delta Replay() => Replay(Delta.Empty, Entries, 0, [0, 0]);
 
+    // The document is a RichTextDocument, as a server holding a document's current version would keep it.
     private static Delta Replay(Delta start, IReadOnlyList<Entry> entries, int fromEntry, int[] seenOffset)
     {
-        Delta doc = start;
+        var doc = new RichTextDocument(start);
         // unseen[a]: ops of the other agent already applied that agent a has not seen yet, with their index.
         var unseen = new[] { new List<(Delta Op, int Index)>(), new List<(Delta Op, int Index)>() };
         var made = new[] { seenOffset[0], seenOffset[1] };
@@ -98,10 +99,10 @@ internal sealed record RichTextWorkload(IReadOnlyList<RichTextWorkload.Entry> En
                 bridge[i] = (RichTextType.Transform(theirs, op, otherSide), bridge[i].Index);
                 op = RichTextType.Transform(op, theirs, side);
             }
-            doc = RichTextType.Apply(doc, op);
+            doc.Apply(op);
             unseen[1 - entry.Agent].Add((op, made[entry.Agent]++));
         }
-        return doc;
+        return doc.Snapshot();
     }
 
     private static Delta RandomOp(Random random, Delta doc)

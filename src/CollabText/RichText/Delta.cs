@@ -40,6 +40,9 @@ public sealed class Delta : IEquatable<Delta>
         _count = count;
     }
 
+    /// <summary>A document (inserts only) whose length the caller knows: applying an op gives the document's length plus the op's change.</summary>
+    internal Delta(DeltaOp[] ops, int count, int documentLength) : this(ops, count) => _lengthAndShape = (long)documentLength * 2 + 1;
+
     /// <summary>A delta of the given ops, as given (not merged or normalized, as quill-delta's constructor).</summary>
     public Delta(IEnumerable<DeltaOp> ops)
     {

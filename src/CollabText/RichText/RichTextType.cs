@@ -33,7 +33,13 @@ public static class RichTextType
     /// <see cref="SurrogatePairSplitException"/> when it would cut a character in two. Deltas are immutable, so a failed
     /// apply changes nothing.
     /// </summary>
-    public static Delta Apply(Delta document, Delta op)
+    public static Delta Apply(Delta document, Delta op) => ApplyInto(document, op, buffer: null);
+
+    /// <summary>
+    /// <see cref="Apply"/>, building the result in <paramref name="buffer"/> when it is large enough (a
+    /// <see cref="RichTextDocument"/>'s spare array, which no delta anyone holds uses).
+    /// </summary>
+    internal static Delta ApplyInto(Delta document, Delta op, DeltaOp[]? buffer)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(op);
@@ -41,7 +47,14 @@ public static class RichTextType
         long opLength = op.InputLength;
         int documentLength = document.Length;
         if (opLength > documentLength) throw new DeltaTooLongException(opLength, documentLength);
-        return ComposeChecked(document, op, "Applying the op");
+        var thisIter = new DeltaIterator(document);
+        var otherIter = new DeltaIterator(op);
+        var delta = new DeltaBuilder(buffer, document.Count + 2 * op.Count + 1);
+        ComposeInto(delta, ref thisIter, ref otherIter);
+        if ((thisIter.CutSurrogatePair || otherIter.CutSurrogatePair) && delta.HasUnpairedSurrogate())
+            throw new SurrogatePairSplitException("Applying the op");
+        // A document composed with an op that fits it is a document (inserts only), as long as the op makes it.
+        return buffer is null ? delta.Build() : delta.Build(documentLength + op.ChangeLength);
     }
 
     /// <summary>One op with the effect of <paramref name="a"/> then <paramref name="b"/> (quill-delta's a.compose(b)).</summary>
@@ -230,16 +243,16 @@ public static class RichTextType
         var thisIter = new DeltaIterator(a);
         var otherIter = new DeltaIterator(b);
         // Room for every op of both plus the pieces a cut adds, so composing onto a long document never regrows the array.
-        DeltaBuilder delta = ComposeInto(ref thisIter, ref otherIter, a.Count + 2 * b.Count + 1);
+        var delta = new DeltaBuilder(a.Count + 2 * b.Count + 1);
+        ComposeInto(delta, ref thisIter, ref otherIter);
         if ((thisIter.CutSurrogatePair || otherIter.CutSurrogatePair) && delta.HasUnpairedSurrogate())
             throw new SurrogatePairSplitException(operation);
         return delta.Build();
     }
 
     // quill-delta 4.2.2's Delta.compose, step for step: the results must merge and split ops exactly as it does.
-    private static DeltaBuilder ComposeInto(ref DeltaIterator thisIter, ref DeltaIterator otherIter, int capacity)
+    private static DeltaBuilder ComposeInto(DeltaBuilder delta, ref DeltaIterator thisIter, ref DeltaIterator otherIter)
     {
-        var delta = new DeltaBuilder(capacity);
         if (otherIter.HasNext)
         {
             DeltaOp firstOther = otherIter.Peek;
