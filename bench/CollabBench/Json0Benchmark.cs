@@ -17,8 +17,11 @@ internal static class Json0Benchmark
         Console.WriteLine();
         Console.WriteLine($"json0 workload: {workload.Entries.Count:N0} ops by 2 concurrent agents on a task board (seed {Seed}), " +
                           $"{expected.Length:N0} chars of JSON at the end");
-        var engine = WorkloadMeasurement.Measure(workload.Replay, doc => doc.ToJson(), expected, runs, warmup);
-        return WorkloadReport.Print("CollabText.Json0", "ot-json0 1.1.0", workload.Entries.Count, engine, runs, warmup,
+        var engine = WorkloadMeasurement.Measure(() => workload.Replay(), doc => doc.ToJson(), expected, runs, warmup);
+        // The same ops through the immutable apply (a new value per op), which a caller without a document uses.
+        var immutable = WorkloadMeasurement.Measure(() => workload.Replay(ownedDocument: false), doc => doc.ToJson(), expected, runs, warmup);
+        return WorkloadReport.Print("Json0Document", "ot-json0 1.1.0", workload.Entries.Count, engine, runs, warmup,
+            ("Json0Type.Apply", immutable),
             referenceFolder, workload.ToJson(end), referenceRuns, referenceWarmup);
     }
 }

@@ -17,8 +17,11 @@ internal static class RichTextBenchmark
         Console.WriteLine();
         Console.WriteLine($"rich-text workload: {workload.Entries.Count:N0} ops by 2 concurrent agents writing a formatted document " +
                           $"(seed {Seed}), {end.Length:N0} units in {end.Count:N0} ops at the end");
-        var engine = WorkloadMeasurement.Measure(workload.Replay, doc => doc.ToJson(), expected, runs, warmup);
-        return WorkloadReport.Print("CollabText.RichText", "rich-text 4.1.0", workload.Entries.Count, engine, runs, warmup,
+        var engine = WorkloadMeasurement.Measure(() => workload.Replay(), doc => doc.ToJson(), expected, runs, warmup);
+        // The same ops through the immutable apply (a new value per op), which a caller without a document uses.
+        var immutable = WorkloadMeasurement.Measure(() => workload.Replay(ownedDocument: false), doc => doc.ToJson(), expected, runs, warmup);
+        return WorkloadReport.Print("RichTextDocument", "rich-text 4.1.0", workload.Entries.Count, engine, runs, warmup,
+            ("RichTextType.Apply", immutable),
             referenceFolder, workload.ToJson(end), referenceRuns, referenceWarmup);
     }
 }

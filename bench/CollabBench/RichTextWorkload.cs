@@ -74,12 +74,17 @@ internal sealed record RichTextWorkload(IReadOnlyList<RichTextWorkload.Entry> En
     /// Merges the log into one document from the empty one, as the server would: each op transformed past the other
     /// agent's ops its author had not seen (and those past it), then applied.
     /// </summary>
-    public Delta Replay() => Replay(Delta.Empty, Entries, 0, [0, 0]);
+    /// <summary>
+    /// The same, with <paramref name="ownedDocument"/> false through <see cref="RichTextType.Apply"/> (a new immutable
+    /// delta per op) instead of a <see cref="RichTextDocument"/>.
+    /// </summary>
+    public Delta Replay(bool ownedDocument = true) => Replay(Delta.Empty, Entries, 0, [0, 0], ownedDocument);
 
     // The document is a RichTextDocument, as a server holding a document's current version would keep it.
-    private static Delta Replay(Delta start, IReadOnlyList<Entry> entries, int fromEntry, int[] seenOffset)
+    private static Delta Replay(Delta start, IReadOnlyList<Entry> entries, int fromEntry, int[] seenOffset, bool ownedDocument = true)
     {
-        var doc = new RichTextDocument(start);
+        RichTextDocument? doc = ownedDocument ? new RichTextDocument(start) : null;
+        Delta value = start;
         // unseen[a]: ops of the other agent already applied that agent a has not seen yet, with their index.
         var unseen = new[] { new List<(Delta Op, int Index)>(), new List<(Delta Op, int Index)>() };
         var made = new[] { seenOffset[0], seenOffset[1] };
@@ -99,10 +104,11 @@ internal sealed record RichTextWorkload(IReadOnlyList<RichTextWorkload.Entry> En
                 bridge[i] = (RichTextType.Transform(theirs, op, otherSide), bridge[i].Index);
                 op = RichTextType.Transform(op, theirs, side);
             }
-            doc.Apply(op);
+            if (doc is not null) doc.Apply(op);
+            else value = RichTextType.Apply(value, op);
             unseen[1 - entry.Agent].Add((op, made[entry.Agent]++));
         }
-        return doc.Snapshot();
+        return doc?.Snapshot() ?? value;
     }
 
     private static Delta RandomOp(Random random, Delta doc)
