@@ -51,11 +51,18 @@ internal sealed record Json0Workload(Json0Value Start, IReadOnlyList<Json0Worklo
     }
 
     /// <summary>Merges the log into one document, as the server would: each op transformed past the other agent's ops its author had not seen.</summary>
-    public Json0Value Replay() => Replay(this, 0, [0, 0], out _);
+    /// <summary>
+    /// The same, with <paramref name="ownedDocument"/> false through <see cref="Json0Type.Apply(Json0Value, Json0Op)"/>
+    /// (a new immutable value per op) instead of a <see cref="Json0Document"/>.
+    /// </summary>
+    public Json0Value Replay(bool ownedDocument = true) => Replay(this, 0, [0, 0], out _, ownedDocument);
 
-    private static Json0Value Replay(Json0Workload workload, int fromEntry, int[] seenOffset, out int applied)
+    // The document is a Json0Document, as a server holding a document's current version would keep it: it edits in
+    // place what its own edits made (as the reference's apply edits its snapshot in place).
+    private static Json0Value Replay(Json0Workload workload, int fromEntry, int[] seenOffset, out int applied, bool ownedDocument = true)
     {
-        Json0Value doc = workload.Start;
+        Json0Document? doc = ownedDocument ? new Json0Document(workload.Start) : null;
+        Json0Value value = workload.Start;
         // unseen[a]: ops of the other agent already applied that agent a has not seen yet, with their index.
         var unseen = new[] { new List<(Json0Op Op, int Index)>(), new List<(Json0Op Op, int Index)>() };
         var made = new[] { seenOffset[0], seenOffset[1] };
@@ -77,11 +84,12 @@ internal sealed record Json0Workload(Json0Value Start, IReadOnlyList<Json0Worklo
                 bridge[i] = (Json0Type.Transform(theirs, op, otherSide), bridge[i].Index);
                 op = Json0Type.Transform(op, theirs, side);
             }
-            doc = Json0Type.Apply(doc, op);
+            if (doc is not null) doc.Apply(op);
+            else value = Json0Type.Apply(value, op);
             unseen[1 - entry.Agent].Add((op, made[entry.Agent]++));
             applied++;
         }
-        return doc;
+        return doc?.Snapshot() ?? value;
     }
 
     private static readonly string[] Words = ["plan", "ship", "fix", "review", "write", "test", "deploy", "call", "é", "中文", " "];

@@ -1,8 +1,9 @@
 // CollabBench: replays editing traces (../shared/traces format) through the text engine's TextDocument and, in the
 // same run, through the reference ot-text-unicode 4.0.0 in Node, and prints both timings and their ratio.
 // Usage: dotnet run -c Release --project bench/CollabBench -- TRACE... [--runs N] [--warmup N]
-//        [--reference-runs N] [--no-reference] [--json0-ops N] [--no-json0]
-// Besides the traces it replays a seeded json0 workload through CollabText.Json0 and ot-json0 1.1.0 (Json0Benchmark).
+//        [--reference-runs N] [--no-reference] [--json0-ops N] [--no-json0] [--rich-text-ops N] [--no-rich-text]
+// Besides the traces it replays seeded json0 and rich-text workloads through CollabText.Json0 / CollabText.RichText and
+// through ot-json0 1.1.0 / rich-text 4.1.0 (Json0Benchmark, RichTextBenchmark).
 using System.Globalization;
 using System.Runtime.InteropServices;
 using CollabBench;
@@ -20,6 +21,7 @@ var traces = new List<string>();
 int runs = DefaultRuns, warmup = DefaultWarmup, referenceRuns = DefaultReferenceRuns;
 bool withReference = true;
 int json0Ops = 20_000; // the json0 workload's size; 0 skips it
+int richTextOps = 20_000; // the rich-text workload's size; 0 skips it
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -30,13 +32,16 @@ for (int i = 0; i < args.Length; i++)
         case "--no-reference": withReference = false; break;
         case "--json0-ops": json0Ops = int.Parse(args[++i]); break;
         case "--no-json0": json0Ops = 0; break;
+        case "--rich-text-ops": richTextOps = int.Parse(args[++i]); break;
+        case "--no-rich-text": richTextOps = 0; break;
         default: traces.Add(args[i]); break;
     }
 }
-if ((traces.Count == 0 && json0Ops == 0) || runs < 5 || warmup < 1 || referenceRuns < 1 || json0Ops < 0)
+if ((traces.Count == 0 && json0Ops == 0 && richTextOps == 0) || runs < 5 || warmup < 1 || referenceRuns < 1 || json0Ops < 0 || richTextOps < 0)
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CollabBench -- TRACE... [--runs N (>= 5)] " +
-                            "[--warmup N] [--reference-runs N] [--no-reference] [--json0-ops N] [--no-json0]");
+                            "[--warmup N] [--reference-runs N] [--no-reference] [--json0-ops N] [--no-json0] " +
+                            "[--rich-text-ops N] [--no-rich-text]");
     return 2;
 }
 
@@ -47,7 +52,7 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Machine.CpuMod
 
 string? referenceFolder = null;
 string? referenceProblem = null;
-if (withReference) referenceFolder = ReferenceReplay.Locate(out referenceProblem);
+if (withReference && traces.Count > 0) referenceFolder = ReferenceReplay.Locate(out referenceProblem);
 if (referenceProblem is not null) Console.WriteLine("reference: not run, " + referenceProblem);
 
 bool ok = referenceProblem is null;
@@ -80,10 +85,19 @@ if (json0Ops > 0)
 {
     string? json0Reference = null;
     string? json0Problem = null;
-    if (withReference) json0Reference = Json0ReferenceReplay.Locate(out json0Problem);
+    if (withReference) json0Reference = WorkloadReferenceReplay.Locate(WorkloadReference.Json0, out json0Problem);
     if (json0Problem is not null) Console.WriteLine("json0 reference: not run, " + json0Problem);
     ok &= json0Problem is null;
     ok &= Json0Benchmark.Run(json0Ops, runs, warmup, referenceRuns, ReferenceWarmup, json0Reference);
+}
+if (richTextOps > 0)
+{
+    string? richTextReference = null;
+    string? richTextProblem = null;
+    if (withReference) richTextReference = WorkloadReferenceReplay.Locate(WorkloadReference.RichText, out richTextProblem);
+    if (richTextProblem is not null) Console.WriteLine("rich-text reference: not run, " + richTextProblem);
+    ok &= richTextProblem is null;
+    ok &= RichTextBenchmark.Run(richTextOps, runs, warmup, referenceRuns, ReferenceWarmup, richTextReference);
 }
 Console.WriteLine();
 Console.WriteLine($"load average at the end: {Machine.LoadAverage()}");

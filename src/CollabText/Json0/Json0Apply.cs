@@ -7,52 +7,57 @@ namespace CollabText.Json0;
 /// </summary>
 internal static class Json0Apply
 {
-    public static Json0Value Apply(Json0Value doc, Json0Op op)
+    /// <summary>
+    /// With an <paramref name="owner"/>, containers it made are changed in place (see <see cref="Json0Document"/>); a
+    /// component either fails before it changes anything or succeeds.
+    /// </summary>
+    public static Json0Value Apply(Json0Value doc, Json0Op op, Json0DocumentOwner? owner = null)
     {
         Json0Component[] components = op.Items;
-        for (int i = 0; i < components.Length; i++) doc = ApplyComponent(doc, components[i], i);
+        for (int i = 0; i < components.Length; i++) doc = ApplyComponent(doc, components[i], i, owner);
         return doc;
     }
 
-    public static Json0Value ApplyComponent(Json0Value root, Json0Component c, int index)
+    public static Json0Value ApplyComponent(Json0Value root, Json0Component c, int index, Json0DocumentOwner? owner = null)
     {
         Json0PathSegment[] p = c.P;
         switch (Json0Component.KindOf(c))
         {
             case Json0ComponentKind.NumberAdd or Json0ComponentKind.Subtype:
-                return Edit(root, p, 0, p.Length, c, index);
+                return Edit(root, p, 0, p.Length, c, index, owner);
             case Json0ComponentKind.ObjectInsert or Json0ComponentKind.ObjectReplace when p.Length == 0:
                 return c.Oi!; // the whole document is replaced
             default:
                 // Lists, objects and strings: the container (or string) is at p[..-1], p[^1] says where in it.
-                return Edit(root, p, 0, p.Length - 1, c, index);
+                return Edit(root, p, 0, p.Length - 1, c, index, owner);
         }
     }
 
-    // Walks p[depth..end) down from node, edits what it reaches and rebuilds the containers on the way back up.
-    private static Json0Value Edit(Json0Value node, Json0PathSegment[] p, int depth, int end, Json0Component c, int index)
+    // Walks p[depth..end) down from node, edits what it reaches and rebuilds the containers on the way back up (only
+    // after the edit below succeeded, so a failing component changes no owned container).
+    private static Json0Value Edit(Json0Value node, Json0PathSegment[] p, int depth, int end, Json0Component c, int index, Json0DocumentOwner? owner)
     {
-        if (depth == end) return EditTarget(node, c, index);
+        if (depth == end) return EditTarget(node, c, index, owner);
         Json0PathSegment segment = p[depth];
         switch (node.Kind)
         {
             case Json0ValueKind.Array:
                 if (!segment.IsIndex) throw NotFound(c, index, depth, $"{segment} is a key but the value there is a list");
                 if (segment.Index >= node.Count) throw NotFound(c, index, depth, $"index {segment.Index} is past the end of the list (length {node.Count})");
-                return node.WithItem(segment.Index, Edit(node[segment.Index], p, depth + 1, end, c, index));
+                return node.WithItem(segment.Index, Edit(node[segment.Index], p, depth + 1, end, c, index, owner), owner);
             case Json0ValueKind.Object:
             {
                 if (!segment.IsKey) throw NotFound(c, index, depth, $"{segment} is a list index but the value there is an object");
                 int at = node.IndexOfKey(segment.Key);
                 if (at < 0) throw NotFound(c, index, depth, $"the object has no key {segment}");
-                return node.WithValueAt(at, Edit(node.ValueAt(at), p, depth + 1, end, c, index));
+                return node.WithValueAt(at, Edit(node.ValueAt(at), p, depth + 1, end, c, index, owner), owner);
             }
             default:
                 throw NotFound(c, index, depth, $"the value there is {node.KindName}, which has no {segment}");
         }
     }
 
-    private static Json0Value EditTarget(Json0Value target, Json0Component c, int index)
+    private static Json0Value EditTarget(Json0Value target, Json0Component c, int index, Json0DocumentOwner? owner)
     {
         Json0PathSegment[] p = c.P;
         switch (Json0Component.KindOf(c))
@@ -66,35 +71,32 @@ internal static class Json0Apply
             }
             case Json0ComponentKind.Subtype:
                 if (!target.IsString) throw Mismatch(c, index, $"a text0 op needs a string, the value there is {target.KindName}");
-                return Json0Value.String(Text0.Apply(target.AsString(), c.O!, Where(c, index)));
+                return Json0Value.String(Text0.Apply(target.AsString(), c.O!, new Json0ApplyLocation(c, index)));
             case Json0ComponentKind.StringInsert or Json0ComponentKind.StringDelete:
-            {
                 if (!target.IsString) throw Mismatch(c, index, $"si/sd need a string, the value there is {target.KindName}");
-                Text0Component edit = c.Si is not null ? Text0Component.InsertAt(p[^1].Index, c.Si) : Text0Component.DeleteAt(p[^1].Index, c.Sd!);
-                return Json0Value.String(Text0.Apply(target.AsString(), [edit], Where(c, index)));
-            }
+                return Json0Value.String(Text0.ApplyOne(target.AsString(), p[^1].Index, c.Si, c.Sd, new Json0ApplyLocation(c, index)));
             case Json0ComponentKind.ListInsert:
             {
                 int at = ListIndex(target, c, index, allowEnd: true);
-                return target.InsertItem(at, c.Li!);
+                return target.InsertItem(at, c.Li!, owner);
             }
             case Json0ComponentKind.ListDelete:
-                return target.RemoveItem(ListIndex(target, c, index, allowEnd: false));
+                return target.RemoveItem(ListIndex(target, c, index, allowEnd: false), owner);
             case Json0ComponentKind.ListReplace:
-                return target.WithItem(ListIndex(target, c, index, allowEnd: false), c.Li!);
+                return target.WithItem(ListIndex(target, c, index, allowEnd: false), c.Li!, owner);
             case Json0ComponentKind.ListMove:
             {
                 int from = ListIndex(target, c, index, allowEnd: false);
                 int to = c.Lm!.Value;
                 if (to >= target.Count) throw Mismatch(c, index, $"lm {to} is past the end of the list (length {target.Count})");
-                return from == to ? target : target.MoveItem(from, to);
+                return from == to ? target : target.MoveItem(from, to, owner);
             }
             case Json0ComponentKind.ObjectInsert:
-                return target.WithProperty(ObjectKey(target, c, index, mustExist: false), c.Oi!);
+                return target.WithProperty(ObjectKey(target, c, index, mustExist: false), c.Oi!, owner);
             case Json0ComponentKind.ObjectReplace:
-                return target.WithProperty(ObjectKey(target, c, index, mustExist: true), c.Oi!);
+                return target.WithProperty(ObjectKey(target, c, index, mustExist: true), c.Oi!, owner);
             case Json0ComponentKind.ObjectDelete:
-                return target.WithoutProperty(ObjectKey(target, c, index, mustExist: true));
+                return target.WithoutProperty(ObjectKey(target, c, index, mustExist: true), owner);
             default:
                 throw new InvalidJson0OpException($"{Where(c, index)}: not a valid json0 component.");
         }

@@ -193,7 +193,8 @@ internal static class Json0Transform
             }
         }
 
-        Json0Append.Append(dest, c);
+        // Passed unchanged (an index past the other's edit, say): append the original, so the op need not be rebuilt.
+        Json0Append.Append(dest, component.IsUnchangedCopy(c) ? component : c);
     }
 
     // lm against lm in one list. Returns false when c vanishes.

@@ -56,11 +56,32 @@ public static class Json0Type
             throw new ArgumentOutOfRangeException(nameof(side), side, "side must be Left or Right");
         ArgumentNullException.ThrowIfNull(op);
         ArgumentNullException.ThrowIfNull(other);
+        if (op.Count == 1 && other.Count == 1) return TransformOneByOne(op, other, side);
         IReadOnlyList<Json0Component> result = BootstrapTransform.Transform<Json0Component>(op.Items, other.Items, side,
             Json0Transform.TransformComponent, Json0Append.Append);
         return ReferenceEquals(result, op.Items) || SameComponents(result, op.Items)
             ? op // nothing moved it: no copy, and it is valid already
             : Checked(Json0Op.Own(result as List<Json0Component> ?? [.. result]));
+    }
+
+    // Most ops are one component: what bootstrapTransform does for them (one component transform), into a list kept per
+    // thread rather than a new one per call; the op that comes out owns its own array.
+    [ThreadStatic] private static List<Json0Component>? t_oneByOneResult;
+
+    private static Json0Op TransformOneByOne(Json0Op op, Json0Op other, TransformSide side)
+    {
+        List<Json0Component> dest = t_oneByOneResult ??= new List<Json0Component>(2);
+        dest.Clear();
+        try
+        {
+            Json0Transform.TransformComponent(dest, op.Items[0], other.Items[0], side);
+            if (dest.Count == 1 && ReferenceEquals(dest[0], op.Items[0])) return op; // nothing moved it
+            return Checked(dest.Count == 0 ? Json0Op.Empty : new Json0Op(dest.ToArray(), owned: true));
+        }
+        finally
+        {
+            dest.Clear(); // holds no component past the call
+        }
     }
 
     private static bool SameComponents(IReadOnlyList<Json0Component> result, Json0Component[] original)

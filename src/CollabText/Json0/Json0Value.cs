@@ -24,20 +24,29 @@ public sealed class Json0Value : IEquatable<Json0Value>
     private Dictionary<string, int>? _index;
     private long _jsonLength = -1; // not counted yet
 
+    // The Json0Document whose edits made this container and may still change its items in place; null for every value
+    // anyone else can hold (see Json0Document: a snapshot it hands out is never changed again).
+    private readonly Json0DocumentOwner? _owner;
+
     public static Json0Value Null { get; } = new(Json0ValueKind.Null);
     public static Json0Value True { get; } = new(Json0ValueKind.True);
     public static Json0Value False { get; } = new(Json0ValueKind.False);
     public static Json0Value EmptyArray { get; } = new(Json0ValueKind.Array, items: []);
     public static Json0Value EmptyObject { get; } = new(Json0ValueKind.Object, items: [], keys: []);
 
-    private Json0Value(Json0ValueKind kind, double number = 0, string? text = null, Json0Value[]? items = null, string[]? keys = null)
+    private Json0Value(Json0ValueKind kind, double number = 0, string? text = null, Json0Value[]? items = null, string[]? keys = null,
+        Json0DocumentOwner? owner = null)
     {
         Kind = kind;
         _number = number;
         _string = text;
         _items = items;
         _keys = keys;
+        _owner = owner;
     }
+
+    // True when the owner's edit may change this container's items in place instead of copying them.
+    private bool IsOwnedBy(Json0DocumentOwner? owner) => owner is not null && ReferenceEquals(_owner, owner);
 
     public Json0ValueKind Kind { get; }
 
@@ -83,8 +92,8 @@ public sealed class Json0Value : IEquatable<Json0Value>
         return builder.Build();
     }
 
-    internal static Json0Value FromItems(Json0Value[] items) =>
-        items.Length == 0 ? EmptyArray : new Json0Value(Json0ValueKind.Array, items: items);
+    internal static Json0Value FromItems(Json0Value[] items, Json0DocumentOwner? owner = null) =>
+        items.Length == 0 ? EmptyArray : new Json0Value(Json0ValueKind.Array, items: items, owner: owner);
 
     public double AsNumber() => Kind == Json0ValueKind.Number ? _number : throw WrongKind("a number");
 
@@ -164,61 +173,70 @@ public sealed class Json0Value : IEquatable<Json0Value>
 
     // --- edits: each returns a new value ------------------------------------------------------------------------
 
-    internal Json0Value WithValueAt(int position, Json0Value value)
+    // An owner (see Json0Document) may change its own containers in place: only replacing an item or a property's value,
+    // which keeps the array's length and an object's keys (and so its key index). Everything else copies, and the copy
+    // belongs to the owner.
+
+    internal Json0Value WithValueAt(int position, Json0Value value, Json0DocumentOwner? owner = null)
     {
-        Json0Value[] copy = (Json0Value[])_items!.Clone();
+        if (IsOwnedBy(owner))
+        {
+            _items![position] = value;
+            return this;
+        }
+        Json0Value[] copy = _items!.AsSpan().ToArray();
         copy[position] = value;
-        return new Json0Value(Json0ValueKind.Object, items: copy, keys: _keys) { _index = _index }; // same keys, same index
+        return new Json0Value(Json0ValueKind.Object, items: copy, keys: _keys, owner: owner) { _index = _index }; // same keys, same index
     }
 
-    internal Json0Value WithItem(int index, Json0Value item)
+    internal Json0Value WithItem(int index, Json0Value item, Json0DocumentOwner? owner = null)
     {
-        Json0Value[] items = (Json0Value[])_items!.Clone();
+        if (IsOwnedBy(owner))
+        {
+            _items![index] = item;
+            return this;
+        }
+        Json0Value[] items = _items!.AsSpan().ToArray();
         items[index] = item;
-        return FromItems(items);
+        return FromItems(items, owner);
     }
 
-    internal Json0Value InsertItem(int index, Json0Value item)
+    internal Json0Value InsertItem(int index, Json0Value item, Json0DocumentOwner? owner = null)
     {
         Json0Value[] old = _items!;
         var items = new Json0Value[old.Length + 1];
         System.Array.Copy(old, 0, items, 0, index);
         items[index] = item;
         System.Array.Copy(old, index, items, index + 1, old.Length - index);
-        return FromItems(items);
+        return FromItems(items, owner);
     }
 
-    internal Json0Value RemoveItem(int index)
+    internal Json0Value RemoveItem(int index, Json0DocumentOwner? owner = null)
     {
         Json0Value[] old = _items!;
         var items = new Json0Value[old.Length - 1];
         System.Array.Copy(old, 0, items, 0, index);
         System.Array.Copy(old, index + 1, items, index, old.Length - index - 1);
-        return FromItems(items);
+        return FromItems(items, owner);
     }
 
-    internal Json0Value MoveItem(int from, int to)
+    internal Json0Value MoveItem(int from, int to, Json0DocumentOwner? owner = null)
     {
-        Json0Value[] items = (Json0Value[])_items!.Clone();
+        Json0Value[] items = _items!.AsSpan().ToArray();
         Json0Value moved = items[from];
         if (from < to) System.Array.Copy(items, from + 1, items, from, to - from);
         else System.Array.Copy(items, to, items, to + 1, from - to);
         items[to] = moved;
-        return FromItems(items);
+        return FromItems(items, owner);
     }
 
     /// <summary>Sets a property: an existing key keeps its place, a new one goes where JavaScript would put it.</summary>
-    internal Json0Value WithProperty(string key, Json0Value value)
+    internal Json0Value WithProperty(string key, Json0Value value, Json0DocumentOwner? owner = null)
     {
         int at = IndexOfKey(key);
         string[] keys = _keys!;
         Json0Value[] values = _items!;
-        if (at >= 0)
-        {
-            Json0Value[] copy = (Json0Value[])values.Clone();
-            copy[at] = value;
-            return new Json0Value(Json0ValueKind.Object, items: copy, keys: keys) { _index = _index };
-        }
+        if (at >= 0) return WithValueAt(at, value, owner);
         int place = InsertionPlace(keys, key);
         var newKeys = new string[keys.Length + 1];
         var newValues = new Json0Value[keys.Length + 1];
@@ -228,10 +246,10 @@ public sealed class Json0Value : IEquatable<Json0Value>
         newValues[place] = value;
         System.Array.Copy(keys, place, newKeys, place + 1, keys.Length - place);
         System.Array.Copy(values, place, newValues, place + 1, keys.Length - place);
-        return new Json0Value(Json0ValueKind.Object, items: newValues, keys: newKeys);
+        return new Json0Value(Json0ValueKind.Object, items: newValues, keys: newKeys, owner: owner);
     }
 
-    internal Json0Value WithoutProperty(string key)
+    internal Json0Value WithoutProperty(string key, Json0DocumentOwner? owner = null)
     {
         int at = IndexOfKey(key);
         if (at < 0) return this;
@@ -244,7 +262,7 @@ public sealed class Json0Value : IEquatable<Json0Value>
         System.Array.Copy(values, 0, newValues, 0, at);
         System.Array.Copy(keys, at + 1, newKeys, at, keys.Length - at - 1);
         System.Array.Copy(values, at + 1, newValues, at, keys.Length - at - 1);
-        return new Json0Value(Json0ValueKind.Object, items: newValues, keys: newKeys);
+        return new Json0Value(Json0ValueKind.Object, items: newValues, keys: newKeys, owner: owner);
     }
 
     // Array-index keys come first in ascending order; any other key goes last.

@@ -7,26 +7,24 @@ namespace CollabText.Json0;
 internal static class Text0
 {
     /// <summary>Applies the op to a string. Throws <see cref="Json0ApplyException"/> for a position past the end or a delete of other text.</summary>
-    public static string Apply(string snapshot, IReadOnlyList<Text0Component> op, string where)
+    public static string Apply(string snapshot, IReadOnlyList<Text0Component> op, Json0ApplyLocation where)
     {
-        foreach (Text0Component c in op)
-        {
-            if (c.Position > snapshot.Length)
-                throw new Json0ApplyException($"{where}: text0 position {c.Position} is past the end of the string (length {snapshot.Length}).");
-            if (c.Insert is { } insert)
-            {
-                snapshot = string.Concat(snapshot.AsSpan(0, c.Position), insert, snapshot.AsSpan(c.Position));
-            }
-            else
-            {
-                string delete = c.Delete!;
-                string deleted = Slice(snapshot, c.Position, c.Position + delete.Length);
-                if (!string.Equals(delete, deleted, StringComparison.Ordinal))
-                    throw new Json0ApplyException($"{where}: Delete component '{delete}' does not match deleted text '{deleted}'.");
-                snapshot = string.Concat(snapshot.AsSpan(0, c.Position), snapshot.AsSpan(c.Position + delete.Length));
-            }
-        }
+        foreach (Text0Component c in op) snapshot = ApplyOne(snapshot, c.Position, c.Insert, c.Delete, where);
         return snapshot;
+    }
+
+    /// <summary>One text0 component (an insert or a delete at a position), without building it first.</summary>
+    public static string ApplyOne(string snapshot, int position, string? insert, string? delete, Json0ApplyLocation where)
+    {
+        if (position > snapshot.Length)
+            throw new Json0ApplyException($"{where}: text0 position {position} is past the end of the string (length {snapshot.Length}).");
+        if (insert is not null) return string.Concat(snapshot.AsSpan(0, position), insert, snapshot.AsSpan(position));
+        if (!snapshot.AsSpan(position, Math.Min(delete!.Length, snapshot.Length - position)).SequenceEqual(delete))
+        {
+            string deleted = Slice(snapshot, position, position + delete.Length);
+            throw new Json0ApplyException($"{where}: Delete component '{delete}' does not match deleted text '{deleted}'.");
+        }
+        return string.Concat(snapshot.AsSpan(0, position), snapshot.AsSpan(position + delete.Length));
     }
 
     // JavaScript's String.prototype.slice for non-negative arguments.

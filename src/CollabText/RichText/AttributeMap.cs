@@ -77,7 +77,8 @@ public sealed class AttributeMap : IEquatable<AttributeMap>
     /// <summary>quill-delta's AttributeMap.compose: b over a; b's nulls are kept only when composing onto a retain.</summary>
     internal static AttributeMap? Compose(AttributeMap? a, AttributeMap? b, bool keepNull)
     {
-        if (b is null && a is null) return null;
+        if (b is null) return a; // a's own nulls stay either way: only b's are dropped
+        if (a is null && (keepNull || !b.HasNullValue)) return b;
         var result = new List<KeyValuePair<string, JsonElement>>((a?.Count ?? 0) + (b?.Count ?? 0));
         if (b is not null)
         {

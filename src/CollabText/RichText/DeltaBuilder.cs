@@ -12,6 +12,10 @@ internal sealed class DeltaBuilder
 
     public DeltaBuilder(int capacity = 8) => _ops = new DeltaOp[Math.Max(capacity, 4)];
 
+    /// <summary>Builds into <paramref name="buffer"/> (whatever it holds is overwritten), or a new array if it is smaller than <paramref name="capacity"/>.</summary>
+    public DeltaBuilder(DeltaOp[]? buffer, int capacity) =>
+        _ops = buffer is not null && buffer.Length >= capacity ? buffer : new DeltaOp[Math.Max(capacity, 4)];
+
     public int Count => _count;
 
     public DeltaOp Last => _ops[_count - 1];
@@ -68,14 +72,12 @@ internal sealed class DeltaBuilder
         if (length > 0) Push(DeltaOp.TrustedDelete(length));
     }
 
-    /// <summary>quill-delta's concat: the first op pushed (so it may merge), the rest appended as they are.</summary>
-    public void Concat(ReadOnlySpan<DeltaOp> rest)
+    /// <summary>Appends the ops as they are, without merging (quill-delta's concat after its first op).</summary>
+    public void AppendRange(ReadOnlySpan<DeltaOp> ops)
     {
-        if (rest.IsEmpty) return;
-        Push(rest[0]);
-        EnsureCapacity(_count + rest.Length - 1);
-        rest[1..].CopyTo(_ops.AsSpan(_count));
-        _count += rest.Length - 1;
+        EnsureCapacity(_count + ops.Length);
+        ops.CopyTo(_ops.AsSpan(_count));
+        _count += ops.Length;
     }
 
     public DeltaBuilder Chop()
@@ -98,7 +100,17 @@ internal sealed class DeltaBuilder
         return false;
     }
 
-    public Delta Build() => _count == 0 ? Delta.Empty : new Delta(_ops.AsSpan(0, _count).ToArray());
+    /// <summary>
+    /// The delta built; the builder must not be used after. The delta takes the builder's array unless much of it is
+    /// unused: copying a long document's ops to an exact-size array cost as much as composing them.
+    /// </summary>
+    public Delta Build(int? documentLength = null)
+    {
+        if (documentLength is { } length) return _count == 0 ? Delta.Empty : new Delta(_ops, _count, length); // the owner's buffer, kept whole
+        if (_count == 0) return Delta.Empty;
+        int unused = _ops.Length - _count;
+        return unused > 16 && unused > _count / 4 ? new Delta(_ops.AsSpan(0, _count).ToArray()) : new Delta(_ops, _count);
+    }
 
     private void InsertAt(int index, DeltaOp op)
     {

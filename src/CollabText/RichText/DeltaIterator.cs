@@ -11,12 +11,14 @@ internal struct DeltaIterator
     public const int Endless = int.MaxValue;
 
     private readonly DeltaOp[] _ops;
+    private readonly int _end;
     private int _index;
     private int _offset;
 
-    public DeltaIterator(DeltaOp[] ops)
+    public DeltaIterator(Delta delta)
     {
-        _ops = ops;
+        _ops = delta.OpsArray;
+        _end = delta.Count;
         _index = 0;
         _offset = 0;
         CutSurrogatePair = false;
@@ -24,12 +26,12 @@ internal struct DeltaIterator
 
     public bool CutSurrogatePair { get; private set; }
 
-    public readonly bool HasNext => _index < _ops.Length;
+    public readonly bool HasNext => _index < _end;
 
-    public readonly int PeekLength => _index < _ops.Length ? _ops[_index].Length - _offset : Endless;
+    public readonly int PeekLength => _index < _end ? _ops[_index].Length - _offset : Endless;
 
     /// <summary>The next op's kind; past the end a retain.</summary>
-    public readonly DeltaOpKind PeekKind => _index < _ops.Length ? _ops[_index].Kind : DeltaOpKind.Retain;
+    public readonly DeltaOpKind PeekKind => _index < _end ? _ops[_index].Kind : DeltaOpKind.Retain;
 
     public readonly DeltaOp Peek => _ops[_index];
 
@@ -38,7 +40,7 @@ internal struct DeltaIterator
 
     public DeltaOp Next(int length)
     {
-        if (_index >= _ops.Length) return DeltaOp.TrustedRetain(Endless, null);
+        if (_index >= _end) return DeltaOp.TrustedRetain(Endless, null);
         DeltaOp op = _ops[_index];
         int offset = _offset;
         int remaining = op.Length - offset;
@@ -58,10 +60,26 @@ internal struct DeltaIterator
         return DeltaOp.TrustedText(text.Substring(offset, length), op.Attributes);
     }
 
+    /// <summary>
+    /// Takes the whole insert ops ahead, as they are, while they fit in <paramref name="length"/>, which it lowers by
+    /// theirs; only at the start of an op.
+    /// </summary>
+    public ReadOnlySpan<DeltaOp> TakeWholeInserts(ref int length)
+    {
+        System.Diagnostics.Debug.Assert(_offset == 0, "whole ops are taken only at the start of one");
+        int start = _index;
+        while (_index < _end && _ops[_index].IsInsert && _ops[_index].Length <= length)
+        {
+            length -= _ops[_index].Length;
+            _index++;
+        }
+        return _ops.AsSpan(start, _index - start);
+    }
+
     /// <summary>Moves <paramref name="length"/> units on, across ops, without building the pieces.</summary>
     public void Skip(int length)
     {
-        while (length > 0 && _index < _ops.Length)
+        while (length > 0 && _index < _end)
         {
             int remaining = _ops[_index].Length - _offset;
             if (length >= remaining)
@@ -78,19 +96,17 @@ internal struct DeltaIterator
         }
     }
 
-    /// <summary>The ops not yet taken, the current one cut at the offset.</summary>
-    public DeltaOp[] Rest()
+    /// <summary>
+    /// The ops not yet taken, as they are; only between two ops (after <see cref="Next()"/>), where it is what
+    /// quill-delta's rest() gives.
+    /// </summary>
+    public readonly ReadOnlySpan<DeltaOp> Remaining
     {
-        if (_index >= _ops.Length) return [];
-        if (_offset == 0) return _ops[_index..];
-        int index = _index, offset = _offset;
-        DeltaOp next = Next();
-        var rest = new DeltaOp[_ops.Length - index];
-        rest[0] = next;
-        Array.Copy(_ops, index + 1, rest, 1, rest.Length - 1);
-        _index = index;
-        _offset = offset;
-        return rest;
+        get
+        {
+            System.Diagnostics.Debug.Assert(_offset == 0, "Remaining is only taken between two ops");
+            return _ops.AsSpan(_index, _end - _index);
+        }
     }
 
     private static bool IsInsidePair(string text, int at) =>

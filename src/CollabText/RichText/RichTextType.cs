@@ -33,7 +33,13 @@ public static class RichTextType
     /// <see cref="SurrogatePairSplitException"/> when it would cut a character in two. Deltas are immutable, so a failed
     /// apply changes nothing.
     /// </summary>
-    public static Delta Apply(Delta document, Delta op)
+    public static Delta Apply(Delta document, Delta op) => ApplyInto(document, op, buffer: null);
+
+    /// <summary>
+    /// <see cref="Apply"/>, building the result in <paramref name="buffer"/> when it is large enough (a
+    /// <see cref="RichTextDocument"/>'s spare array, which no delta anyone holds uses).
+    /// </summary>
+    internal static Delta ApplyInto(Delta document, Delta op, DeltaOp[]? buffer)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(op);
@@ -41,7 +47,14 @@ public static class RichTextType
         long opLength = op.InputLength;
         int documentLength = document.Length;
         if (opLength > documentLength) throw new DeltaTooLongException(opLength, documentLength);
-        return ComposeChecked(document, op, "Applying the op");
+        var thisIter = new DeltaIterator(document);
+        var otherIter = new DeltaIterator(op);
+        var delta = new DeltaBuilder(buffer, document.Count + 2 * op.Count + 1);
+        ComposeInto(delta, ref thisIter, ref otherIter);
+        if ((thisIter.CutSurrogatePair || otherIter.CutSurrogatePair) && delta.HasUnpairedSurrogate())
+            throw new SurrogatePairSplitException("Applying the op");
+        // A document composed with an op that fits it is a document (inserts only), as long as the op makes it.
+        return buffer is null ? delta.Build() : delta.Build(documentLength + op.ChangeLength);
     }
 
     /// <summary>One op with the effect of <paramref name="a"/> then <paramref name="b"/> (quill-delta's a.compose(b)).</summary>
@@ -71,8 +84,8 @@ public static class RichTextType
     {
         ArgumentNullException.ThrowIfNull(first);
         ArgumentNullException.ThrowIfNull(second);
-        var thisIter = new DeltaIterator(OpsOf(first));
-        var otherIter = new DeltaIterator(OpsOf(second));
+        var thisIter = new DeltaIterator(first);
+        var otherIter = new DeltaIterator(second);
         var delta = new DeltaBuilder(second.Count + 2);
         bool priority = firstHasPriority;
         while (thisIter.HasNext || otherIter.HasNext)
@@ -192,7 +205,7 @@ public static class RichTextType
         if (opLength > baseLength) throw new DeltaTooLongException(opLength, baseLength);
 
         var inverted = new DeltaBuilder(op.Count + 2);
-        var baseIter = new DeltaIterator(OpsOf(baseDocument));
+        var baseIter = new DeltaIterator(baseDocument);
         int baseIndex = 0;
         foreach (DeltaOp component in op.Span)
         {
@@ -227,30 +240,28 @@ public static class RichTextType
 
     private static Delta ComposeChecked(Delta a, Delta b, string operation)
     {
-        var thisIter = new DeltaIterator(OpsOf(a));
-        var otherIter = new DeltaIterator(OpsOf(b));
-        DeltaBuilder delta = ComposeInto(ref thisIter, ref otherIter, a.Count + b.Count);
+        var thisIter = new DeltaIterator(a);
+        var otherIter = new DeltaIterator(b);
+        // Room for every op of both plus the pieces a cut adds, so composing onto a long document never regrows the array.
+        var delta = new DeltaBuilder(a.Count + 2 * b.Count + 1);
+        ComposeInto(delta, ref thisIter, ref otherIter);
         if ((thisIter.CutSurrogatePair || otherIter.CutSurrogatePair) && delta.HasUnpairedSurrogate())
             throw new SurrogatePairSplitException(operation);
         return delta.Build();
     }
 
     // quill-delta 4.2.2's Delta.compose, step for step: the results must merge and split ops exactly as it does.
-    private static DeltaBuilder ComposeInto(ref DeltaIterator thisIter, ref DeltaIterator otherIter, int capacity)
+    private static DeltaBuilder ComposeInto(DeltaBuilder delta, ref DeltaIterator thisIter, ref DeltaIterator otherIter)
     {
-        var delta = new DeltaBuilder(capacity);
         if (otherIter.HasNext)
         {
             DeltaOp firstOther = otherIter.Peek;
             if (firstOther.IsRetain && firstOther.Attributes is null)
             {
-                // A leading plain retain keeps the first inserts as they are (appended, not merged).
+                // A leading plain retain keeps the first inserts as they are (appended, not merged): on a document,
+                // everything before the edit, taken in one copy.
                 int firstLeft = firstOther.Length;
-                while (thisIter.PeekKind == DeltaOpKind.Insert && thisIter.HasNext && thisIter.PeekLength <= firstLeft)
-                {
-                    firstLeft -= thisIter.PeekLength;
-                    delta.Append(thisIter.Next());
-                }
+                delta.AppendRange(thisIter.TakeWholeInserts(ref firstLeft));
                 if (firstOther.Length - firstLeft > 0) otherIter.Next(firstOther.Length - firstLeft);
             }
         }
@@ -278,7 +289,12 @@ public static class RichTextType
                     // The rest of the other op is a plain retain: the rest of this one stays as it is.
                     if (!otherIter.HasNext && delta.Last.Equals(newOp))
                     {
-                        delta.Concat(thisIter.Rest());
+                        // quill-delta's concat(rest): the first op pushed (it may merge), the others appended as they are.
+                        if (thisIter.HasNext)
+                        {
+                            delta.Push(thisIter.Next());
+                            delta.AppendRange(thisIter.Remaining);
+                        }
                         return delta.Chop();
                     }
                 }
@@ -291,8 +307,6 @@ public static class RichTextType
         }
         return delta.Chop();
     }
-
-    private static DeltaOp[] OpsOf(Delta delta) => delta.OpsArray;
 
     private static void RequireDocument(Delta delta, string what)
     {

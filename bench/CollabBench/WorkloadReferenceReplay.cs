@@ -3,38 +3,47 @@ using System.Text.Json;
 
 namespace CollabBench;
 
-/// <summary>What reference-json0/replay.js (ot-json0 1.1.0 in Node) measured for a json0 workload.</summary>
-internal sealed record Json0ReferenceResult(double MedianMs, double MinMs, double MaxMs, int Runs, bool MatchesEnd, string NodeVersion);
+/// <summary>What a reference replay.js (a reference OT package in Node) measured for a workload.</summary>
+internal sealed record WorkloadReferenceResult(double MedianMs, double MinMs, double MaxMs, int Runs, bool MatchesEnd, string NodeVersion);
 
-/// <summary>Runs reference-json0/replay.js in Node on a workload file and reads the timing it prints.</summary>
-internal static class Json0ReferenceReplay
+/// <summary>
+/// A reference package in Node for a seeded workload: its folder (with replay.js, package.json and package-lock.json)
+/// and the npm package its replay needs.
+/// </summary>
+internal sealed record WorkloadReference(string Folder, string Package)
 {
-    public const string Folder = "bench/CollabBench/reference-json0";
-    public const string InstallCommand = "npm ci --prefix " + Folder;
+    public static readonly WorkloadReference Json0 = new("bench/CollabBench/reference-json0", "ot-json0");
+    public static readonly WorkloadReference RichText = new("bench/CollabBench/reference-rich-text", "rich-text");
 
+    public string InstallCommand => "npm ci --prefix " + Folder;
+}
+
+/// <summary>Runs a reference folder's replay.js in Node on a workload file and reads the timing it prints.</summary>
+internal static class WorkloadReferenceReplay
+{
     /// <summary>The reference folder, or null with the reason when it is missing or not installed.</summary>
-    public static string? Locate(out string? problem)
+    public static string? Locate(WorkloadReference reference, out string? problem)
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                string folder = Path.Combine(dir.FullName, Folder);
+                string folder = Path.Combine(dir.FullName, reference.Folder);
                 if (!File.Exists(Path.Combine(folder, "replay.js"))) continue;
-                if (!Directory.Exists(Path.Combine(folder, "node_modules", "ot-json0")))
+                if (!Directory.Exists(Path.Combine(folder, "node_modules", reference.Package)))
                 {
-                    problem = $"the json0 reference's node_modules is missing: run `{InstallCommand}` in the repository root";
+                    problem = $"{reference.Package}'s node_modules is missing: run `{reference.InstallCommand}` in the repository root";
                     return null;
                 }
                 problem = null;
                 return folder;
             }
         }
-        problem = $"{Folder}/replay.js not found above {Directory.GetCurrentDirectory()}: run from the repository";
+        problem = $"{reference.Folder}/replay.js not found above {Directory.GetCurrentDirectory()}: run from the repository";
         return null;
     }
 
-    public static Json0ReferenceResult Run(string folder, string workloadPath, int runs, int warmup)
+    public static WorkloadReferenceResult Run(string folder, string workloadPath, int runs, int warmup)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -50,10 +59,10 @@ internal static class Json0ReferenceReplay
         string stdout = node.StandardOutput.ReadToEnd();
         node.WaitForExit();
         if (node.ExitCode != 0)
-            throw new InvalidOperationException($"node reference-json0/replay.js failed ({node.ExitCode}): {stderr.Result.Trim()}");
+            throw new InvalidOperationException($"node {folder}/replay.js failed ({node.ExitCode}): {stderr.Result.Trim()}");
         using var json = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
         var r = json.RootElement;
-        return new Json0ReferenceResult(
+        return new WorkloadReferenceResult(
             r.GetProperty("medianMs").GetDouble(),
             r.GetProperty("minMs").GetDouble(),
             r.GetProperty("maxMs").GetDouble(),
