@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Tests open a few thousand sockets (connection caps, big rooms, fuzzers): lift the soft descriptor limit to the hard one.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 log() { printf '\n== %s\n' "$*"; }
 passed=0
