@@ -49,6 +49,7 @@ public static class CollabHostApp
         app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();
         app.MapDocumentApiEndpoints();
+        app.MapDocumentQueryEndpoints();
         app.MapDemoEndpoints();
         return app;
     }
