@@ -26,4 +26,11 @@ public sealed class QueryOptions
     /// other nodes (PostgreSQL cluster) reach the read model. Local commits wake it at once.
     /// </summary>
     public TimeSpan ProjectionPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// After a pass that found work, how long the projector lets further commits gather before the next: at most
+    /// one read-model transaction per this interval under load (so the journal's writes rarely wait for its lock),
+    /// and the most a committed op waits beyond its own batch to be seen by queries.
+    /// </summary>
+    public TimeSpan ProjectionBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 }

@@ -60,6 +60,14 @@ public abstract class ReadModelDatabase
     public abstract DbConnection Open(bool pooled = true);
 
     /// <summary>
+    /// The projector's own connection: outside the pool, and committing without waiting for the disk. The read model
+    /// is derived from the journal and its position commits with its rows, so a commit lost to a power cut is
+    /// projected again from the journal; what must not happen is its fsyncs queueing with the journal's, whose acks
+    /// wait for theirs.
+    /// </summary>
+    public abstract DbConnection OpenProjector();
+
+    /// <summary>
     /// Takes the database's projector lock on <paramref name="connection"/> (held while it stays open): only one node
     /// of a cluster projects. False when another node holds it.
     /// </summary>

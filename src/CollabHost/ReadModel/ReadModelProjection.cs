@@ -28,7 +28,7 @@ public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions
         {
             try
             {
-                using DbConnection connection = database.Open(pooled: false);
+                using DbConnection connection = database.OpenProjector();
                 if (!database.TryLockProjector(connection))
                 {
                     // Another node projects; its tables serve this node's queries.
@@ -45,6 +45,9 @@ public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions
                 while (!stopping.IsCancellationRequested)
                 {
                     if (!projector.ProjectOnce(connection)) JournalCommitSignal.Wait(options.ProjectionPollInterval, stopping);
+                    // Under load, let the journal's next commits gather first: one read-model transaction for many
+                    // journal transactions, and the database's write lock left to the journal most of the time.
+                    else stopping.WaitHandle.WaitOne(options.ProjectionBatchDelay);
                 }
             }
             catch (Exception cause) when (!stopping.IsCancellationRequested)

@@ -39,7 +39,7 @@ public static class RebuildReadModelCommand
     public static (long Documents, TimeSpan Took) Rebuild(ReadModelDatabase database)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using DbConnection connection = database.Open(pooled: false);
+        using DbConnection connection = database.OpenProjector();
         if (!database.TryLockProjector(connection))
             throw new InvalidOperationException("A running node holds the read model's projector lock; stop the nodes, then rebuild.");
         database.Reset(connection);

@@ -21,6 +21,15 @@ public sealed class SqliteReadModelDatabase(JournalConfig journal) : ReadModelDa
         return connection;
     }
 
+    /// <summary>synchronous = NORMAL: in WAL mode a commit does not fsync (the checkpoint does); the journal's own connection stays FULL.</summary>
+    public override DbConnection OpenProjector()
+    {
+        DbConnection connection = Open(pooled: false);
+        using DbCommand pragma = Command(connection, null, "PRAGMA synchronous = NORMAL;");
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
     /// <summary>SQLite serves one node (a cluster needs PostgreSQL), so there is no other projector to keep out.</summary>
     public override bool TryLockProjector(DbConnection connection) => true;
 
