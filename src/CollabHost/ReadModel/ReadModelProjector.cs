@@ -24,8 +24,7 @@ public sealed class ReadModelProjector(ReadModelDatabase database, Action<string
     private const string DocumentOpManifest = "document-op.1";
     private const string DocumentPersistencePrefix = "document-";
 
-    private long _holeAt = -1;
-    private long _holeSeenAt;
+    private readonly JournalHoles _holes = new(HoleWait);
 
     /// <summary>
     /// Projects the next batch. Returns whether it changed anything (rows or position); false: the read model is as
@@ -37,7 +36,7 @@ public sealed class ReadModelProjector(ReadModelDatabase database, Action<string
         long position = database.ReadPosition(connection);
         List<JournalRow> rows = database.ReadJournal(connection, position, RowsPerBatch);
         if (rows.Count == 0) return false;
-        long next = NextPosition(position, rows, waitForHoles);
+        long next = _holes.NextPosition(position, rows.ConvertAll(r => r.Ordering), Environment.TickCount64, waitForHoles);
 
         var projections = new Dictionary<DocumentId, DocumentProjection?>();
         foreach (JournalRow row in rows)
@@ -90,31 +89,4 @@ public sealed class ReadModelProjector(ReadModelDatabase database, Action<string
     }
 
     private static CommittedOp Read(JournalRow row) => (CommittedOp)CollabSerializer.Table.Read(row.Message, row.Manifest);
-
-    /// <summary>The last ordering before the first hole, or past it once the hole is older than <see cref="HoleWait"/>.</summary>
-    private long NextPosition(long position, List<JournalRow> rows, bool waitForHoles)
-    {
-        long contiguous = position;
-        foreach (JournalRow row in rows)
-        {
-            if (row.Ordering != contiguous + 1) break;
-            contiguous = row.Ordering;
-        }
-        long last = rows[^1].Ordering;
-        if (contiguous == last || !waitForHoles)
-        {
-            _holeAt = -1;
-            return last;
-        }
-        long hole = contiguous + 1;
-        long now = Environment.TickCount64;
-        if (_holeAt != hole)
-        {
-            _holeAt = hole;
-            _holeSeenAt = now;
-        }
-        if (now - _holeSeenAt < (long)HoleWait.TotalMilliseconds) return contiguous;
-        _holeAt = -1;
-        return last;
-    }
 }
