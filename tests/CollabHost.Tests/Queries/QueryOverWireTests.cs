@@ -125,6 +125,19 @@ public sealed class QueryOverWireTests
         Assert.Equal(5, (long)(await Ask(9, """{"$count":true}"""))["extra"]!);
     }
 
+    [Fact]
+    public async Task With_queries_off_there_is_no_read_model_and_queries_are_refused_as_before()
+    {
+        await using var host = await SecuredHost.StartAsync(false, "--Collab:Queries:Enabled=false");
+        Assert.Null(host.App.Services.GetService<ReadModelDatabase>());
+        using var client = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
+        await client.SendAsync(Query(1, NewCollection(), "{}"));
+        JsonObject reply = await client.ReceiveAsync(m => (string?)m["a"] == "qf");
+        Assert.Equal("ERR_QUERIES_NOT_SUPPORTED", (string)reply["error"]!["code"]!);
+        using var http = new HttpClient { BaseAddress = host.HttpUrl };
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/docs/notes?q={}")).StatusCode);
+    }
+
     [Theory]
     [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
     public async Task A_query_that_takes_longer_than_the_timeout_is_stopped_with_an_error(string provider)
