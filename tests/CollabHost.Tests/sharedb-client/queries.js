@@ -244,8 +244,9 @@ async function main() {
   }
   stock.close();
   collab.close();
-  console.log(JSON.stringify({ seed, collection, documents: plan.length, queries: queryCount, nonEmpty, counted, sorted, paged, errors, mismatches: mismatches.slice(0, 10), mismatchCount: mismatches.length }));
-  process.exit(0);
+  const line = JSON.stringify({ seed, collection, documents: plan.length, queries: queryCount, nonEmpty, counted, sorted, paged, errors, mismatches: mismatches.slice(0, 5), mismatchCount: mismatches.length });
+  // Exit only once the line is out: stdout to a pipe is written asynchronously.
+  process.stdout.write(line + '\n', () => process.exit(0));
 }
 
 main().catch((e) => {
