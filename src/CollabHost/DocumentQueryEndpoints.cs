@@ -36,16 +36,14 @@ public static class DocumentQueryEndpoints
         IReadOnlyList<DocumentPattern>? readable = null;
         if (options.Value.Auth.Enabled)
         {
-            ConnectionAccess access;
             try
             {
-                access = AccessTokenClaims.From(request.HttpContext.User).ToAccess(options.Value.Auth.ClientIdKey());
+                readable = AccessTokenClaims.From(request.HttpContext.User).ToAccess(options.Value.Auth.ClientIdKey()).ReadablePatterns;
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
                 return Results.Problem("The access token's claims are not usable: " + e.Message + ".", statusCode: StatusCodes.Status401Unauthorized);
             }
-            readable = access.Read.Contains(DocumentPattern.Any) || access.Write.Contains(DocumentPattern.Any) ? null : [.. access.Write, .. access.Read];
         }
 
         JsonDocument query;

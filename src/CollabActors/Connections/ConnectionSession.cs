@@ -180,14 +180,9 @@ internal sealed class ConnectionSession
             return;
         }
         _queriesInFlight++;
-        _effects.Add(new ConnectionEffect.RunQuery(q, Readable()));
+        // A query's results are only documents the token may read.
+        _effects.Add(new ConnectionEffect.RunQuery(q, _access.ReadablePatterns));
     }
-
-    /// <summary>A query's results are only documents the token may read: its read and write patterns (null: all).</summary>
-    private IReadOnlyList<DocumentPattern>? Readable() =>
-        _access.Read.Contains(DocumentPattern.Any) || _access.Write.Contains(DocumentPattern.Any)
-            ? null
-            : [.. _access.Write, .. _access.Read];
 
     /// <summary>A fetch query's results arrived.</summary>
     public IReadOnlyList<ConnectionEffect> QueryFetched(QueryReplies.Fetched fetched)
