@@ -4,8 +4,8 @@ namespace CollabHost.ReadModel;
 /// Wakes the read-model projector when this process's journal writer has committed, so a committed op reaches the
 /// read model in milliseconds instead of at the next poll. One signal per journal transaction (not per op), set after
 /// the acks are released: it costs the op's path nothing it waits for. Process-wide because the journal is made by
-/// Akka from config, not from DI; a host in a test process that runs several wakes them all, which is harmless.
-/// Writes of other nodes (PostgreSQL) are seen at the projector's poll.
+/// Akka from config, not from DI. A process runs one host; a test process that runs several wakes one projector per
+/// signal, and the others see the commit at their next poll. Writes of other nodes (PostgreSQL) are seen at the poll.
 /// </summary>
 public static class JournalCommitSignal
 {
