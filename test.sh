@@ -73,7 +73,8 @@ done
 
 # --- CollabHost suite prerequisites (issue 3) ------------------------------------------------------
 # tests/CollabHost.Tests drives the unmodified npm sharedb 7.0.0 client (with ws and ot-text-unicode, pinned in its
-# package-lock.json) against the host started in the test process.
+# package-lock.json) against the host started in the test process, and compares fetch queries with stock ShareDB and
+# sharedb-mingo-memory 4.1.0 (its .npmrc lets npm ci take it past its sharedb <=5 peer range).
 for dir in tests/CollabHost.Tests/sharedb-client; do
   if [ -f "$dir/package-lock.json" ]; then
     log "npm ci in $dir"

@@ -1,4 +1,5 @@
 using CollabActors.Connections;
+using CollabHost.ReadModel;
 using CollabHost.Security;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -21,6 +22,7 @@ public static class CollabHostApp
         // Request-start logs carry the query string, where browsers put the access token: keep them out of the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.AddCollabAuthentication(options.Auth); // fails fast on settings that cannot work
+        if (options.Queries.Enabled) builder.Services.AddReadModel(options);
         ForwardedHeadersOptions forwarded = ForwardedClientAddress.Options(options.Limits.TrustedProxies); // fails fast on a bad entry
         // Every TCP connection counts until it is a WebSocket, and all of them stay under the descriptor limit.
         long? descriptors = FileDescriptorLimit.Read();
@@ -47,6 +49,7 @@ public static class CollabHostApp
         app.MapMetricsEndpoints();
         app.MapWebSocketEndpoints();
         app.MapDocumentApiEndpoints();
+        app.MapDocumentQueryEndpoints();
         app.MapDemoEndpoints();
         return app;
     }

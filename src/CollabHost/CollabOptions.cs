@@ -28,6 +28,9 @@ public sealed class CollabOptions
     public string[] AllowedOrigins { get; set; } = [];
 
     public ConnectionLimitOptions Limits { get; set; } = new();
+
+    /// <summary>The read model of every document and the queries over it (docs/queries.md).</summary>
+    public QueryOptions Queries { get; set; } = new();
 }
 
 /// <summary>

@@ -1,3 +1,6 @@
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+using Akka.Persistence.Sql.Config;
 using CollabHost.Persistence;
 using Microsoft.Data.Sqlite;
 
@@ -37,6 +40,17 @@ public static class JournalSetup
             akka.persistence.snapshot-store.sql { {{settings}} }
             akka.persistence.query.journal.sql { {{settings}} }
             """;
+    }
+
+    /// <summary>
+    /// The journal plugin's settings as the ActorSystem will have them (config/akka.hocon and <see cref="Hocon"/>):
+    /// the read model reads the journal's tables and lives in the same database.
+    /// </summary>
+    public static JournalConfig JournalConfig(CollabOptions options)
+    {
+        string hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka.hocon"));
+        Config config = ConfigurationFactory.ParseString(Hocon(options)).WithFallback(ConfigurationFactory.ParseString(hocon));
+        return new JournalConfig(config.GetConfig("akka.persistence.journal.sql").WithFallback(SqlPersistence.DefaultJournalConfiguration));
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using CollabActors.Connections;
 using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Presence;
+using CollabActors.Queries;
 using CollabActors.Security;
 using CollabHost.Security;
 using Microsoft.Extensions.Options;
@@ -92,7 +93,8 @@ public static class WebSocketEndpoints
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IActorRef connection = system.ActorOf(
             ConnectionActor.Props(socket, stream, clientId, settings,
-                await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped, access),
+                await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped, access,
+                context.RequestServices.GetService<IDocumentQueries>()),
             "connection-" + clientId);
 
         // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node).

@@ -331,11 +331,19 @@ public class BadInputTests(SmallLimitsHost fixture) : IClassFixture<SmallLimitsH
     }
 
     [Fact]
-    public async Task Queries_are_refused_with_a_clear_error()
+    public async Task Subscribe_queries_and_queries_outside_the_subset_are_refused_with_a_clear_error()
     {
         await using WireClient client = await ConnectAsync();
-        JsonElement reply = await client.RequestAsync("""{"a":"qf","id":1,"c":"docs","q":{}}""");
+        JsonElement reply = await client.RequestAsync("""{"a":"qs","id":1,"c":"docs","q":{}}""");
         AssertError(reply, "ERR_QUERIES_NOT_SUPPORTED");
+        reply = await client.RequestAsync("""{"a":"qf","id":2,"c":"docs","q":{"title":{"$regex":"^a"}}}""");
+        AssertError(reply, "ERR_QUERY_NOT_SUPPORTED");
+        Assert.Contains("$regex", reply.GetProperty("error").GetProperty("message").GetString());
+        reply = await client.RequestAsync("""{"a":"qf","id":3,"c":"docs","q":{"$limit":-1}}""");
+        AssertError(reply, "ERR_QUERY_INVALID");
+        // The connection serves on after the refusals.
+        reply = await client.RequestAsync("""{"a":"qf","id":4,"c":"docs","q":{"_id":"none-such","$count":true}}""");
+        Assert.Equal(0, reply.GetProperty("extra").GetInt64());
     }
 
     [Fact]

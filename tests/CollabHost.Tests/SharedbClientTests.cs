@@ -163,7 +163,7 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task A_delete_reaches_other_subscribers_and_a_query_gets_a_clear_error()
+    public async Task A_delete_reaches_other_subscribers_and_a_subscribe_query_gets_a_clear_error()
     {
         JsonElement result = await RunAsync("misc");
         Assert.True(result.GetProperty("bobSawDel").GetBoolean());

@@ -5,6 +5,7 @@ using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
+using CollabActors.Queries;
 using CollabActors.Security;
 
 namespace CollabActors.Connections;
@@ -28,6 +29,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly ConnectionAccess _access;
     private readonly IActorRef _documents;
     private readonly IActorRef _presence;
+    private readonly IDocumentQueries? _queries;
     private readonly TaskCompletionSource _stopped;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConnectionAdmission _admission;
@@ -38,8 +40,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public ConnectionActor(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access)
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access, IDocumentQueries? queries = null)
     {
+        _queries = queries;
         _socket = socket;
         _heartbeat = heartbeat;
         _settings = settings;
@@ -48,7 +51,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _presence = presence;
         _stopped = stopped;
         _admission = new ConnectionAdmission(settings, Environment.TickCount64);
-        _session = new ConnectionSession(clientId, settings, access, Self, _log);
+        _session = new ConnectionSession(clientId, settings, access, Self, _log, answersQueries: queries is not null);
         _writer = new SocketWriter(socket, heartbeat, settings, _log, () => _session.Src);
     }
 
@@ -84,6 +87,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case SessionTimers.ResubscribeCheck m: Apply(_session.ResubscribeCheck(m)); break;
             case DocumentRequestUndelivered m: Apply(_session.Undelivered(m)); break;
+            case QueryReplies.Fetched m: Apply(_session.QueryFetched(m)); break;
+            case QueryReplies.Failed m: Apply(_session.QueryFailed(m)); break;
             case SessionTimers.RetryDue m: Apply(_session.RetryDue(m)); break;
             case Terminated terminated: OnTerminated(terminated); break;
             case ConnectionMessages.ReceiveEnded ended: OnReceiveEnded(ended); break;
@@ -109,8 +114,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access))
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access, IDocumentQueries? queries = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access, queries))
             .WithMailbox(ConnectionMailbox.ConfigPath);
 
     protected override void PreStart()
@@ -160,6 +165,21 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (step.WaitFor is { } wait && !Timers.IsTimerActive(RateWaitTimer)) Timers.StartSingleTimer(RateWaitTimer, RateWaitOver.Instance, wait);
     }
 
+    /// <summary>The query runs off this mailbox; its end (results or error) comes back as a message, in order with the rest.</summary>
+    private void RunQuery(ConnectionEffect.RunQuery run)
+    {
+        QueryRequest request = run.Request;
+        ILoggingAdapter log = _log;
+        _queries!.FetchAsync(request.Collection!, request.Query!, run.Readable, CancellationToken.None).PipeTo(Self,
+            success: results => new QueryReplies.Fetched(request, results),
+            failure: cause =>
+            {
+                if (cause is QueryRejectedException rejected) return new QueryReplies.Failed(request, new ProtocolError(rejected.Code, rejected.Message));
+                log.Error(cause, "Query {0} on {1} failed", request.QueryId, request.Collection);
+                return new QueryReplies.Failed(request, new ProtocolError(ProtocolErrorCodes.QueryUnavailable, "The query failed on the server; try again."));
+            });
+    }
+
     private void OnReceiveEnded(ConnectionMessages.ReceiveEnded ended)
     {
         if (ended.Error is not null || _socket.State != WebSocketState.CloseReceived)
@@ -195,6 +215,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case ConnectionEffect.ToPresence command:
                 _presence.Tell(command.Command);
+                break;
+            case ConnectionEffect.RunQuery run:
+                RunQuery(run);
                 break;
             case ConnectionEffect.Close close:
                 Close(close.Status, close.Reason);

@@ -28,6 +28,9 @@ internal abstract record ConnectionEffect
     /// <summary>A command for the presence region.</summary>
     public sealed record ToPresence(IWithPresenceChannel Command) : ConnectionEffect;
 
+    /// <summary>Run a fetch query (<see cref="Queries.IDocumentQueries"/>) over the documents <see cref="Readable"/> names (null: all); its end comes back as a <see cref="Queries.QueryReplies"/> message.</summary>
+    public sealed record RunQuery(QueryRequest Request, IReadOnlyList<Security.DocumentPattern>? Readable) : ConnectionEffect;
+
     /// <summary>Close the socket after what is already queued (1008 drops the queue).</summary>
     public sealed record Close(WebSocketCloseStatus Status, string Reason) : ConnectionEffect;
 

@@ -5,6 +5,7 @@ using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Presence;
 using CollabActors.Protocol;
+using CollabActors.Queries;
 using CollabActors.Security;
 
 namespace CollabActors.Connections;
@@ -40,13 +41,18 @@ internal sealed class ConnectionSession
     private readonly List<ConnectionEffect> _effects = new();
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documents = new();
+    private readonly bool _answersQueries;
     private long _nextRequestId;
     private int _subscriptions;
+    private int _queriesInFlight;
     private bool _repliesDueArmed;
 
     /// <param name="connection">The connection actor, named in commands as the one to answer (never sent to here).</param>
-    public ConnectionSession(string clientId, ConnectionSettings settings, ConnectionAccess access, IActorRef connection, ILoggingAdapter log)
+    /// <param name="answersQueries">The node has a read model: <c>qf</c> runs; otherwise queries are refused as not supported.</param>
+    public ConnectionSession(string clientId, ConnectionSettings settings, ConnectionAccess access, IActorRef connection, ILoggingAdapter log,
+        bool answersQueries = false)
     {
+        _answersQueries = answersQueries;
         Src = clientId;
         _settings = settings;
         _access = access;
@@ -142,14 +148,58 @@ internal sealed class ConnectionSession
             case PresenceRequest pr:
                 _presence.Request(pr, Src, _effects);
                 break;
+            case QueryRequest { QueryAction: MessageActions.QueryFetch } qf when _answersQueries:
+                FetchQuery(qf);
+                break;
             case QueryRequest q:
-                Reply(ErrorReply.To(q, ProtocolErrorCodes.QueriesNotSupported,
-                    "Queries are not supported: this server keeps documents, not a queryable database."));
+                Reply(ErrorReply.To(q, ProtocolErrorCodes.QueriesNotSupported, _answersQueries
+                    ? "Subscribe queries (qs/qu) are not supported yet; fetch queries (qf) are."
+                    : "Queries are not supported: this server keeps no read model (Collab:Queries:Enabled is false)."));
                 break;
             default:
                 Reply(ErrorReply.To(message, ProtocolErrorCodes.MessageBadlyFormed, $"Unsupported action '{message.Action}'."));
                 break;
         }
+        return _effects;
+    }
+
+    // ---- queries ----
+
+    private void FetchQuery(QueryRequest q)
+    {
+        if (q.Collection is null || q.Query is null)
+        {
+            Reply(ErrorReply.To(q, ProtocolErrorCodes.QueryInvalid, "A query names its collection (c) and has a query object (q)."));
+            return;
+        }
+        if (_queriesInFlight >= _settings.MaxQueriesInFlight)
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.QueryUnavailable);
+            Reply(ErrorReply.To(q, ProtocolErrorCodes.QueryUnavailable,
+                $"A connection may have at most {_settings.MaxQueriesInFlight} queries running at once; wait for an answer."));
+            return;
+        }
+        _queriesInFlight++;
+        // A query's results are only documents the token may read.
+        _effects.Add(new ConnectionEffect.RunQuery(q, _access.ReadablePatterns));
+    }
+
+    /// <summary>A fetch query's results arrived.</summary>
+    public IReadOnlyList<ConnectionEffect> QueryFetched(QueryReplies.Fetched fetched)
+    {
+        _effects.Clear();
+        _queriesInFlight--;
+        Reply(new QueryFetchReply(fetched.Request.QueryId, fetched.Results));
+        return _effects;
+    }
+
+    /// <summary>A fetch query was refused or failed: the client gets the error, nothing else changes.</summary>
+    public IReadOnlyList<ConnectionEffect> QueryFailed(QueryReplies.Failed failed)
+    {
+        _effects.Clear();
+        _queriesInFlight--;
+        CollabMetrics.MessageRejected(failed.Error.Code);
+        Reply(new ErrorReply(failed.Request.Echo(), failed.Error));
         return _effects;
     }
 

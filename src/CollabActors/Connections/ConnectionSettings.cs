@@ -137,5 +137,8 @@ public sealed record ConnectionSettings
     /// <summary>The window <see cref="RateLimitStrikes"/> counts refusals in.</summary>
     public TimeSpan RateLimitWindow { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Fetch queries (<c>qf</c>) one connection may have running at once; one more is answered with an error.</summary>
+    public int MaxQueriesInFlight { get; init; } = 4;
+
     public static ConnectionSettings Default { get; } = new();
 }

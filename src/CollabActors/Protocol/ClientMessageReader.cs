@@ -79,7 +79,8 @@ internal static class ClientMessageReader
             case MessageActions.QueryFetch:
             case MessageActions.QuerySubscribe:
             case MessageActions.QueryUnsubscribe:
-                return new QueryRequest(action, RequiredInteger(m, "id", "query id"), OptionalName(m, "c", "collection"));
+                return new QueryRequest(action, RequiredInteger(m, "id", "query id"), OptionalName(m, "c", "collection"),
+                    m.TryGetProperty("q", out JsonElement q) && q.ValueKind != JsonValueKind.Null ? JsonText.From(q) : null);
             default:
                 throw Malformed($"Unknown action '{Truncate(action)}'.");
         }

@@ -37,6 +37,18 @@ public static class ProtocolErrorCodes
     /// <summary>qf/qs/qu: this server keeps documents, not a queryable database.</summary>
     public const string QueriesNotSupported = "ERR_QUERIES_NOT_SUPPORTED";
 
+    /// <summary>A query uses an operator or form outside the subset we compile (docs/queries.md); the message names it.</summary>
+    public const string QueryNotSupported = "ERR_QUERY_NOT_SUPPORTED";
+
+    /// <summary>A query that is not well formed (a <c>$in</c> without an array, a negative <c>$limit</c>, ...).</summary>
+    public const string QueryInvalid = "ERR_QUERY_INVALID";
+
+    /// <summary>A query that asks for, or matches, more documents than <c>Collab:Queries:MaxResults</c> without a smaller <c>$limit</c>.</summary>
+    public const string QueryTooLarge = "ERR_QUERY_TOO_LARGE";
+
+    /// <summary>A query that did not finish within <c>Collab:Queries:Timeout</c>, or found the read model not ready; try again.</summary>
+    public const string QueryUnavailable = "ERR_QUERY_UNAVAILABLE";
+
     /// <summary>The connection already holds as many document subscriptions as it may.</summary>
     public const string TooManySubscriptions = "ERR_TOO_MANY_SUBSCRIPTIONS";
 

@@ -108,6 +108,17 @@ internal static class ServerMessageJsonWriter
                 w.WriteString("a", pr.Action);
                 if (pr.Channel is not null) w.WriteString("ch", pr.Channel);
                 break;
+            case QueryFetchReply qf:
+                w.WriteString("a", qf.Action);
+                w.WriteNumber("id", qf.QueryId);
+                w.WriteStartArray("data");
+                foreach (Queries.QueriedDocument document in qf.Results.Documents)
+                {
+                    WriteSnapshot(w, document.Snapshot, document.Id);
+                }
+                w.WriteEndArray();
+                if (qf.Results.Count is { } count) w.WriteNumber("extra", count);
+                break;
             case PongReply pong:
                 w.WriteString("a", pong.Action);
                 break;
@@ -132,7 +143,8 @@ internal static class ServerMessageJsonWriter
         WriteSnapshot(w, snapshot);
     }
 
-    private static void WriteSnapshot(Utf8JsonWriter w, WireSnapshot snapshot)
+    /// <param name="documentId">Written as <c>d</c> after the snapshot's fields, as a query result has it.</param>
+    private static void WriteSnapshot(Utf8JsonWriter w, WireSnapshot snapshot, string? documentId = null)
     {
         w.WriteStartObject();
         w.WriteNumber("v", snapshot.Version);
@@ -148,6 +160,7 @@ internal static class ServerMessageJsonWriter
         {
             w.WriteNull("type");
         }
+        if (documentId is not null) w.WriteString("d", documentId);
         w.WriteEndObject();
     }
 

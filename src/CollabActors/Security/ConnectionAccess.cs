@@ -23,6 +23,13 @@ public sealed record ConnectionAccess(
     public bool CanRead(DocumentId document) => CanWrite(document) || Read.Any(p => p.Matches(document));
 
     /// <summary>
+    /// The patterns a query's results must match (write access includes read), or null when every document is
+    /// readable: a query then needs no condition on ids.
+    /// </summary>
+    public IReadOnlyList<DocumentPattern>? ReadablePatterns =>
+        Read.Contains(DocumentPattern.Any) || Write.Contains(DocumentPattern.Any) ? null : [.. Write, .. Read];
+
+    /// <summary>
     /// A presence channel is readable when it is the channel of a readable document. ShareDB names document channels
     /// "collection.id" and either part may hold dots, so every split counts. Each pattern is matched against every
     /// prefix and every suffix of the channel in one pass each (<see cref="DocumentPattern.PrefixMatches"/>), never

@@ -21,6 +21,9 @@ public sealed record DocumentPattern(string Collection, string Id)
 
     public bool Matches(DocumentId document) => Glob(Collection, document.Collection) && Glob(Id, document.Id);
 
+    /// <summary>Whether this pattern names documents of <paramref name="collection"/> (a query then matches their ids against <see cref="Id"/>).</summary>
+    public bool MatchesCollection(string collection) => Glob(Collection, collection);
+
     /// <summary>
     /// True when some <paramref name="separator"/> in <paramref name="name"/> splits it into a collection and an id
     /// this pattern matches. Time is the name's length times the pattern's, whatever the number of separators.

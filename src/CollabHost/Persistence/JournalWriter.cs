@@ -80,6 +80,7 @@ public sealed class JournalWriter : IDisposable
         {
             _database.Commit(batch);
             foreach (JournalWriteRequest request in batch) request.Committed();
+            ReadModel.JournalCommitSignal.Raise();
             return;
         }
         catch (Exception cause) when (batch.Count == 1)
@@ -101,6 +102,7 @@ public sealed class JournalWriter : IDisposable
             {
                 _database.Commit([request]);
                 request.Committed();
+                ReadModel.JournalCommitSignal.Raise();
             }
             catch (Exception cause)
             {

@@ -94,7 +94,9 @@ public class JsonWireCodecDecodeTests
     public void Ping_and_queries_are_recognised()
     {
         Assert.Same(PingRequest.Instance, Decode("""{"a":"pp"}"""));
-        Assert.Equal(new QueryRequest("qf", 1, "docs"), Decode("""{"a":"qf","id":1,"c":"docs","q":{}}"""));
+        Assert.Equal(new QueryRequest("qf", 1, "docs", new JsonText("{}")), Decode("""{"a":"qf","id":1,"c":"docs","q":{}}"""));
+        Assert.Equal(new QueryRequest("qs", 2, "docs", new JsonText("""{"n":{"$gt":1}}""")), Decode("""{"a":"qs","id":2,"c":"docs","q":{"n":{"$gt":1}}}"""));
+        Assert.Equal(new QueryRequest("qu", 2, null), Decode("""{"a":"qu","id":2}"""));
     }
 
     [Fact]

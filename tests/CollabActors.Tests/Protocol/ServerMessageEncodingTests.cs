@@ -35,6 +35,20 @@ public class ServerMessageEncodingTests
     }
 
     [Fact]
+    public void A_fetch_query_reply_lists_snapshots_with_their_ids_and_a_count_goes_in_extra()
+    {
+        var results = new CollabActors.Queries.QueryResults(
+        [
+            new("n2", new WireSnapshot(1, "http://sharejs.org/types/JSONv0", """{"title":"Other","n":5}"""), 10, 11),
+            new("t1", new WireSnapshot(2, TextUnicodeType.Uri, "hi"), 10, 12),
+        ], null);
+        // As ShareDB's getResultsData: {v, data, d}, with the type only when it is not json0.
+        Assert.Equal("""{"a":"qf","id":1,"data":[{"v":1,"data":{"title":"Other","n":5},"d":"n2"},{"v":2,"data":"hi","type":"http://sharejs.org/types/text-unicode","d":"t1"}]}""",
+            Json(new QueryFetchReply(1, results)));
+        Assert.Equal("""{"a":"qf","id":2,"data":[],"extra":3}""", Json(new QueryFetchReply(2, new([], 3))));
+    }
+
+    [Fact]
     public void Acks_and_ops_have_the_shape_the_client_matches_on()
     {
         Assert.Equal("""{"a":"op","c":"docs","d":"d1","src":"c1","seq":2,"v":1}""", Json(new OpAck("docs", "d1", "c1", 2, 1)));

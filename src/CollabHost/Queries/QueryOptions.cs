@@ -1,0 +1,36 @@
+namespace CollabHost;
+
+/// <summary>
+/// The read model and the queries over it (<c>Collab:Queries</c>; environment <c>Collab__Queries__MaxResults</c>, ...).
+/// docs/queries.md says what each one bounds.
+/// </summary>
+public sealed class QueryOptions
+{
+    /// <summary>Keep the read model and answer <c>qf</c> and <c>GET /api/docs/{collection}?q=</c>; off: queries are refused as before.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Most documents one query returns. A larger <c>$limit</c> is refused, and a query without one that matches more
+    /// is refused too (never silently cut): page with <c>$skip</c>/<c>$limit</c>.
+    /// </summary>
+    public int MaxResults { get; set; } = 1000;
+
+    /// <summary>Longest a query may run (including its wait for a turn); then it is stopped and answered with an error.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Queries that run on one node at once; more wait for a turn (within <see cref="Timeout"/>).</summary>
+    public int MaxConcurrent { get; set; } = 4;
+
+    /// <summary>
+    /// How often the projector looks at the journal when no local commit woke it: the delay before ops written by
+    /// other nodes (PostgreSQL cluster) reach the read model. Local commits wake it at once.
+    /// </summary>
+    public TimeSpan ProjectionPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// After a pass that found work, how long the projector lets further commits gather before the next: at most
+    /// one read-model transaction per this interval under load (so the journal's writes rarely wait for its lock),
+    /// and the most a committed op waits beyond its own batch to be seen by queries.
+    /// </summary>
+    public TimeSpan ProjectionBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+}

@@ -1,0 +1,101 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using CollabActors.Documents;
+using CollabActors.Protocol;
+using CollabText.Types;
+
+namespace CollabHost.ReadModel;
+
+/// <summary>
+/// One document's row being brought forward by its journal events: ops apply to the document in its type (one
+/// <see cref="OtDocument"/> kept across the events of one batch), and <see cref="ToRow"/> writes it back once. Pure:
+/// no database, no actors; <see cref="ReadModelProjector"/> feeds it.
+/// </summary>
+public sealed class DocumentProjection
+{
+    private readonly string _collection;
+    private readonly string _id;
+    private OtType? _type;
+    private OtDocument? _document;
+    private string? _stored;
+    private long? _createdMs;
+    private long _modifiedMs;
+    private long _createdOrder;
+
+    /// <param name="current">The row as the read model has it, or null for a document it has not seen.</param>
+    public DocumentProjection(DocumentId document, DocumentRow? current)
+    {
+        _collection = document.Collection;
+        _id = document.Id;
+        if (current is null) return;
+        Version = current.Version;
+        _type = current.Type is { } uri ? OtTypes.Get(uri) : null;
+        _stored = current.Stored;
+        _createdMs = current.CreatedMs;
+        _modifiedMs = current.ModifiedMs;
+        _createdOrder = current.CreatedOrder;
+    }
+
+    /// <summary>Events applied so far: the document's version (the sequence number of its last event).</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Whether anything was applied since the row was read.</summary>
+    public bool Changed { get; private set; }
+
+    /// <summary>
+    /// Applies the event with sequence number <paramref name="sequenceNr"/> (the op committed at version
+    /// <c>sequenceNr - 1</c>). The caller gives events in order with none missing; an event already applied is
+    /// ignored, so reading a journal range twice changes nothing.
+    /// </summary>
+    public void Apply(long sequenceNr, long ordering, CommittedOp op)
+    {
+        if (sequenceNr <= Version) return;
+        if (sequenceNr != Version + 1)
+            throw new InvalidOperationException(
+                $"{_collection}/{_id}: event {sequenceNr} follows version {Version}; events {Version + 1}..{sequenceNr - 1} are missing.");
+        switch (op.Change)
+        {
+            case CreateChange create:
+                _type = OtTypes.Get(create.Type);
+                _document = _type.Create(create.Data?.ToElement(), int.MaxValue);
+                _stored = null;
+                _createdMs = op.TimestampMs;
+                break;
+            case EditChange edit:
+                OtType type = _type ?? throw new InvalidOperationException($"{_collection}/{_id}: an edit at version {Version} of a document that does not exist.");
+                _document ??= type.Restore(_stored ?? throw new InvalidOperationException($"{_collection}/{_id} has no stored data."), int.MaxValue);
+                _document.Apply(type.Read(edit.Op));
+                _stored = null;
+                break;
+            case DeleteChange:
+                _type = null;
+                _document = null;
+                _stored = null;
+                break;
+        }
+        if (Version == 0) _createdOrder = ordering;
+        _modifiedMs = op.TimestampMs;
+        Version = sequenceNr;
+        Changed = true;
+    }
+
+    public DocumentRow ToRow()
+    {
+        if (_document is not null) _stored = _document.ToStored();
+        string? data = _type is not null && _stored is not null ? DataJson(_type, _stored) : null;
+        return new DocumentRow(_collection, _id, _type?.Uri, Version, _createdMs, _modifiedMs, _createdOrder,
+            _type is null ? null : _stored, data);
+    }
+
+    /// <summary>The snapshot's data as the wire has it (a JSON string for text-unicode, the JSON itself for json0).</summary>
+    public static string DataJson(OtType type, string stored)
+    {
+        var buffer = new ArrayBufferWriter<byte>(stored.Length + 16);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            type.WriteStoredData(writer, stored);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

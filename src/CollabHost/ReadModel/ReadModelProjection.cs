@@ -1,0 +1,60 @@
+using System.Data.Common;
+
+namespace CollabHost.ReadModel;
+
+/// <summary>
+/// The read model's background worker: on its own thread, it makes sure the tables exist (rebuilding them from the
+/// journal when their shape changed), then projects every batch the journal commits, woken by
+/// <see cref="JournalCommitSignal"/> or at the latest every <see cref="QueryOptions.ProjectionPollInterval"/>. Nothing
+/// on an op's path waits for it. On PostgreSQL only the node holding the projector lock projects; the others try again.
+/// </summary>
+public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions options, ILogger<ReadModelProjection> log) : BackgroundService
+{
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
+
+    private readonly TaskCompletionSource _schemaReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Done once this node or another has created the tables (queries wait for it at start).</summary>
+    public Task SchemaReady => _schemaReady.Task;
+
+    protected override Task ExecuteAsync(CancellationToken stopping) =>
+        Task.Factory.StartNew(() => Run(stopping), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stopping)
+    {
+        var projector = new ReadModelProjector(database,
+            (what, cause) => log.LogError(cause, "Read model: the events of {Document} could not be applied; its row stays behind the journal", what));
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                using DbConnection connection = database.OpenProjector();
+                if (!database.TryLockProjector(connection))
+                {
+                    // Another node projects; its tables serve this node's queries.
+                    if (database.HasSchema(connection)) _schemaReady.TrySetResult();
+                    stopping.WaitHandle.WaitOne(options.ProjectionPollInterval * 10);
+                    continue;
+                }
+                database.EnsureSchema(connection);
+                _schemaReady.TrySetResult();
+                while (!database.JournalExists(connection) && !stopping.IsCancellationRequested)
+                {
+                    JournalCommitSignal.Wait(options.ProjectionPollInterval, stopping);
+                }
+                while (!stopping.IsCancellationRequested)
+                {
+                    if (!projector.ProjectOnce(connection)) JournalCommitSignal.Wait(options.ProjectionPollInterval, stopping);
+                    // Under load, let the journal's next commits gather first: one read-model transaction for many
+                    // journal transactions, and the database's write lock left to the journal most of the time.
+                    else stopping.WaitHandle.WaitOne(options.ProjectionBatchDelay);
+                }
+            }
+            catch (Exception cause) when (!stopping.IsCancellationRequested)
+            {
+                log.LogError(cause, "Read model projection failed; starting again in {Delay}", RetryAfterFailure);
+                stopping.WaitHandle.WaitOne(RetryAfterFailure);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Data.Common;
+using Akka.Persistence.Sql.Config;
+using CollabHost.Queries;
+using Microsoft.Data.Sqlite;
+
+namespace CollabHost.ReadModel;
+
+/// <summary>The read model in the journal's SQLite file: data as JSON text, read with SQLite's JSON functions.</summary>
+public sealed class SqliteReadModelDatabase(JournalConfig journal) : ReadModelDatabase(journal)
+{
+    public override string Name => JournalOptions.Sqlite;
+
+    public override SqlDialect Dialect => SqliteDialect.Instance;
+
+    public override DbConnection Open(bool pooled = true)
+    {
+        var connection = new SqliteConnection(pooled ? ConnectionString : new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
+        connection.Open();
+        using DbCommand pragma = Command(connection, null, "PRAGMA busy_timeout = 30000;");
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>synchronous = NORMAL: in WAL mode a commit does not fsync (the checkpoint does); the journal's own connection stays FULL.</summary>
+    public override DbConnection OpenProjector()
+    {
+        DbConnection connection = Open(pooled: false);
+        using DbCommand pragma = Command(connection, null, "PRAGMA synchronous = NORMAL;");
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>SQLite serves one node (a cluster needs PostgreSQL), so there is no other projector to keep out.</summary>
+    public override bool TryLockProjector(DbConnection connection) => true;
+
+    /// <summary>SQLITE_INTERRUPT (9): sqlite3_interrupt stopped it.</summary>
+    public override bool StoppedForTime(DbException exception) => exception is SqliteException { SqliteErrorCode: 9 };
+
+    /// <summary>sqlite3_interrupt: the running statement ends at its next step with SQLITE_INTERRUPT (safe from any thread).</summary>
+    public override IDisposable StopOnCancel(DbConnection connection, DbCommand command, CancellationToken cancellation)
+    {
+        var sqlite = (SqliteConnection)connection;
+        return cancellation.Register(() => SQLitePCL.raw.sqlite3_interrupt(sqlite.Handle));
+    }
+
+    protected override string DataAsText => "data";
+
+    protected override string DataParameter => "@data";
+
+    protected override string JsonColumnType => "TEXT";
+}
