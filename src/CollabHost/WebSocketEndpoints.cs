@@ -89,6 +89,9 @@ public static class WebSocketEndpoints
     {
         (WebSocket socket, HeartbeatStream stream) = await WebSocketUpgrade.AcceptAsync(context);
         string clientId = access.ClientIds.NewId();
+        string protocol = WebSocketUpgrade.ProtocolOf(context.Request);
+        CollabMetrics.WebSocketAccepted(protocol);
+        log.LogDebug("Accepted WebSocket {ClientId} over {Protocol}", clientId, protocol);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IActorRef connection = system.ActorOf(
             ConnectionActor.Props(socket, stream, clientId, settings,
