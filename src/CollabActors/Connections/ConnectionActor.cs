@@ -124,7 +124,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         Apply(_session.Stop());
-        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _socket.Abort();
+        // A socket whose close frame is already out (ours, or the platform's 1007 for a text frame that is not UTF-8)
+        // is left for the end of its request to close the connection, which lets that frame reach the peer. Aborting
+        // the socket ASP.NET Core accepted aborts its request too: the connection would be reset under the frame.
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.CloseSent)) _socket.Abort();
         _socket.Dispose();
         CollabMetrics.ConnectionClosed();
         _stopped.TrySetResult();
