@@ -9,17 +9,21 @@ namespace CollabHost.Tests;
 
 /// <summary>
 /// A host serving TLS itself (a certificate made for the test) with a short heartbeat: a ping every second, a peer
-/// silent for 2 s after a ping is gone, as <see cref="ShortHeartbeatHost"/> but over https.
+/// silent for 2 s after a ping is gone, as <see cref="ShortHeartbeatHost"/> but over https; and Kestrel's request body
+/// limit lowered to <see cref="MaxRequestBodyBytes"/>, which a WebSocket's frames must not count against.
 /// </summary>
 public sealed class TlsHost : IAsyncLifetime
 {
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
     public TestCertificate Certificate { get; } = TestCertificate.Create();
 
     public RunningHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() => Host = await RunningHost.StartTlsAsync(Certificate,
         $"--Collab:Connections:PingInterval={ShortHeartbeatHost.PingInterval:c}",
-        $"--Collab:Connections:PongTimeout={ShortHeartbeatHost.PongTimeout:c}");
+        $"--Collab:Connections:PongTimeout={ShortHeartbeatHost.PongTimeout:c}",
+        $"--Kestrel:Limits:MaxRequestBodySize={MaxRequestBodyBytes}");
 
     public async Task DisposeAsync()
     {
@@ -67,6 +71,33 @@ public class WebSocketOverHttp2Tests(TlsHost fixture, ITestOutputHelper output) 
         Assert.False(ack.TryGetProperty("error", out _), ack.ToString());
         Assert.Equal(1, (await fixture.Host.StatusAsync("docs", doc)).Version);
         Assert.True(await AcceptedOverAsync(invoker, "HTTP/2") >= acceptedBefore + 1, "the server did not count an HTTP/2 WebSocket");
+    }
+
+    [Fact]
+    public async Task An_HTTP2_WebSocket_carries_more_than_the_request_body_limit()
+    {
+        // Over HTTP/2 the client's frames are the body of the CONNECT request: Kestrel's body limit must not end it.
+        using var invoker = new HttpMessageInvoker(fixture.Certificate.TrustingHandler());
+        await using WireClient client = await ConnectOverHttp2Async(invoker);
+        string doc = "h2-body-" + Guid.NewGuid().ToString("N");
+        JsonElement created = await client.RequestAsync(JsonSerializer.Serialize(new
+        {
+            a = "op", c = "docs", d = doc, v = 0, seq = 1, create = new { type = TextUnicode, data = "" },
+        }));
+        Assert.False(created.TryGetProperty("error", out _), created.ToString());
+
+        const int Ops = 20;
+        string piece = new('x', 8 * 1024);
+        for (int i = 1; i <= Ops; i++)
+        {
+            JsonElement ack = await client.RequestAsync(
+                $$"""{"a":"op","c":"docs","d":"{{doc}}","v":{{i}},"seq":{{i + 1}},"op":["{{piece}}"]}""");
+            Assert.False(ack.TryGetProperty("error", out _), ack.ToString());
+        }
+
+        Assert.True(Ops * piece.Length > 2 * TlsHost.MaxRequestBodyBytes);
+        Assert.Equal(Ops + 1, (await fixture.Host.StatusAsync("docs", doc)).Version);
+        Assert.Equal(WebSocketState.Open, client.Socket.State);
     }
 
     [Fact]

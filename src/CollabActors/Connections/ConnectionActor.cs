@@ -124,11 +124,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         Apply(_session.Stop());
-        // A socket whose close frame is already out (ours, or the platform's 1007 for a text frame that is not UTF-8)
-        // is left for the end of its request to close the connection, which lets that frame reach the peer. Aborting
-        // the socket ASP.NET Core accepted aborts its request too: the connection would be reset under the frame.
-        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.CloseSent)) _socket.Abort();
-        _socket.Dispose();
+        // A socket a failed receive aborted (the peer reset it, or sent a frame the platform answered with a close frame
+        // of its own: 1007 for text that is not UTF-8) is not disposed here. ASP.NET Core aborts the request when an
+        // aborted socket it accepted is disposed (its AbortStream), which would reset the connection under that close
+        // frame; the request ends with this actor instead, and the connection closes in order. (Abort() disposes.)
+        if (_socket.State != WebSocketState.Aborted)
+        {
+            if (_socket.State != WebSocketState.Closed) _socket.Abort();
+            _socket.Dispose();
+        }
         CollabMetrics.ConnectionClosed();
         _stopped.TrySetResult();
     }
