@@ -32,4 +32,17 @@ public sealed record CollabClientOptions
     /// more connections than one address has ephemeral ports.
     /// </summary>
     public IPAddress? LocalAddress { get; init; }
+
+    /// <summary>
+    /// After this long without a byte from the server the client sends a WebSocket ping (Zero: never). The server
+    /// pings too, but only the client's own ping tells the client that the server is still there.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the client's ping may go unanswered before the connection is taken for lost and reconnects: a
+    /// half-open connection (the server's host gone, the path cut without a reset) otherwise looks open for ever,
+    /// since the client would wait for the next op. <see cref="Timeout.InfiniteTimeSpan"/>: never.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(15);
 }

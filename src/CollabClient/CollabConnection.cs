@@ -171,7 +171,7 @@ public sealed class CollabConnection : IAsyncDisposable
         timeout.CancelAfter(_options.ConnectTimeout);
         Uri server;
         lock (Sync) server = _servers[_server];
-        ClientWebSocket socket = await WebSocketDialer.ConnectAsync(server, _options.LocalAddress, timeout.Token).ConfigureAwait(false);
+        ClientWebSocket socket = await WebSocketDialer.ConnectAsync(server, _options, timeout.Token).ConfigureAwait(false);
         var session = new WireSession(socket, _options.Encoding, _options.MaxFrameBytes);
         try
         {

@@ -43,6 +43,9 @@ public static class CollabHostApp
         if (FileDescriptorLimit.MisfitWarning(descriptors, options.Limits) is { } misfit)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning("{Misfit}", misfit));
         if (options.Limits.TrustedProxies.Count > 0) app.UseForwardedHeaders(forwarded);
+        // ASP.NET Core answers the WebSocket handshake (HTTP/1.1 upgrade and HTTP/2 extended CONNECT), over our stream.
+        app.UseHeartbeatStreamUpgrades();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();

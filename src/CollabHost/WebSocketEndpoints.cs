@@ -15,7 +15,9 @@ namespace CollabHost;
 /// <summary>
 /// `/ws`: the ShareDB-protocol WebSocket endpoint. Before the upgrade: the access token (401, by the
 /// <see cref="CollabAuthentication.Policy"/> policy), the origin (403) and the connection limits (429 per address, 503
-/// per node); until then the connection counts as pending (<see cref="PendingConnectionLimiter"/>). Then one connection actor per socket; this request runs its receive loop.
+/// per node); until then the connection counts as pending (<see cref="PendingConnectionLimiter"/>). Then ASP.NET Core
+/// accepts the WebSocket (<see cref="WebSocketUpgrade"/>: an HTTP/1.1 upgrade or an HTTP/2 extended CONNECT), one
+/// connection actor per socket; this request runs its receive loop.
 /// </summary>
 public static class WebSocketEndpoints
 {
@@ -90,6 +92,9 @@ public static class WebSocketEndpoints
     {
         (WebSocket socket, HeartbeatStream stream) = await WebSocketUpgrade.AcceptAsync(context);
         string clientId = access.ClientIds.NewId();
+        string protocol = WebSocketUpgrade.ProtocolOf(context.Request);
+        CollabMetrics.WebSocketAccepted(protocol);
+        log.LogDebug("Accepted WebSocket {ClientId} over {Protocol}", clientId, protocol);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IActorRef connection = system.ActorOf(
             ConnectionActor.Props(socket, stream, clientId, settings,

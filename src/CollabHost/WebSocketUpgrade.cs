@@ -1,6 +1,4 @@
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Text;
 using CollabActors.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
@@ -8,69 +6,58 @@ using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 namespace CollabHost;
 
 /// <summary>
-/// The server side of the WebSocket opening handshake (RFC 6455 §4.2), done by hand rather than with
-/// AcceptWebSocketAsync so the socket runs over a <see cref="HeartbeatStream"/>: the connection actor needs the
-/// byte stream to send its own pings and to see the peer's answers.
+/// The server side of the WebSocket opening handshake, done by ASP.NET Core (<c>AcceptWebSocketAsync</c>): an
+/// HTTP/1.1 upgrade (RFC 6455 §4.2) or an HTTP/2 extended CONNECT (RFC 8441), with the key and version checked by
+/// the platform. The socket runs over a <see cref="HeartbeatStream"/> (<see cref="HeartbeatStreamUpgrades"/>), which
+/// the connection actor needs to cork batches of frames into one send and to see the peer's bytes for its heartbeat.
 /// </summary>
 public static class WebSocketUpgrade
 {
-    private const string AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
     /// <summary>The one version of the protocol there is (RFC 6455); it is what an answer of 426 names.</summary>
     public const string Version = "13";
 
-    /// <summary>Bytes of the client's nonce once base64 is undone (RFC 6455 §4.1: "a randomly selected 16-byte value").</summary>
-    private const int KeyBytes = 16;
-
-    /// <summary>Why the request cannot be upgraded, or null when it can.</summary>
+    /// <summary>Why the request cannot be accepted as a WebSocket, or null when it can.</summary>
     public static UpgradeRefusal? Refusal(HttpContext context)
     {
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
-        if (upgrade is null || !upgrade.IsUpgradableRequest) return UpgradeRefusal.NotWebSocket("Not a WebSocket upgrade request.");
-        HttpRequest request = context.Request;
-        if (!HttpMethods.IsGet(request.Method)) return UpgradeRefusal.NotWebSocket("A WebSocket upgrade must be a GET.");
-        if (!request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase))
-            return UpgradeRefusal.NotWebSocket("Missing 'Upgrade: websocket'.");
-        string version = request.Headers.SecWebSocketVersion.ToString();
+        if (context.WebSockets.IsWebSocketRequest) return null;
+        bool upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true };
+        bool extendedConnect = context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
+        if (!upgrade && !extendedConnect)
+            return UpgradeRefusal.NotWebSocket(
+                "Not a WebSocket opening handshake: expected an HTTP/1.1 GET with 'Upgrade: websocket' or an HTTP/2 extended CONNECT.");
+        // The platform said no; say which rule it was, the version first since only that one has a retry (426).
+        string version = context.Request.Headers.SecWebSocketVersion.ToString();
         if (version != Version) return UpgradeRefusal.UnsupportedVersion(version);
-        string key = request.Headers.SecWebSocketKey.ToString();
-        if (key.Length == 0) return UpgradeRefusal.NotWebSocket("Missing Sec-WebSocket-Key.");
-        if (!IsValidKey(key))
-            return UpgradeRefusal.NotWebSocket("Sec-WebSocket-Key must be 16 bytes in base64 (24 characters), sent once.");
-        return null;
+        if (extendedConnect) return UpgradeRefusal.NotWebSocket("An extended CONNECT to /ws must name the protocol 'websocket'.");
+        return UpgradeRefusal.NotWebSocket(
+            "Not a WebSocket opening handshake (RFC 6455 §4.2.1): a GET with 'Connection: Upgrade', 'Upgrade: websocket' " +
+            "and a Sec-WebSocket-Key of 16 bytes in base64 (24 characters), sent once.");
     }
 
     /// <summary>
-    /// RFC 6455 §4.2.1: the key is base64 of 16 bytes, so exactly 24 characters ending in "==". A client sending
-    /// anything else is not a conforming WebSocket client, and answering it 101 would tell it otherwise. Two keys
-    /// arrive joined by a comma, which is not base64 either.
+    /// Answers the handshake and returns the WebSocket and the stream under it. Call only when <see cref="Refusal"/>
+    /// is null.
     /// </summary>
-    private static bool IsValidKey(string key)
-    {
-        string trimmed = key.Trim();
-        Span<byte> decoded = stackalloc byte[KeyBytes];
-        return trimmed.Length == 24 && Convert.TryFromBase64String(trimmed, decoded, out int written) && written == KeyBytes;
-    }
-
-    /// <summary>Answers 101 and returns the WebSocket and the stream under it. Call only when <see cref="Refusal"/> is null.</summary>
     public static async Task<(WebSocket Socket, HeartbeatStream Stream)> AcceptAsync(HttpContext context)
     {
-        string key = context.Request.Headers.SecWebSocketKey.ToString();
-        string accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key.Trim() + AcceptGuid)));
-        context.Response.Headers.Connection = "Upgrade";
-        context.Response.Headers.Upgrade = "websocket";
-        context.Response.Headers.SecWebSocketAccept = accept;
-
-        // An upgraded connection is long-lived and may be idle: the body data-rate rule does not apply to it.
+        // An accepted WebSocket is long-lived and may be idle: the body data-rate rule does not apply to it (HTTP/2
+        // takes only null for the rate). Kestrel's body size limit does not count a WebSocket's frames, over HTTP/2
+        // either (WebSocketOverHttp2Tests); do not null it here: on an HTTP/1.1 upgrade that made Kestrel now and
+        // then reset the connection under the platform's last close frame (the 1007 of BadInputTests).
         if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate) rate.MinDataRate = null;
-        Stream opaque = await context.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
-        var stream = new HeartbeatStream(opaque);
-        // KeepAliveInterval zero: the connection actor's timers run the heartbeat, not the runtime.
-        WebSocket socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+
+        // No keep-alive from the platform: the connection actor's timers run the heartbeat (docs/server.md says why).
+        WebSocket socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
-            IsServer = true,
             KeepAliveInterval = TimeSpan.Zero,
         });
-        return (socket, stream);
+        if (context.Features.Get<HeartbeatStreamFeature>()?.Stream is { } stream) return (socket, stream);
+        socket.Abort();
+        throw new InvalidOperationException(
+            "The WebSocket was accepted over a stream of the server's own: UseHeartbeatStreamUpgrades must come before UseWebSockets.");
     }
+
+    /// <summary>The HTTP version a WebSocket was opened over, as the <c>protocol</c> label of the accepted-sockets metric.</summary>
+    public static string ProtocolOf(HttpRequest request) =>
+        HttpProtocol.IsHttp2(request.Protocol) ? "HTTP/2" : HttpProtocol.IsHttp3(request.Protocol) ? "HTTP/3" : "HTTP/1.1";
 }

@@ -129,8 +129,15 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         Apply(_session.Stop());
-        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _socket.Abort();
-        _socket.Dispose();
+        // A socket a failed receive aborted (the peer reset it, or sent a frame the platform answered with a close frame
+        // of its own: 1007 for text that is not UTF-8) is not disposed here. ASP.NET Core aborts the request when an
+        // aborted socket it accepted is disposed (its AbortStream), which would reset the connection under that close
+        // frame; the request ends with this actor instead, and the connection closes in order. (Abort() disposes.)
+        if (_socket.State != WebSocketState.Aborted)
+        {
+            if (_socket.State != WebSocketState.Closed) _socket.Abort();
+            _socket.Dispose();
+        }
         CollabMetrics.ConnectionClosed();
         _stopped.TrySetResult();
     }

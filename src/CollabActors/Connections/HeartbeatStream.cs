@@ -1,8 +1,9 @@
 namespace CollabActors.Connections;
 
 /// <summary>
-/// The upgraded connection's byte stream, wrapped so the connection actor can run its own heartbeat under a
-/// standard <see cref="System.Net.WebSockets.WebSocket"/>: it notes when the peer last sent any byte (a pong, a
+/// The byte stream under a WebSocket (an upgraded HTTP/1.1 connection, or an HTTP/2 stream opened by an extended
+/// CONNECT), wrapped so the connection actor can run its own heartbeat under a standard
+/// <see cref="System.Net.WebSockets.WebSocket"/> and cork batches of frames into one send: it notes when the peer last sent any byte (a pong, a
 /// frame, anything proves it alive) and writes ping control frames between the WebSocket's own frames. Every write
 /// takes one lock, and the WebSocket writes each frame in a single call, so a ping never lands inside a frame.
 /// </summary>

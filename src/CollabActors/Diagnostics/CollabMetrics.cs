@@ -44,6 +44,9 @@ public static class CollabMetrics
     private static readonly Counter<long> ClusterMessagesSent = Meter.CreateCounter<long>("collab_cluster_messages_sent",
         description: "Messages this node serialized for another node, by kind (the serializer's manifest).");
 
+    private static readonly Counter<long> WebSocketsAccepted = Meter.CreateCounter<long>("collab_websockets_accepted",
+        description: "WebSockets accepted at /ws, by the HTTP version they were opened over (HTTP/1.1 upgrade, HTTP/2 extended CONNECT).");
+
     static CollabMetrics()
     {
         Meter.CreateObservableGauge("collab_connections_open", () => Interlocked.Read(ref _openConnections),
@@ -59,6 +62,7 @@ public static class CollabMetrics
         SlowConsumers.Add(0);
         FanoutOps.Add(0);
         FanoutDeliveries.Add(0);
+        foreach (string protocol in (string[])["HTTP/1.1", "HTTP/2"]) WebSocketsAccepted.Add(0, Protocol(protocol));
     }
 
     public static void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
@@ -89,6 +93,11 @@ public static class CollabMetrics
 
     public static void ClusterMessageSent(string kind) =>
         ClusterMessagesSent.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    /// <param name="protocol">"HTTP/1.1", "HTTP/2" or "HTTP/3": never a client's own string.</param>
+    public static void WebSocketAccepted(string protocol) => WebSocketsAccepted.Add(1, Protocol(protocol));
+
+    private static KeyValuePair<string, object?> Protocol(string protocol) => new("protocol", protocol);
 
     public static void SlowConsumerDropped() => SlowConsumers.Add(1);
 

@@ -14,13 +14,19 @@ internal static class WebSocketDialer
 {
     private static readonly ConcurrentDictionary<string, HttpMessageInvoker> Invokers = new();
 
-    public static async Task<ClientWebSocket> ConnectAsync(Uri uri, IPAddress? localAddress, CancellationToken ct)
+    /// <summary>
+    /// Opens a socket from <see cref="CollabClientOptions.LocalAddress"/> that pings a quiet server and gives up on one
+    /// that does not answer (<see cref="CollabClientOptions.KeepAliveTimeout"/>: the platform aborts the socket, and the
+    /// pending receive fails as for any lost connection).
+    /// </summary>
+    public static async Task<ClientWebSocket> ConnectAsync(Uri uri, CollabClientOptions options, CancellationToken ct)
     {
         var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(30);
+        socket.Options.KeepAliveInterval = options.KeepAliveInterval;
+        socket.Options.KeepAliveTimeout = options.KeepAliveTimeout;
         try
         {
-            await socket.ConnectAsync(uri, InvokerFor(localAddress), ct).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, InvokerFor(options.LocalAddress), ct).ConfigureAwait(false);
             return socket;
         }
         catch

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CollabText;
 using CollabClient.Tests.Support;
@@ -133,6 +134,27 @@ public abstract class ServerEndToEndTests(IProtocolServer server, ITestOutputHel
         Assert.Equal(2, snapshot.Version);
         Assert.Equal("abcX", docA.Text);
         Assert.Equal(2, docA.Version);
+    }
+
+    [Fact]
+    public async Task A_server_that_goes_silent_without_closing_is_taken_for_lost_after_the_keep_alive_timeout_and_the_client_reconnects()
+    {
+        var keepAlive = new CollabClientOptions { KeepAliveInterval = TimeSpan.FromSeconds(1), KeepAliveTimeout = TimeSpan.FromSeconds(1) };
+        // The platform checks for the pong once a second at most: up to a second to notice the quiet, one for the timeout.
+        TimeSpan bound = keepAlive.KeepAliveInterval + keepAlive.KeepAliveTimeout + TimeSpan.FromSeconds(2) + TimeSpan.FromSeconds(1.5);
+        await using var proxy = new InterruptibleTcpProxy(server.Url);
+        await using CollabConnection a = await CollabConnection.ConnectAsync(proxy.Url, keepAlive);
+        Assert.Equal(ConnectionState.Connected, a.State);
+
+        // Half-open: the client's bytes still reach the server, nothing comes back, and nobody closes anything.
+        proxy.HoldServerBytes();
+        var clock = Stopwatch.StartNew();
+        await Eventually.HoldsAsync(() => a.State != ConnectionState.Connected, bound + TimeSpan.FromSeconds(5), "the client notices the silent server");
+        output.WriteLine($"taken for lost after {clock.Elapsed.TotalMilliseconds:0} ms, now {a.State}");
+        Assert.True(clock.Elapsed <= bound, $"noticed after {clock.Elapsed}, bound {bound}");
+
+        proxy.CutConnections(); // the path heals
+        await Eventually.HoldsAsync(() => a.State == ConnectionState.Connected && a.ReconnectCount >= 1, Settle, "the client reconnects");
     }
 
     [Fact]

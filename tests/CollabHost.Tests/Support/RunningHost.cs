@@ -19,10 +19,16 @@ public sealed class RunningHost : IAsyncDisposable
 
     private RunningHost(WebApplication app) => _app = app;
 
-    public static async Task<RunningHost> StartAsync(params string[] settings)
+    public static Task<RunningHost> StartAsync(params string[] settings) =>
+        StartListeningAsync(["--urls", "http://127.0.0.1:0", .. settings]);
+
+    /// <summary>A host serving TLS itself with <paramref name="certificate"/>: https and wss, HTTP/1.1 and HTTP/2.</summary>
+    public static Task<RunningHost> StartTlsAsync(TestCertificate certificate, params string[] settings) =>
+        StartListeningAsync(["--urls", "https://127.0.0.1:0", .. certificate.KestrelSettings, .. settings]);
+
+    private static async Task<RunningHost> StartListeningAsync(string[] listenAndSettings)
     {
-        WebApplication app = CollabHostApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. settings]);
+        WebApplication app = CollabHostApp.Build(["--Logging:LogLevel:Default=Warning", .. listenAndSettings]);
         await app.StartAsync();
         var host = new RunningHost(app);
         // The one-node cluster forms and the shard regions start after StartAsync: wait until a document answers.
@@ -32,7 +38,7 @@ public sealed class RunningHost : IAsyncDisposable
 
     public Uri HttpUrl => new(_app.Urls.First());
 
-    public Uri WebSocketUrl => new($"ws://{HttpUrl.Authority}/ws");
+    public Uri WebSocketUrl => new($"{(HttpUrl.Scheme == "https" ? "wss" : "ws")}://{HttpUrl.Authority}/ws");
 
     public int Port => HttpUrl.Port;
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -16,13 +17,24 @@ public sealed class WireClient : IAsyncDisposable
 
     public WebSocket Socket => _socket;
 
+    /// <summary>The status the server answered the opening handshake with: 101 over HTTP/1.1, 200 over HTTP/2.</summary>
+    public HttpStatusCode HandshakeStatus => _socket.HttpStatusCode;
+
     /// <summary>Connects and reads the server's <c>init</c>; returns the client.</summary>
-    public static async Task<WireClient> ConnectAsync(Uri url)
+    public static Task<WireClient> ConnectAsync(Uri url) => ConnectAsync(url, null, null);
+
+    /// <summary>
+    /// Connects through <paramref name="invoker"/> (an HTTP/2 connection, a handler trusting a test certificate),
+    /// with the options <paramref name="configure"/> sets, and reads the server's <c>init</c>.
+    /// </summary>
+    public static async Task<WireClient> ConnectAsync(Uri url, HttpMessageInvoker? invoker, Action<ClientWebSocketOptions>? configure)
     {
         var client = new WireClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        client._socket.Options.CollectHttpResponseDetails = true;
+        configure?.Invoke(client._socket.Options);
         using var cts = new CancellationTokenSource(ReceiveTimeout);
-        await client._socket.ConnectAsync(url, cts.Token);
+        await client._socket.ConnectAsync(url, invoker, cts.Token);
         JsonElement init = await client.ReceiveJsonAsync();
         if (init.GetProperty("a").GetString() != "init") throw new InvalidOperationException("Expected init, got " + init);
         return client;

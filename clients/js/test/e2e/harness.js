@@ -2,8 +2,9 @@
 // points the pages at the stock ShareDB peer instead), Debian's Chromium through playwright-core, and a Node ShareDB
 // client to read the server's snapshot. Everything binds 127.0.0.1 on free ports and is stopped by the tests.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,13 +74,35 @@ function startProcess(command, args, options = {}) {
   };
 }
 
-async function waitForHttp(url, proc) {
+/** GET over https trusting exactly `ca` (the test's own certificate): the status code. */
+function httpsStatus(url, ca) {
+  return new Promise((resolve, reject) => {
+    https.get(url, { ca }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    }).on('error', reject);
+  });
+}
+
+/** GET over https trusting exactly `ca`: the body as text. */
+export function httpsText(url, ca) {
+  return new Promise((resolve, reject) => {
+    https.get(url, { ca }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { body += chunk; });
+      response.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+async function waitForHttp(url, proc, ca) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`server exited with ${proc.child.exitCode}:\n${proc.output()}`);
     try {
-      const response = await fetch(url);
-      if (response.ok) return;
+      const ok = ca ? (await httpsStatus(url, ca)) === 200 : (await fetch(url)).ok;
+      if (ok) return;
     } catch {
       // not listening yet
     }
@@ -102,25 +125,50 @@ export function mintToken(subject, { write = [], read = [] } = {}) {
 }
 
 /**
+ * A self-signed certificate for 127.0.0.1 and localhost, made with openssl for this run: PEM files, as Kestrel takes
+ * them (Kestrel:Certificates:Default:Path and KeyPath), and the certificate's text for clients that trust just it.
+ */
+export async function makeCertificate() {
+  const dir = await tempDir('tls');
+  const certPath = path.join(dir, 'collab.crt');
+  const keyPath = path.join(dir, 'collab.key');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-addext', 'extendedKeyUsage=serverAuth', '-keyout', keyPath, '-out', certPath], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`openssl could not make the test certificate: ${made.stderr}`);
+  return { certPath, keyPath, pem: readFileSync(certPath, 'utf8') };
+}
+
+/**
  * CollabHost on a free port, and the WebSocket URL the pages use (CollabHost's /ws or the stock peer's).
  * `auth: true` turns authentication on (tokens from mintToken); the stock peer is not used then.
+ * `tls: true` makes CollabHost serve https itself (HTTP/1.1 and HTTP/2) with a certificate made for the run; the
+ * pages are then https and their WebSocket wss, and `ca` is the certificate to trust. `protocols` is Kestrel's
+ * EndpointDefaults:Protocols for it.
  */
-export async function startServers({ auth = false } = {}) {
+export async function startServers({ auth = false, tls = false, protocols = 'Http1AndHttp2' } = {}) {
   if (!existsSync(HOST_DLL)) {
     throw new Error(`${HOST_DLL} not found: build it first (dotnet build src/CollabHost -c Release)`);
   }
   const hostPort = await freePort();
   const authArgs = auth ? ['--Collab:Auth:Enabled=true', `--Collab:Auth:Secret=${AUTH_SECRET}`] : [];
-  const host = startProcess('dotnet', [HOST_DLL, '--urls', `http://127.0.0.1:${hostPort}`, ...authArgs], {
+  const certificate = tls ? await makeCertificate() : null;
+  const tlsArgs = certificate
+    ? [`--Kestrel:Certificates:Default:Path=${certificate.certPath}`, `--Kestrel:Certificates:Default:KeyPath=${certificate.keyPath}`,
+      `--Kestrel:EndpointDefaults:Protocols=${protocols}`]
+    : [];
+  const scheme = tls ? 'https' : 'http';
+  const origin = `${scheme}://127.0.0.1:${hostPort}`;
+  const host = startProcess('dotnet', [HOST_DLL, '--urls', origin, ...authArgs, ...tlsArgs], {
     cwd: await tempDir('host'),
-    logName: 'collabhost',
+    logName: tls ? 'collabhost-tls' : 'collabhost',
     env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Production' },
   });
   const processes = [host];
   try {
-    await waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, host);
-    let wsUrl = `ws://127.0.0.1:${hostPort}/ws`;
-    const useStockPeer = SERVER_KIND === 'sharedb' && !auth;
+    await waitForHttp(`${origin}/healthz`, host, certificate?.pem);
+    let wsUrl = `${tls ? 'wss' : 'ws'}://127.0.0.1:${hostPort}/ws`;
+    const useStockPeer = SERVER_KIND === 'sharedb' && !auth && !tls;
     if (useStockPeer) {
       const stock = startProcess(process.execPath, [STOCK_SERVER, String(await freePort())], { logName: 'sharedb-peer' });
       processes.push(stock);
@@ -140,11 +188,13 @@ export async function startServers({ auth = false } = {}) {
       pageUrl: (docName, userName, kind = 'd') => {
         const params = new URLSearchParams({ name: userName });
         if (useStockPeer) params.set('server', wsUrl);
-        return `http://127.0.0.1:${hostPort}/${kind}/${encodeURIComponent(docName)}?${params}`;
+        return `${origin}/${kind}/${encodeURIComponent(docName)}?${params}`;
       },
       // CollabHost's REST API; it answers for CollabHost's documents only (not the stock peer's).
-      apiUrl: useStockPeer ? null : `http://127.0.0.1:${hostPort}/api`,
-      homeUrl: `http://127.0.0.1:${hostPort}/`,
+      apiUrl: useStockPeer ? null : `${origin}/api`,
+      homeUrl: `${origin}/`,
+      metricsUrl: `${origin}/metrics`,
+      ca: certificate?.pem ?? null,
       stop: async () => { for (const p of processes.reverse()) await p.stop(); },
     };
   } catch (error) {
@@ -171,11 +221,14 @@ export async function launchBrowser() {
   });
 }
 
-/** The document as the server has it, read with a Node ShareDB client (a rich-text document's data as its ops). */
-export async function serverSnapshot(wsUrl, docName) {
+/**
+ * The document as the server has it, read with a Node ShareDB client (a rich-text document's data as its ops);
+ * `ca` is the certificate to trust for a wss URL.
+ */
+export async function serverSnapshot(wsUrl, docName, { ca } = {}) {
   registerTextUnicodeType();
   registerRichTextType();
-  const socket = new WebSocket(wsUrl);
+  const socket = new WebSocket(wsUrl, ca ? { ca } : {});
   const connection = new ShareDB.Connection(socket);
   try {
     const doc = connection.get('docs', docName);
@@ -206,8 +259,8 @@ export const uniqueName = (label) => `${label}-${Date.now().toString(36)}-${Math
  * `isReady` (evaluated in the page) holds. The page's console goes to the test output: the story of a failure
  * (states, errors) is there; uncaught page errors are collected in `errors`.
  */
-export async function openPerson(browser, url, userName, isReady) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
+export async function openPerson(browser, url, userName, isReady, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 640 }, ...contextOptions });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error));
