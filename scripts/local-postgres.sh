@@ -22,6 +22,13 @@ if ! pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" && $4 ==
   echo "pg: started $pg_version" >&2
 fi
 pg_port=$(pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" { print $3 }')
+# Debian's default of 100 connections is too few for the test suites, which run many hosts at once against one server
+# (each with the journal's pool, the journal read lane and the read model's projector and queries).
+if [ "$(su postgres -c "psql -p $pg_port -qtAc 'SHOW max_connections'")" -lt 500 ]; then
+  echo "pg: max_connections = 500 (restart)" >&2
+  su postgres -c "psql -p $pg_port -qc 'ALTER SYSTEM SET max_connections = 500'" >&2
+  pg_ctlcluster "$pg_version" main restart >&2
+fi
 su postgres -c "psql -p $pg_port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = '$name'\"" | grep -q 1 ||
   su postgres -c "psql -p $pg_port -qc \"CREATE ROLE $name LOGIN PASSWORD '$name'\"" >&2
 su postgres -c "psql -p $pg_port -qtAc \"SELECT 1 FROM pg_database WHERE datname = '$name'\"" | grep -q 1 ||
