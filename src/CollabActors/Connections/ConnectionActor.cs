@@ -38,7 +38,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public ConnectionActor(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access)
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
+        AddressCreateBudget.Share? addressCreates = null)
     {
         _socket = socket;
         _heartbeat = heartbeat;
@@ -47,7 +48,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _documents = documents;
         _presence = presence;
         _stopped = stopped;
-        _admission = new ConnectionAdmission(settings, Environment.TickCount64);
+        _admission = new ConnectionAdmission(settings, Environment.TickCount64, addressCreates);
         _session = new ConnectionSession(clientId, settings, access, Self, _log);
         _writer = new SocketWriter(socket, heartbeat, settings, _log, () => _session.Src);
     }
@@ -107,10 +108,12 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         IActorRef documents, IActorRef presence, TaskCompletionSource stopped) =>
         Props(socket, heartbeat, clientId, settings, documents, presence, stopped, ConnectionAccess.Unrestricted);
 
+    /// <param name="addressCreates">The create budget the client's address shares with its other connections (the host's, which disposes it).</param>
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access))
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
+        AddressCreateBudget.Share? addressCreates = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access, addressCreates))
             .WithMailbox(ConnectionMailbox.ConfigPath);
 
     protected override void PreStart()
