@@ -10,7 +10,7 @@ namespace CollabHost.Tests.Persistence;
 /// Issue 19 item 10: connections creating new documents as fast as their limits let them must not hold up another
 /// client's ops on a document that is already live (every create starts a document actor that reads the journal, and
 /// writes its first row). Before the fix the editor's acks waited behind the creates' journal reads: median 10–258 ms,
-/// p90 320–837 ms, the slowest up to 1.3 s, at about 110 creates/s.
+/// p90 320–837 ms, the slowest up to 1.08 s, at about 100–110 creates/s.
 /// </summary>
 public class CreateFloodTests(ITestOutputHelper output)
 {
