@@ -8,8 +8,9 @@ namespace CollabActors.Connections;
 /// <summary>
 /// Whether one connection may have a decoded message handled at all: token buckets bound how fast it sends messages
 /// and ops, and how fast it and its address create documents; bulk requests cost more and name a bounded number of
-/// documents, and a client that keeps sending over the rate is closed (1008). Access to what a message names is the session's question, asked after this one. Time is
-/// passed in (<see cref="Environment.TickCount64"/> ms) so tests control it.
+/// documents, and a client that keeps sending over the rate is closed (1008). Access to what a message names is the
+/// session's question, asked after this one. Time is passed in (<see cref="Environment.TickCount64"/> ms) so tests
+/// control it.
 /// </summary>
 internal sealed class ConnectionAdmission
 {
