@@ -20,6 +20,8 @@ string[] unlimited =
 [
     "--Collab:Connections:OpsPerSecond=1000000", "--Collab:Connections:OpBurst=1000000",
     "--Collab:Connections:MessagesPerSecond=1000000", "--Collab:Connections:MessageBurst=1000000",
+    "--Collab:Connections:CreatesPerSecond=1000000", "--Collab:Connections:CreateBurst=1000000",
+    "--Collab:Limits:CreatesPerSecondPerIp=1000000", "--Collab:Limits:CreateBurstPerIp=1000000",
 ];
 try
 {

@@ -15,6 +15,7 @@ public static class CollabHostApp
         builder.Services.Configure<CollabOptions>(builder.Configuration.GetSection(CollabOptions.Section));
         builder.Services.AddCollabActors(options, builder.Configuration);
         builder.Services.AddSingleton(new ConnectionLimiter(options.Limits));
+        builder.Services.AddSingleton(new AddressCreateBudget(options.Limits.CreatesPerSecondPerIp, options.Limits.CreateBurstPerIp));
         builder.Services.AddSingleton(new InboundByteBudget(options.Limits.MaxInboundFrameBytesPerNode, options.Connections.MaxFrameBytes));
         // Host filtering (on in every ASP.NET Core host) answers 400 to Host headers not in AllowedHosts.
         IReadOnlyList<string> allowedHosts = AllowedHosts.ApplyDefault(builder.Configuration);

@@ -35,6 +35,14 @@ public static class JournalSetup
                 $"Collab:Journal:Provider '{p}' is not supported; use {JournalOptions.Sqlite} or {JournalOptions.PostgreSql}."),
         };
         string settings = $"connection-string = {Quote(connectionString)}\nprovider-name = {Quote(provider)}\n";
+        // The plugin runs every read in a transaction of its read-isolation-level, "unspecified" by default, which
+        // Microsoft.Data.Sqlite opens as BEGIN IMMEDIATE: each recovery's read took the database's write lock, so
+        // reads queued behind each other and behind the journal writer, and the writer's commit behind them (up to
+        // 750 ms with ten connections creating documents; a read that found the lock taken slept 150 ms and tried
+        // again). read-uncommitted is the one level it opens as a plain (deferred) BEGIN: in WAL mode a read
+        // transaction that sees only committed rows and takes no write lock (read_uncommitted matters only with a
+        // shared cache, which we do not use). Issue 19 item 10, docs/persistence.md.
+        if (provider == SqliteProviderName) settings += "read-isolation-level = read-uncommitted\n";
         return $$"""
             akka.persistence.journal.sql { {{settings}} }
             akka.persistence.snapshot-store.sql { {{settings}} }

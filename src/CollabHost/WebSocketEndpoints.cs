@@ -30,7 +30,7 @@ public static class WebSocketEndpoints
     private static async Task HandleAsync(
         HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
         IRequiredActor<PresenceRegion> presence, IOptions<CollabOptions> options, OriginPolicy origins, ConnectionLimiter limiter,
-        InboundByteBudget inbound, PendingConnectionLimiter pending, ILoggerFactory logs)
+        InboundByteBudget inbound, PendingConnectionLimiter pending, AddressCreateBudget creates, ILoggerFactory logs)
     {
         ILogger log = logs.CreateLogger(typeof(WebSocketEndpoints));
         if (WebSocketUpgrade.Refusal(context) is { } refusal)
@@ -82,13 +82,16 @@ public static class WebSocketEndpoints
         using IDisposable slot = lease!;
         // From here the connection limiter counts this connection: it is no longer one waiting for its upgrade.
         pending.Upgraded(context.Connection.Id);
-        await RunConnectionAsync(context, system, lifetime, documents, presence, options.Value.Connections, inbound, access, log);
+        // The address the connection limiter counted: creates are budgeted per address across its connections.
+        using AddressCreateBudget.Share addressCreates = creates.Join(ConnectionLimiter.AddressKey(context.Connection.RemoteIpAddress).ToString(),
+            Environment.TickCount64);
+        await RunConnectionAsync(context, system, lifetime, documents, presence, options.Value.Connections, inbound, access, addressCreates, log);
     }
 
     private static async Task RunConnectionAsync(
         HttpContext context, ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents,
         IRequiredActor<PresenceRegion> presence, ConnectionSettings settings, InboundByteBudget inbound, ConnectionAccess access,
-        ILogger log)
+        AddressCreateBudget.Share addressCreates, ILogger log)
     {
         (WebSocket socket, HeartbeatStream stream) = await WebSocketUpgrade.AcceptAsync(context);
         string clientId = access.ClientIds.NewId();
@@ -98,7 +101,7 @@ public static class WebSocketEndpoints
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         IActorRef connection = system.ActorOf(
             ConnectionActor.Props(socket, stream, clientId, settings,
-                await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped, access,
+                await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped, access, addressCreates,
                 context.RequestServices.GetService<IDocumentQueries>()),
             "connection-" + clientId);
 

@@ -12,8 +12,12 @@ public sealed class StockClientHost : IAsyncLifetime
 
     public RunningHost Host { get; private set; } = null!;
 
+    // The bulk scenario creates 1,001 documents over one connection first: the create budgets are lifted for it
+    // (they are CreateBudgetTests' subject); every other limit is the default.
     public async Task InitializeAsync() => Host = await RunningHost.StartAsync(
-        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:02");
+        $"--Collab:Connections:PingInterval={PingInterval:c}", "--Collab:Connections:PongTimeout=00:00:02",
+        "--Collab:Connections:CreatesPerSecond=100000", "--Collab:Connections:CreateBurst=100000",
+        "--Collab:Limits:CreatesPerSecondPerIp=100000", "--Collab:Limits:CreateBurstPerIp=100000");
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

@@ -40,7 +40,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public ConnectionActor(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access, IDocumentQueries? queries = null)
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
+        AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null)
     {
         _queries = queries;
         _socket = socket;
@@ -50,7 +51,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _documents = documents;
         _presence = presence;
         _stopped = stopped;
-        _admission = new ConnectionAdmission(settings, Environment.TickCount64);
+        _admission = new ConnectionAdmission(settings, Environment.TickCount64, addressCreates);
         _session = new ConnectionSession(clientId, settings, access, Self, _log, answersQueries: queries is not null);
         _writer = new SocketWriter(socket, heartbeat, settings, _log, () => _session.Src);
     }
@@ -112,10 +113,12 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         IActorRef documents, IActorRef presence, TaskCompletionSource stopped) =>
         Props(socket, heartbeat, clientId, settings, documents, presence, stopped, ConnectionAccess.Unrestricted);
 
+    /// <param name="addressCreates">The create budget the client's address shares with its other connections (the host's, which disposes it).</param>
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access, IDocumentQueries? queries = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access, queries))
+        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
+        AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access, addressCreates, queries))
             .WithMailbox(ConnectionMailbox.ConfigPath);
 
     protected override void PreStart()

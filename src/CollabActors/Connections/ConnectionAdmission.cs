@@ -7,26 +7,32 @@ namespace CollabActors.Connections;
 
 /// <summary>
 /// Whether one connection may have a decoded message handled at all: token buckets bound how fast it sends messages
-/// and ops, bulk requests cost more and name a bounded number of documents, and a client that keeps sending over the
-/// rate is closed (1008). Access to what a message names is the session's question, asked after this one. Time is
-/// passed in (<see cref="Environment.TickCount64"/> ms) so tests control it.
+/// and ops, and how fast it and its address create documents; bulk requests cost more and name a bounded number of
+/// documents, and a client that keeps sending over the rate is closed (1008). Access to what a message names is the
+/// session's question, asked after this one. Time is passed in (<see cref="Environment.TickCount64"/> ms) so tests
+/// control it.
 /// </summary>
 internal sealed class ConnectionAdmission
 {
     private readonly ConnectionSettings _settings;
     private readonly TokenBucket _messageBucket;
     private readonly TokenBucket _opBucket;
+    private readonly TokenBucket _createBucket;
+    private readonly AddressCreateBudget.Share? _addressCreates;
     private int _rateStrikes;
     private long _rateStrikeWindowStart;
 
     /// <summary>Messages over the rate, oldest first, waiting for the buckets to refill.</summary>
     private readonly Queue<ClientMessage> _waiting = new();
 
-    public ConnectionAdmission(ConnectionSettings settings, long nowMs)
+    /// <param name="addressCreates">The creates of the client's address, shared with its other connections; null: none counted.</param>
+    public ConnectionAdmission(ConnectionSettings settings, long nowMs, AddressCreateBudget.Share? addressCreates = null)
     {
         _settings = settings;
         _messageBucket = new TokenBucket(settings.MessagesPerSecond, settings.MessageBurst, nowMs);
         _opBucket = new TokenBucket(settings.OpsPerSecond, settings.OpBurst, nowMs);
+        _createBucket = new TokenBucket(settings.CreatesPerSecond, settings.CreateBurst, nowMs);
+        _addressCreates = addressCreates;
     }
 
     /// <summary>
@@ -41,7 +47,7 @@ internal sealed class ConnectionAdmission
     {
         if (_waiting.Count == 0 && TryTakeTokens(message, nowMs))
         {
-            return BulkRefusal(message) is { } refusal ? AdmissionStep.Refuse(refusal) : AdmissionStep.Admit(message);
+            return Refusal(message, nowMs) is { } refusal ? AdmissionStep.Refuse(refusal) : AdmissionStep.Admit(message);
         }
         if (_waiting.Count < _settings.MaxDelayedMessages)
         {
@@ -62,7 +68,7 @@ internal sealed class ConnectionAdmission
         while (_waiting.TryPeek(out ClientMessage? head))
         {
             if (!TryTakeTokens(head, nowMs)) break;
-            if (BulkRefusal(head) is { } refusal) refusals.Add(refusal);
+            if (Refusal(head, nowMs) is { } refusal) refusals.Add(refusal);
             else admitted.Add(head);
             _waiting.Dequeue();
         }
@@ -86,6 +92,34 @@ internal sealed class ConnectionAdmission
         _messageBucket.TryTake(nowMs, cost);
         if (isOp) _opBucket.TryTake(nowMs);
         return true;
+    }
+
+    /// <summary>Why a message that has its rate tokens is refused all the same, or null.</summary>
+    private ConnectionEffect? Refusal(ClientMessage message, long nowMs) => BulkRefusal(message) ?? CreateRefusal(message, nowMs);
+
+    /// <summary>
+    /// A create takes a token from the connection's create bucket and from its address's, both or neither: a new
+    /// document costs a document actor, journal reads to learn it does not exist yet and its first write, and stays in
+    /// memory until it passivates, where an edit of a live document costs one queued row (issue 19 item 10). Over
+    /// either budget it is refused at once, not kept waiting: the create would hold up the connection's ops behind
+    /// it, and the refusal is no strike towards 1008, so the connection keeps editing.
+    /// </summary>
+    private ConnectionEffect? CreateRefusal(ClientMessage message, long nowMs)
+    {
+        if (message is not SubmitRequest { Change: CreateChange }) return null;
+        string? over = null;
+        if (_createBucket.TimeUntil(nowMs, 1) > TimeSpan.Zero)
+            over = $"{_settings.CreatesPerSecond} new documents per second per connection (burst {_settings.CreateBurst})";
+        else if (_addressCreates is { } address && !address.TryTake(nowMs))
+            over = $"{address.PerSecond} new documents per second from one address";
+        else
+        {
+            _createBucket.TryTake(nowMs);
+            return null;
+        }
+        CollabMetrics.MessageRejected(ProtocolErrorCodes.RateLimited);
+        return new ConnectionEffect.Reply(ErrorReply.To(message, ProtocolErrorCodes.RateLimited,
+            $"Over the create limit of {over}; nothing was created, try again later."));
     }
 
     private ConnectionEffect? BulkRefusal(ClientMessage message)

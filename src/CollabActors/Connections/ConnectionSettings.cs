@@ -111,6 +111,18 @@ public sealed record ConnectionSettings
     public int OpBurst { get; init; } = 100;
 
     /// <summary>
+    /// New documents (creates) per second one connection may make on average, on top of the op rate; a create over it
+    /// gets <c>ERR_RATE_LIMITED</c> at once and nothing is created (the connection keeps working). A create starts a
+    /// document actor that reads the journal and holds memory until it passivates, so it costs far more than an edit;
+    /// a person creates a document now and then, an import script a few a second. The connections of one client
+    /// address also share <c>Collab:Limits:CreatesPerSecondPerIp</c>.
+    /// </summary>
+    public double CreatesPerSecond { get; init; } = 10;
+
+    /// <summary>Creates a connection may make at once above <see cref="CreatesPerSecond"/> (a new workspace's documents).</summary>
+    public int CreateBurst { get; init; } = 30;
+
+    /// <summary>
     /// Documents one bulk fetch or subscribe may name; more gets <c>ERR_BULK_TOO_LARGE</c>. As many as a connection
     /// may subscribe to, so a client reconnecting with all its documents is served. Each ten documents take one token
     /// of the message rate (at most <see cref="MessageBurst"/>, so any allowed bulk can pass).

@@ -15,13 +15,16 @@ namespace CollabHost.Persistence;
 /// <summary>
 /// Akka.Persistence.Sql's journal with its own write path (<see cref="JournalWriter"/>: one writer thread, prepared
 /// statements, one transaction per queue drain) for SQLite and PostgreSQL; replay, highest sequence number, deletes
-/// and the query side stay the plugin's, and read the rows written here. config/akka.hocon names it as the journal.
+/// and the query side stay the plugin's, and read the rows written here. Replay and the highest sequence number run on
+/// the <see cref="JournalReadLane"/>, never on this actor's thread, so a live document's write is never queued behind
+/// recoveries. config/akka.hocon names it as the journal.
 /// </summary>
 public sealed class QueuedWriteJournal : SqlWriteJournal
 {
     private readonly JournalConfig _config;
     private readonly Akka.Serialization.Serialization _serialization;
     private readonly JournalWriter _writer;
+    private readonly JournalReadLane _reads;
 
     // Per persistence id, its last write not yet finished: a recovery that reads the highest sequence number waits
     // for it first, as the plugin's own write path does (the base class tracks only writes it made itself).
@@ -32,6 +35,7 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
         // The same settings the base class reads (it keeps its own private); we use no DataOptionsSetup.
         _config = new JournalConfig(journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration));
         _serialization = Context.System.Serialization;
+        _reads = JournalReadLane.For(Context.System);
         // One writer uuid per journal incarnation, as the plugin writes it.
         string? writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
         _writer = _config.ProviderName switch
@@ -118,9 +122,14 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
             await inProgress.ContinueWith(static _ => { }, TaskScheduler.Default);
         }
         // The base class's own table of writes in progress is always empty (its WriteMessagesAsync never runs), so
-        // calling it after the await, off the actor's thread, touches no state the actor changes.
-        return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
+        // calling it on the read lane, off the actor's thread, touches no state the actor changes.
+        return await _reads.Run(() => base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken));
     }
+
+    /// <remarks>AsyncWriteJournal calls this off the actor's thread already; the lane bounds how many run at once.</remarks>
+    public override Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
+        Action<IPersistentRepresentation> recoveryCallback) =>
+        _reads.Run(() => base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback));
 
     protected override bool ReceivePluginInternal(object message)
     {

@@ -20,7 +20,7 @@ public sealed class ConnectionLimiter(ConnectionLimitOptions options)
     public Refusal TryAcquire(IPAddress? address, out IDisposable? lease)
     {
         lease = null;
-        IPAddress key = address is null ? IPAddress.None : address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        IPAddress key = AddressKey(address);
         lock (_lock)
         {
             if (_total >= options.MaxConnectionsPerNode) return Refusal.NodeFull;
@@ -32,6 +32,10 @@ public sealed class ConnectionLimiter(ConnectionLimitOptions options)
         lease = new Lease(this, key);
         return Refusal.None;
     }
+
+    /// <summary>The address a connection counts under: IPv4 clients of a dual-stack socket as IPv4, none as <see cref="IPAddress.None"/>.</summary>
+    public static IPAddress AddressKey(IPAddress? address) =>
+        address is null ? IPAddress.None : address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private void Release(IPAddress key)
     {

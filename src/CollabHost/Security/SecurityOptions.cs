@@ -110,6 +110,18 @@ public sealed class ConnectionLimitOptions
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
+    /// <summary>
+    /// New documents per second all connections from one client address may create together (a token bucket the
+    /// address's connections share, beside each connection's <c>Collab:Connections:CreatesPerSecond</c>), so more
+    /// sockets buy no more creates. A create over it gets <c>ERR_RATE_LIMITED</c> and nothing is created. Each create
+    /// starts a document that reads the journal and stays in memory until it passivates (issue 19 item 10). Behind a
+    /// proxy, list it in <see cref="TrustedProxies"/> or every client shares the proxy's budget.
+    /// </summary>
+    public double CreatesPerSecondPerIp { get; set; } = 30;
+
+    /// <summary>Creates one address may make at once above <see cref="CreatesPerSecondPerIp"/>.</summary>
+    public int CreateBurstPerIp { get; set; } = 100;
+
     /// <summary>Open WebSockets on this node; more get 503, and the load balancer tries another node.</summary>
     public int MaxConnectionsPerNode { get; set; } = 20_000;
 

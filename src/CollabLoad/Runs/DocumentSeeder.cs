@@ -10,10 +10,17 @@ public static class DocumentSeeder
 
     /// <summary>
     /// Documents seeded over one connection before the next one is opened. A server may limit what one connection
-    /// sends at once (CollabHost by default: bursts of 100 ops and 500 messages, then 50 ops/s); a fetch and a create
-    /// per document for this many stays inside those bursts, so seeding never waits on, or trips, a rate limit.
+    /// sends at once (CollabHost by default: bursts of 100 ops, 600 messages and 30 creates); a fetch and a create per
+    /// document for this many stays inside those bursts.
     /// </summary>
-    public const int DocumentsPerConnection = 40;
+    public const int DocumentsPerConnection = 25;
+
+    /// <summary>
+    /// How long to wait before creating again when the server refused a create for its rate (CollabHost also bounds
+    /// the creates of one address across its connections, 30 a second by default), and how many times.
+    /// </summary>
+    public static readonly TimeSpan RateLimitedRetryDelay = TimeSpan.FromSeconds(1);
+    public const int RateLimitedRetries = 60;
 
     public static async Task SeedAsync(LoadOptions options, IReadOnlyList<string> docIds, CancellationToken ct)
     {
@@ -25,13 +32,26 @@ public static class DocumentSeeder
                 CollabDocument doc = connection.GetDocument(options.Collection, id);
                 await doc.FetchAsync(ct);
                 if (doc.Exists) return;
-                try
+                for (int attempt = 0; ; attempt++)
                 {
-                    await doc.CreateAsync(StartingText);
-                }
-                catch (ShareDbServerException e) when (e.Code == "ERR_DOC_ALREADY_CREATED")
-                {
-                    // Another seeder got there first: the document exists, which is all we need.
+                    try
+                    {
+                        await doc.CreateAsync(StartingText);
+                        return;
+                    }
+                    catch (ShareDbServerException e) when (e.Code == "ERR_DOC_ALREADY_CREATED")
+                    {
+                        // Another seeder got there first: the document exists, which is all we need.
+                        return;
+                    }
+                    catch (ShareDbServerException e) when (e.Code == "ERR_RATE_LIMITED" && attempt < RateLimitedRetries)
+                    {
+                        // Over the server's create budget: nothing was created. Slow down, and load the document
+                        // again (the refusal rolled the create back) before trying again.
+                        await Task.Delay(RateLimitedRetryDelay, ct);
+                        await doc.FetchAsync(ct);
+                        if (doc.Exists) return;
+                    }
                 }
             }));
         }

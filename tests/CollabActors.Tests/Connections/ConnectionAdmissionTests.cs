@@ -7,13 +7,18 @@ namespace CollabActors.Tests.Connections;
 
 /// <summary>
 /// Admission with a clock the test holds: token buckets and bulk cost, messages over the rate waiting in order until
-/// the buckets refill, refusal once too many wait, and the strikes that close a flooder.
+/// the buckets refill, refusal once too many wait, the strikes that close a flooder, and the create budgets of the
+/// connection and of its address.
 /// </summary>
 public class ConnectionAdmissionTests
 {
     private static readonly ClientMessage Ping = PingRequest.Instance;
 
     private static SubmitRequest Submit(long seq) => new("docs", "d1", 0, null, seq, new EditChange(TextOp.InsertAt(0, "a")));
+
+    private static SubmitRequest Create(string id, long seq) => new("docs", id, 0, null, seq, new CreateChange(ProtocolSocketType, "x"));
+
+    private const string ProtocolSocketType = "http://sharejs.org/types/text-unicode";
 
     private static string? RefusalCode(AdmissionStep step) =>
         Assert.Single(step.Refusals) is ConnectionEffect.Reply { Message: ErrorReply error } ? error.Error.Code : null;
@@ -189,5 +194,78 @@ public class ConnectionAdmissionTests
         Assert.NotNull(RefusalCode(admission.Offer(Ping, 20_000)));
         Assert.NotNull(RefusalCode(admission.Offer(Ping, 20_001)));
         Assert.IsType<ConnectionEffect.Close>(Assert.Single(admission.Offer(Ping, 20_002).Refusals));
+    }
+
+    [Fact]
+    public void Creates_past_the_connections_create_burst_are_refused_at_once_while_edits_and_other_messages_go_on()
+    {
+        var admission = new ConnectionAdmission(new ConnectionSettings { CreatesPerSecond = 1, CreateBurst = 2 }, 0);
+        AssertAdmitted(Create("a", 1), admission.Offer(Create("a", 1), 0));
+        AssertAdmitted(Create("b", 2), admission.Offer(Create("b", 2), 0));
+
+        AdmissionStep refused = admission.Offer(Create("c", 3), 0);
+        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(refused));
+        Assert.Empty(refused.Admitted);
+        Assert.Null(refused.WaitFor); // refused, not kept waiting in front of the connection's next ops
+        var error = (ErrorReply)((ConnectionEffect.Reply)refused.Refusals[0]).Message;
+        Assert.Contains("create limit of 1 new documents per second per connection", error.Error.Message);
+
+        AssertAdmitted(Submit(4), admission.Offer(Submit(4), 0));
+        AssertAdmitted(Ping, admission.Offer(Ping, 0));
+        AssertAdmitted(Create("c", 5), admission.Offer(Create("c", 5), 1000)); // a second refills one create
+    }
+
+    [Fact]
+    public void Create_refusals_are_no_strikes_so_the_connection_is_never_closed_for_them()
+    {
+        var admission = new ConnectionAdmission(new ConnectionSettings
+        {
+            CreatesPerSecond = 0.001, CreateBurst = 1, RateLimitStrikes = 2, MessagesPerSecond = 1000, MessageBurst = 1000,
+        }, 0);
+        admission.Offer(Create("a", 1), 0);
+        for (int i = 0; i < 20; i++)
+        {
+            AdmissionStep step = admission.Offer(Create("more" + i, 2 + i), i);
+            Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(step));
+        }
+        AssertAdmitted(Submit(30), admission.Offer(Submit(30), 50));
+    }
+
+    [Fact]
+    public void Connections_from_one_address_share_its_create_budget_and_other_addresses_have_their_own()
+    {
+        var budget = new AddressCreateBudget(perSecond: 1, burst: 3);
+        var settings = new ConnectionSettings { CreatesPerSecond = 100, CreateBurst = 100 };
+        using AddressCreateBudget.Share firstShare = budget.Join("10.0.0.1", 0);
+        using AddressCreateBudget.Share secondShare = budget.Join("10.0.0.1", 0);
+        using AddressCreateBudget.Share otherShare = budget.Join("10.0.0.2", 0);
+        var first = new ConnectionAdmission(settings, 0, firstShare);
+        var second = new ConnectionAdmission(settings, 0, secondShare);
+        var other = new ConnectionAdmission(settings, 0, otherShare);
+
+        AssertAdmitted(Create("a", 1), first.Offer(Create("a", 1), 0));
+        AssertAdmitted(Create("b", 1), second.Offer(Create("b", 1), 0));
+        AssertAdmitted(Create("c", 2), first.Offer(Create("c", 2), 0));
+        AdmissionStep refused = second.Offer(Create("d", 2), 0);
+        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(refused));
+        Assert.Contains("from one address", ((ErrorReply)((ConnectionEffect.Reply)refused.Refusals[0]).Message).Error.Message);
+
+        AssertAdmitted(Create("e", 1), other.Offer(Create("e", 1), 0));
+        AssertAdmitted(Submit(3), second.Offer(Submit(3), 0));
+        AssertAdmitted(Create("d", 4), second.Offer(Create("d", 4), 1000));
+    }
+
+    [Fact]
+    public void A_create_refused_for_its_address_leaves_the_connections_own_budget_untouched()
+    {
+        var budget = new AddressCreateBudget(perSecond: 0.001, burst: 1);
+        using AddressCreateBudget.Share share = budget.Join("10.0.0.1", 0);
+        var admission = new ConnectionAdmission(new ConnectionSettings { CreatesPerSecond = 0.001, CreateBurst = 2 }, 0, share);
+        AssertAdmitted(Create("a", 1), admission.Offer(Create("a", 1), 0));
+        Assert.Equal(ProtocolErrorCodes.RateLimited, RefusalCode(admission.Offer(Create("b", 2), 0)));
+
+        // Another address's budget: the connection still has the create it did not spend on the refused one.
+        var admissionElsewhere = new ConnectionAdmission(new ConnectionSettings { CreatesPerSecond = 0.001, CreateBurst = 1 }, 0);
+        AssertAdmitted(Create("c", 1), admissionElsewhere.Offer(Create("c", 1), 0));
     }
 }

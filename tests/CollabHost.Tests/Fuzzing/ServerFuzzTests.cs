@@ -30,6 +30,8 @@ public class ServerFuzzTests(ITestOutputHelper output)
         await using var host = await SecuredHost.StartAsync(false,
             "--Collab:Connections:MessagesPerSecond=1000000", "--Collab:Connections:MessageBurst=1000000",
             "--Collab:Connections:OpsPerSecond=1000000", "--Collab:Connections:OpBurst=1000000",
+            "--Collab:Connections:CreatesPerSecond=1000000", "--Collab:Connections:CreateBurst=1000000",
+            "--Collab:Limits:CreatesPerSecondPerIp=1000000", "--Collab:Limits:CreateBurstPerIp=1000000",
             "--Collab:Connections:MaxQueuedFrames=1000000", "--Collab:Connections:MaxQueuedBytes=1073741824");
         var system = host.App.Services.GetRequiredService<ActorSystem>();
         var actorErrors = new ConcurrentQueue<string>();

@@ -15,7 +15,9 @@ public sealed class LoadTestCollabHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => _server = await CollabHostServer.StartAsync(
         "--Collab:Connections:MessagesPerSecond=100000", "--Collab:Connections:MessageBurst=100000",
-        "--Collab:Connections:OpsPerSecond=100000", "--Collab:Connections:OpBurst=100000");
+        "--Collab:Connections:OpsPerSecond=100000", "--Collab:Connections:OpBurst=100000",
+        "--Collab:Connections:CreatesPerSecond=100000", "--Collab:Connections:CreateBurst=100000",
+        "--Collab:Limits:CreatesPerSecondPerIp=100000", "--Collab:Limits:CreateBurstPerIp=100000");
 
     public async Task DisposeAsync()
     {

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+
+namespace CollabHost.Persistence;
+
+/// <summary>
+/// Where the journal's and snapshot store's reads run (a recovering document's snapshot load, highest sequence
+/// number and replay; history reads): a few threads of their own, in the order the reads came, at most
+/// <c>collab-journal-reads.max-concurrent</c> at once, one lane per ActorSystem.
+/// </summary>
+/// <remarks>
+/// Akka.Persistence calls a journal's read of the highest sequence number, and a snapshot store's load, on the
+/// plugin actor's own thread, and on SQLite the plugin's "async" reads are synchronous underneath. So every write a
+/// live document asked for waited in the journal actor's mailbox behind every recovery queued before it, and a read
+/// that met a busy database slept there (about 150 ms a time) with the journal actor and a thread-pool thread held:
+/// ten connections creating documents held another editor's acks for up to a second (issue 19 item 10,
+/// docs/persistence.md). Here the plugin actors only queue a read and go on with their mailbox; writes never wait
+/// behind reads, and however many recoveries are asked for, only this many threads read, none of them the pool's.
+/// </remarks>
+public sealed class JournalReadLane : IExtension, IDisposable
+{
+    /// <summary>The setting in config/akka.hocon.</summary>
+    public const string MaxConcurrentSetting = "collab-journal-reads.max-concurrent";
+
+    private readonly BlockingCollection<Action> _queue = new();
+
+    public JournalReadLane(int maxConcurrent)
+    {
+        if (maxConcurrent < 1) throw new ArgumentOutOfRangeException(nameof(maxConcurrent), $"{MaxConcurrentSetting} must be at least 1.");
+        MaxConcurrent = maxConcurrent;
+        for (int i = 0; i < maxConcurrent; i++)
+        {
+            new Thread(Run) { Name = "collab-journal-reader-" + i, IsBackground = true }.Start();
+        }
+    }
+
+    /// <summary>Reads running at most at once (threads of the lane).</summary>
+    public int MaxConcurrent { get; }
+
+    /// <summary>The lane of <paramref name="system"/>, made on first use and stopped with the system.</summary>
+    public static JournalReadLane For(ActorSystem system) => system.WithExtension<JournalReadLane, Provider>();
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a lane thread, which waits for it to finish before taking the next read, so
+    /// the bound holds for databases whose reads are truly asynchronous (PostgreSQL) too.
+    /// </summary>
+    public Task<T> Run<T>(Func<Task<T>> read)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            _queue.Add(() =>
+            {
+                try
+                {
+                    done.TrySetResult(read().GetAwaiter().GetResult());
+                }
+                catch (Exception cause)
+                {
+                    done.TrySetException(cause);
+                }
+            });
+        }
+        catch (InvalidOperationException stopped)
+        {
+            done.TrySetException(new InvalidOperationException("The journal's read lane has stopped.", stopped));
+        }
+        return done.Task;
+    }
+
+    public Task Run(Func<Task> read) => Run(async () =>
+    {
+        await read();
+        return true;
+    });
+
+    /// <summary>Takes no more reads; those queued still run.</summary>
+    public void Dispose() => _queue.CompleteAdding();
+
+    private void Run()
+    {
+        foreach (Action read in _queue.GetConsumingEnumerable()) read();
+    }
+
+    private sealed class Provider : ExtensionIdProvider<JournalReadLane>
+    {
+        public override JournalReadLane CreateExtension(ExtendedActorSystem system)
+        {
+            var lane = new JournalReadLane(system.Settings.Config.GetInt(MaxConcurrentSetting, 4));
+            system.RegisterOnTermination(lane.Dispose);
+            return lane;
+        }
+    }
+}
