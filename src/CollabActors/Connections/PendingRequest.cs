@@ -50,7 +50,8 @@ internal sealed class BulkProgress(ClientMessage request, string collection, Bul
             if (seen.Add(Documents.Ids[_next])) ids.Add(Documents.Ids[_next]);
         }
         Part = Documents.Versions is { } versions
-            ? new BulkSelection(ids, ids.ToDictionary(id => id, id => versions[id]))
+            // An id the client sent with a null version wants a snapshot: it is in Ids but not in Versions.
+            ? new BulkSelection(ids, ids.Where(versions.ContainsKey).ToDictionary(id => id, id => versions[id]))
             : BulkSelection.OfIds(ids);
         Results = new Dictionary<string, BulkItemResult>();
         return Part;

@@ -224,6 +224,18 @@ public class ConnectionSessionTests
     }
 
     [Fact]
+    public void A_bulk_subscribe_by_versions_where_one_id_has_a_null_version_subscribes_that_one_from_its_snapshot()
+    {
+        // {"a":"bs","b":{"a":1,"b":null}}: the reader lists "b" as an id with no version (the fuzzer found this threw).
+        var selection = new BulkSelection(["a", "b"], new Dictionary<string, long> { ["a"] = 1 });
+
+        List<ConnectionEffect> sent = NewSession().Handle(new BulkSubscribeRequest("docs", selection), 0).ToList();
+
+        var subscribes = sent.OfType<ConnectionEffect.ToDocument>().Select(e => (DocumentCommands.Subscribe)e.Command).ToList();
+        Assert.Equal([("a", (long?)1), ("b", (long?)null)], subscribes.Select(s => (s.Document.Id, s.FromVersion)));
+    }
+
+    [Fact]
     public void A_bulk_subscribe_by_versions_with_one_failure_fails_as_a_whole_and_keeps_no_subscription()
     {
         ConnectionSession session = NewSession();
