@@ -21,7 +21,11 @@ public sealed class SharedbClientQueryTests(ITestOutputHelper output)
     public async Task Generated_queries_give_the_same_documents_in_the_same_order_as_sharedb_mingo_memory(string provider)
     {
         using JournalStore store = JournalStore.Create(provider);
-        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        // The script seeds its corpus over one connection as fast as it can: the create budgets are lifted for it
+        // (they are CreateBudgetTests' subject); every other limit is the default.
+        await using InProcessHost host = await InProcessHost.StartAsync(store,
+            "--Collab:Connections:CreatesPerSecond=100000", "--Collab:Connections:CreateBurst=100000",
+            "--Collab:Limits:CreatesPerSecondPerIp=100000", "--Collab:Limits:CreateBurstPerIp=100000");
         int seed = Random.Shared.Next(1, 1_000_000);
         output.WriteLine($"seed {seed} (repeat against a running host: node queries.js <ws url> {seed} {Queries})");
 
