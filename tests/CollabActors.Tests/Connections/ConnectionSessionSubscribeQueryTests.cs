@@ -77,6 +77,17 @@ public sealed class ConnectionSessionSubscribeQueryTests
     }
 
     [Fact]
+    public void A_document_this_connection_already_sent_is_subscribed_from_what_the_client_has()
+    {
+        ConnectionSession session = NewSession();
+        // The client fetched n1 at version 2 earlier: with a newer snapshot in the results it fetches the ops from 2.
+        session.Handle(new FetchRequest("notes", "n1", null), 0);
+        session.Fetched(new DocumentReplies.Fetched(new DocumentId("notes", "n1"), 1, new WireSnapshot(2, Json0, "{}"), []));
+        (_, List<ConnectionEffect> effects) = Subscribed(session, 1, Results(Doc("n1", 5), Doc("n2", 4)));
+        Assert.Equal([("n1", 2L), ("n2", 4L)], Subscribes(effects).Select(s => (s.Document.Id, s.FromVersion!.Value)));
+    }
+
+    [Fact]
     public void A_change_is_sent_as_a_q_diff_and_subscribes_what_entered_and_releases_what_left()
     {
         ConnectionSession session = NewSession();
