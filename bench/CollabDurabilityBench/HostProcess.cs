@@ -19,6 +19,9 @@ public sealed class HostProcess : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The host's process id, for its CPU time in /proc.</summary>
+    public int Pid => _process.Id;
+
     public Uri Http => new($"http://127.0.0.1:{Port}/");
 
     public Uri WebSocket => new($"ws://127.0.0.1:{Port}/ws");
@@ -27,8 +30,10 @@ public sealed class HostProcess : IDisposable
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CollabSuite.sln"))) dir = dir.Parent;
-        string dll = Path.Combine(dir?.FullName ?? ".", "src", "CollabHost", "bin", "Release", "net10.0", "CollabHost.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build it first: dotnet build src/CollabHost -c Release", dll);
+        // The host built in the caller's own configuration (a test run in Debug starts the Debug host).
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        string dll = Path.Combine(dir?.FullName ?? ".", "src", "CollabHost", "bin", configuration, "net10.0", "CollabHost.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build it first: dotnet build src/CollabHost -c {configuration}", dll);
     }
 
     public static int FreePort()

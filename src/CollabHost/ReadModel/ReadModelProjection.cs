@@ -18,8 +18,25 @@ public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions
     /// <summary>Done once this node or another has created the tables (queries wait for it at start).</summary>
     public Task SchemaReady => _schemaReady.Task;
 
-    protected override Task ExecuteAsync(CancellationToken stopping) =>
-        Task.Factory.StartNew(() => Run(stopping), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    /// <summary>The projector's thread, named so that its CPU shows apart from the journal writer's (top -H, /proc).</summary>
+    protected override Task ExecuteAsync(CancellationToken stopping)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stopping);
+                stopped.SetResult();
+            }
+            catch (Exception cause)
+            {
+                stopped.SetException(cause);
+            }
+        }) { Name = "collab-read-model", IsBackground = true };
+        thread.Start();
+        return stopped.Task;
+    }
 
     private void Run(CancellationToken stopping)
     {
