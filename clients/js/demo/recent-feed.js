@@ -1,0 +1,118 @@
+// Keeps a query's results up to date on a ShareDB connection, the best way the server allows: a subscribe query
+// (results change as documents are created and edited, and their ops arrive live); a fetch query re-run on a timer
+// when the server answers the subscribe query with ERR_QUERIES_NOT_SUPPORTED but serves fetch queries; or nothing
+// when it refuses those too (Collab:Queries:Enabled=false). Takes the plain ShareDB Connection; no DOM here, so
+// test/unit/recent-feed.test.js runs it in Node against a stand-in connection.
+
+/** How often the fallback re-runs its fetch query, and how long to wait before asking again after an error. */
+export const POLL_INTERVAL_MS = 5000;
+export const RETRY_DELAY_MS = 5000;
+const QUERIES_NOT_SUPPORTED = 'ERR_QUERIES_NOT_SUPPORTED';
+
+/**
+ * Watches `query` on `collection`. `onChange(docs, touched)` gets the results in order as `{id, version, typeUri}`
+ * and, on a subscription, `touched`: the `{id, version}` of documents an op just changed. `onStatus(status, error)`
+ * gets 'loading', 'live' (subscribed), 'polling' (fetched every `pollIntervalMs`), 'unsupported' (the server lists
+ * no documents), or 'failed' (another error; asked again after `retryDelayMs`). Returns `{stop()}`.
+ */
+export function watchQuery(connection, collection, query, {
+  onChange = () => {},
+  onStatus = () => {},
+  pollIntervalMs = POLL_INTERVAL_MS,
+  retryDelayMs = RETRY_DELAY_MS,
+} = {}) {
+  let stopped = false;
+  let timer = null;
+  let subscription = null;
+  /** doc -> its 'op batch' listener, for the documents of the subscription's current results */
+  const watched = new Map();
+
+  const later = (run, delayMs) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      if (!stopped) run();
+    }, delayMs);
+  };
+  const report = (results, touched = []) => {
+    if (stopped) return;
+    // A document deleted while listed has no type until the server's diff removes it.
+    const docs = results.filter((doc) => doc.type).map((doc) => ({ id: doc.id, version: doc.version, typeUri: doc.type.uri }));
+    onChange(docs, touched);
+  };
+
+  function subscribe() {
+    onStatus('loading');
+    let answered = false;
+    const liveQuery = connection.createSubscribeQuery(collection, query, {}, (error, results) => {
+      if (stopped) return;
+      if (error) {
+        subscription = null;
+        if (error.code === QUERIES_NOT_SUPPORTED) return poll();
+        onStatus('failed', error);
+        return later(subscribe, retryDelayMs);
+      }
+      answered = true;
+      onStatus('live');
+      watchOps(results);
+      report(results);
+    });
+    subscription = liveQuery;
+    liveQuery.on('changed', (results) => {
+      watchOps(results);
+      report(results);
+    });
+    // A resubscription after a reconnect may replace the results without a 'changed' (the first answer goes to the
+    // callback above).
+    liveQuery.on('ready', () => {
+      if (!answered || subscription !== liveQuery || !liveQuery.results) return;
+      watchOps(liveQuery.results);
+      report(liveQuery.results);
+    });
+    liveQuery.on('error', (error) => onStatus('failed', error));
+  }
+
+  /** Listens for ops on the listed documents: their versions move, and they were modified just now. */
+  function watchOps(results) {
+    const listed = new Set(results);
+    for (const [doc, listener] of watched) {
+      if (listed.has(doc)) continue;
+      doc.removeListener('op batch', listener);
+      watched.delete(doc);
+    }
+    for (const doc of listed) {
+      if (watched.has(doc)) continue;
+      const listener = () => {
+        if (subscription?.results) report(subscription.results, [{ id: doc.id, version: doc.version }]);
+      };
+      doc.on('op batch', listener);
+      watched.set(doc, listener);
+    }
+  }
+
+  function poll() {
+    connection.createFetchQuery(collection, query, {}, (error, results) => {
+      if (stopped) return;
+      if (error) {
+        if (error.code === QUERIES_NOT_SUPPORTED) return onStatus('unsupported', error);
+        onStatus('failed', error);
+        return later(poll, retryDelayMs);
+      }
+      onStatus('polling');
+      report(results);
+      later(poll, pollIntervalMs);
+    });
+  }
+
+  subscribe();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      for (const [doc, listener] of watched) doc.removeListener('op batch', listener);
+      watched.clear();
+      subscription?.destroy();
+      subscription = null;
+    },
+  };
+}
