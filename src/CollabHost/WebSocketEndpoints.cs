@@ -102,7 +102,7 @@ public static class WebSocketEndpoints
         IActorRef connection = system.ActorOf(
             ConnectionActor.Props(socket, stream, clientId, settings,
                 await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped, access, addressCreates,
-                context.RequestServices.GetService<IDocumentQueries>()),
+                context.RequestServices.GetService<IDocumentQueries>(), context.RequestServices.GetService<IQuerySubscriptions>()),
             "connection-" + clientId);
 
         // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node).

@@ -30,6 +30,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly IActorRef _documents;
     private readonly IActorRef _presence;
     private readonly IDocumentQueries? _queries;
+    private readonly IQuerySubscriptions? _liveQueries;
     private readonly TaskCompletionSource _stopped;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConnectionAdmission _admission;
@@ -41,9 +42,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     public ConnectionActor(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
         IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
-        AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null)
+        AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null, IQuerySubscriptions? liveQueries = null)
     {
         _queries = queries;
+        _liveQueries = liveQueries;
         _socket = socket;
         _heartbeat = heartbeat;
         _settings = settings;
@@ -52,7 +54,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _presence = presence;
         _stopped = stopped;
         _admission = new ConnectionAdmission(settings, Environment.TickCount64, addressCreates);
-        _session = new ConnectionSession(clientId, settings, access, Self, _log, answersQueries: queries is not null);
+        _session = new ConnectionSession(clientId, settings, access, Self, _log, answersQueries: queries is not null,
+            answersSubscribeQueries: liveQueries is not null);
         _writer = new SocketWriter(socket, heartbeat, settings, _log, () => _session.Src);
     }
 
@@ -90,6 +93,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             case DocumentRequestUndelivered m: Apply(_session.Undelivered(m)); break;
             case QueryReplies.Fetched m: Apply(_session.QueryFetched(m)); break;
             case QueryReplies.Failed m: Apply(_session.QueryFailed(m)); break;
+            case QueryReplies.Changed m:
+                if (!_writer.IsClosing) Apply(_session.QueryChanged(m));
+                break;
+            case QueryReplies.Subscribed m: Apply(_session.QuerySubscribed(m)); break;
             case SessionTimers.RetryDue m: Apply(_session.RetryDue(m)); break;
             case Terminated terminated: OnTerminated(terminated); break;
             case ConnectionMessages.ReceiveEnded ended: OnReceiveEnded(ended); break;
@@ -117,8 +124,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
         IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
-        AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access, addressCreates, queries))
+        AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null, IQuerySubscriptions? liveQueries = null) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access, addressCreates, queries, liveQueries))
             .WithMailbox(ConnectionMailbox.ConfigPath);
 
     protected override void PreStart()
@@ -228,6 +235,13 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case ConnectionEffect.RunQuery run:
                 RunQuery(run);
+                break;
+            case ConnectionEffect.StartLiveQuery start:
+                // Returns at once; the results come back to this mailbox as QueryReplies messages.
+                _liveQueries!.Subscribe(Self, start.Token, start.Request, start.Readable);
+                break;
+            case ConnectionEffect.StopLiveQuery stop:
+                _liveQueries!.Unsubscribe(Self, stop.Token);
                 break;
             case ConnectionEffect.Close close:
                 Close(close.Status, close.Reason);

@@ -31,6 +31,12 @@ internal abstract record ConnectionEffect
     /// <summary>Run a fetch query (<see cref="Queries.IDocumentQueries"/>) over the documents <see cref="Readable"/> names (null: all); its end comes back as a <see cref="Queries.QueryReplies"/> message.</summary>
     public sealed record RunQuery(QueryRequest Request, IReadOnlyList<Security.DocumentPattern>? Readable) : ConnectionEffect;
 
+    /// <summary>Start a live query with the node's <see cref="Queries.IQuerySubscriptions"/> under <see cref="Token"/>; what it finds comes back as <see cref="Queries.QueryReplies"/> messages.</summary>
+    public sealed record StartLiveQuery(QueryRequest Request, long Token, IReadOnlyList<Security.DocumentPattern>? Readable) : ConnectionEffect;
+
+    /// <summary>Stop the live query under <see cref="Token"/>.</summary>
+    public sealed record StopLiveQuery(long Token) : ConnectionEffect;
+
     /// <summary>Close the socket after what is already queued (1008 drops the queue).</summary>
     public sealed record Close(WebSocketCloseStatus Status, string Reason) : ConnectionEffect;
 

@@ -42,6 +42,9 @@ internal sealed class ConnectionSession
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documents = new();
     private readonly bool _answersQueries;
+    private readonly bool _answersSubscribeQueries;
+    /// <summary>Live subscribe queries by the client's query id.</summary>
+    private readonly Dictionary<long, LiveQuery> _liveQueries = new();
     private long _nextRequestId;
     private int _subscriptions;
     private int _queriesInFlight;
@@ -49,10 +52,12 @@ internal sealed class ConnectionSession
 
     /// <param name="connection">The connection actor, named in commands as the one to answer (never sent to here).</param>
     /// <param name="answersQueries">The node has a read model: <c>qf</c> runs; otherwise queries are refused as not supported.</param>
+    /// <param name="answersSubscribeQueries">The node keeps live queries too: <c>qs</c>/<c>qu</c> run.</param>
     public ConnectionSession(string clientId, ConnectionSettings settings, ConnectionAccess access, IActorRef connection, ILoggingAdapter log,
-        bool answersQueries = false)
+        bool answersQueries = false, bool answersSubscribeQueries = false)
     {
         _answersQueries = answersQueries;
+        _answersSubscribeQueries = answersQueries && answersSubscribeQueries;
         Src = clientId;
         _settings = settings;
         _access = access;
@@ -69,6 +74,9 @@ internal sealed class ConnectionSession
 
     /// <summary>Documents the client is subscribed to or subscribing to (counted against <see cref="ConnectionSettings.MaxSubscriptions"/>).</summary>
     public int Subscriptions => _subscriptions;
+
+    /// <summary>Live subscribe queries (started, answered or not yet), counted against <see cref="ConnectionSettings.MaxQuerySubscriptions"/>.</summary>
+    public int QuerySubscriptions => _liveQueries.Count;
 
     /// <summary>ShareDB greets first: the client checks the protocol and default type before anything else.</summary>
     public IReadOnlyList<ConnectionEffect> Start()
@@ -151,9 +159,15 @@ internal sealed class ConnectionSession
             case QueryRequest { QueryAction: MessageActions.QueryFetch } qf when _answersQueries:
                 FetchQuery(qf);
                 break;
+            case QueryRequest { QueryAction: MessageActions.QuerySubscribe } qs when _answersSubscribeQueries:
+                SubscribeQuery(qs);
+                break;
+            case QueryRequest { QueryAction: MessageActions.QueryUnsubscribe } qu when _answersSubscribeQueries:
+                UnsubscribeQuery(qu);
+                break;
             case QueryRequest q:
                 Reply(ErrorReply.To(q, ProtocolErrorCodes.QueriesNotSupported, _answersQueries
-                    ? "Subscribe queries (qs/qu) are not supported yet; fetch queries (qf) are."
+                    ? "Subscribe queries (qs/qu) are not served by this node; fetch queries (qf) are."
                     : "Queries are not supported: this server keeps no read model (Collab:Queries:Enabled is false)."));
                 break;
             default:
@@ -193,14 +207,148 @@ internal sealed class ConnectionSession
         return _effects;
     }
 
-    /// <summary>A fetch query was refused or failed: the client gets the error, nothing else changes.</summary>
+    /// <summary>A query was refused or failed: the client gets the error, nothing else changes (a subscribe query is gone).</summary>
     public IReadOnlyList<ConnectionEffect> QueryFailed(QueryReplies.Failed failed)
     {
         _effects.Clear();
-        _queriesInFlight--;
+        if (failed.Request.QueryAction == MessageActions.QuerySubscribe)
+        {
+            // Only the subscription this reply is for: the client may have replaced or ended it meanwhile.
+            if (!_liveQueries.TryGetValue(failed.Request.QueryId, out LiveQuery? live) || live.Token != failed.Token) return _effects;
+            _liveQueries.Remove(failed.Request.QueryId);
+        }
+        else
+        {
+            _queriesInFlight--;
+        }
         CollabMetrics.MessageRejected(failed.Error.Code);
         Reply(new ErrorReply(failed.Request.Echo(), failed.Error));
         return _effects;
+    }
+
+    private void SubscribeQuery(QueryRequest q)
+    {
+        if (q.Collection is null || q.Query is null)
+        {
+            Reply(ErrorReply.To(q, ProtocolErrorCodes.QueryInvalid, "A query names its collection (c) and has a query object (q)."));
+            return;
+        }
+        // A qs under an id already live replaces that subscription, as ShareDB's agent does.
+        bool replaces = _liveQueries.ContainsKey(q.QueryId);
+        if (!replaces && _liveQueries.Count >= _settings.MaxQuerySubscriptions)
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.TooManyQuerySubscriptions);
+            Reply(ErrorReply.To(q, ProtocolErrorCodes.TooManyQuerySubscriptions,
+                $"A connection may hold at most {_settings.MaxQuerySubscriptions} subscribe queries (Collab:Connections:MaxQuerySubscriptions); end one with qu."));
+            return;
+        }
+        if (replaces) EndLiveQuery(q.QueryId);
+        var live = new LiveQuery(q, ++_nextRequestId);
+        _liveQueries[q.QueryId] = live;
+        // Its results are only documents the token may read, now and on every change.
+        _effects.Add(new ConnectionEffect.StartLiveQuery(q, live.Token, _access.ReadablePatterns));
+    }
+
+    private void UnsubscribeQuery(QueryRequest q)
+    {
+        if (!_liveQueries.ContainsKey(q.QueryId))
+        {
+            CollabMetrics.MessageRejected(ProtocolErrorCodes.QueryNotSubscribed);
+            Reply(ErrorReply.To(q, ProtocolErrorCodes.QueryNotSubscribed, $"No subscribe query with id {q.QueryId} on this connection."));
+            return;
+        }
+        EndLiveQuery(q.QueryId);
+        Reply(new QueryUnsubscribeReply(q.QueryId));
+    }
+
+    /// <summary>Stops a live query and releases the documents its results held.</summary>
+    private void EndLiveQuery(long queryId)
+    {
+        if (!_liveQueries.Remove(queryId, out LiveQuery? live)) return;
+        _effects.Add(new ConnectionEffect.StopLiveQuery(live.Token));
+        foreach (string id in live.Ids) ReleaseForQuery(new DocumentId(live.Request.Collection!, id));
+    }
+
+    /// <summary>
+    /// A subscribe query's first results: the client gets them, and each document in them is subscribed from the
+    /// version of the snapshot sent, so an op committed after the read model's snapshot reaches the client (as a
+    /// catch-up op from the document) and none twice.
+    /// </summary>
+    public IReadOnlyList<ConnectionEffect> QuerySubscribed(QueryReplies.Subscribed subscribed)
+    {
+        _effects.Clear();
+        if (!_liveQueries.TryGetValue(subscribed.Request.QueryId, out LiveQuery? live) || live.Token != subscribed.Token) return _effects;
+        live.Answered = true;
+        Reply(new QuerySubscribeReply(subscribed.Request.QueryId, subscribed.Results));
+        foreach (QueriedDocument document in subscribed.Results.Documents)
+        {
+            live.Ids.Add(document.Id);
+            HoldForQuery(new DocumentId(live.Request.Collection!, document.Id), document.Snapshot.Version);
+        }
+        return _effects;
+    }
+
+    /// <summary>A subscribe query's results changed: the client gets the diff; documents that entered are subscribed from the version sent, those that left are released.</summary>
+    public IReadOnlyList<ConnectionEffect> QueryChanged(QueryReplies.Changed changed)
+    {
+        _effects.Clear();
+        if (!_liveQueries.TryGetValue(changed.QueryId, out LiveQuery? live) || live.Token != changed.Token || !live.Answered) return _effects;
+        Reply(new QueryUpdate(changed.QueryId, changed.Diff, changed.CountChanged, changed.Count));
+        string collection = live.Request.Collection!;
+        foreach (ResultsChange change in changed.Diff)
+        {
+            switch (change)
+            {
+                case ResultsChange.Remove remove:
+                    foreach (string id in live.Ids.GetRange(remove.Index, remove.HowMany)) ReleaseForQuery(new DocumentId(collection, id));
+                    break;
+                case ResultsChange.Insert insert:
+                    foreach (QueriedDocument document in insert.Documents) HoldForQuery(new DocumentId(collection, document.Id), document.Snapshot.Version);
+                    break;
+            }
+            ResultsDiff.Apply(live.Ids, [change]);
+        }
+        return _effects;
+    }
+
+    /// <summary>
+    /// A query's results hold <paramref name="document"/>, whose snapshot at <paramref name="version"/> the client was
+    /// just sent: the client needs the ops from there on. The first hold subscribes the document (unless the client
+    /// subscribed to it itself), from that version.
+    /// </summary>
+    private void HoldForQuery(DocumentId document, long version)
+    {
+        DocumentView view = ViewOf(document);
+        view.QueryHolds++;
+        // The client keeps the newer of the snapshot and what it had; ops below what it has are never sent again.
+        if (view.NextVersion is not { } next || next < version) view.NextVersion = version;
+        if (view.QueryHolds > 1 || view.WantsSubscription) return;
+        long requestId = ++_nextRequestId;
+        var subscribe = new DocumentCommands.Subscribe(document, requestId, _connection, version);
+        _pending[requestId] = new PendingRequest(new SubscribeRequest(document.Collection, document.Id, version), subscribe,
+            SentAt: System.Diagnostics.Stopwatch.GetTimestamp(), ForQuery: true);
+        _effects.Add(new ConnectionEffect.ToDocument(subscribe));
+    }
+
+    /// <summary>A query's results no longer hold <paramref name="document"/>: the last hold unsubscribes it, unless the client subscribed to it itself.</summary>
+    private void ReleaseForQuery(DocumentId document)
+    {
+        if (!_documents.TryGetValue(document, out DocumentView? view) || view.QueryHolds == 0) return;
+        view.QueryHolds--;
+        if (view.Held) return;
+        view.Subscribed = false;
+        _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
+    }
+
+    /// <summary>One subscribe query of this connection: its request, its key with the node's live queries, and the ids the client has as its results.</summary>
+    private sealed class LiveQuery(QueryRequest request, long token)
+    {
+        public QueryRequest Request { get; } = request;
+        public long Token { get; } = token;
+        public List<string> Ids { get; } = new();
+
+        /// <summary>The client has the first results (changes before them are not for it).</summary>
+        public bool Answered { get; set; }
     }
 
     // ---- access ----
@@ -306,8 +454,10 @@ internal sealed class ConnectionSession
     {
         if (!_documents.TryGetValue(document, out DocumentView? view) || !view.WantsSubscription) return;
         view.WantsSubscription = false;
-        view.Subscribed = false;
         _subscriptions--;
+        // A document a live query's results hold stays subscribed: the query still needs its ops.
+        if (view.Held) return;
+        view.Subscribed = false;
         _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
     }
 
@@ -381,12 +531,12 @@ internal sealed class ConnectionSession
         if (TakePending(fetched.RequestId) is not { } pending) return _effects;
         DocumentView view = ViewOf(fetched.Document);
         bool subscribe = pending.Request is SubscribeRequest or BulkSubscribeRequest;
-        if (subscribe) view.Subscribed = view.WantsSubscription;
+        if (subscribe) view.Subscribed = view.Held;
         if (view.Subscribed) _effects.Add(new ConnectionEffect.WatchDocumentSender(fetched.Document));
         foreach (CommittedOp op in fetched.Ops) Deliver(fetched.Document, view, op, frame: null);
         if (fetched.Snapshot is { } snapshot) view.NextVersion = snapshot.Version;
 
-        if (pending.Resubscription) return _effects;
+        if (pending.Resubscription || pending.ForQuery) return _effects;
         if (pending.Bulk is { } bulk)
         {
             RecordBulk(bulk, fetched.Document, fetched.Snapshot is { } s ? BulkItemResult.Of(s) : BulkItemResult.Of(new WireSnapshot(view.NextVersion ?? 0, null, null)));
@@ -418,6 +568,12 @@ internal sealed class ConnectionSession
         _effects.Clear();
         if (TakePending(rejected.RequestId) is not { } pending) return _effects;
         CollabMetrics.MessageRejected(rejected.Error.Code);
+        if (pending.ForQuery)
+        {
+            // The client asked for the query, not this document: it keeps the snapshot it was sent, without ops.
+            _log.Warning("Connection {0}: document {1} of a subscribe query refused its subscription: {2}", Src, rejected.Document, rejected.Error.Message);
+            return _effects;
+        }
         if (pending.Request is SubscribeRequest or BulkSubscribeRequest
             && _documents.TryGetValue(rejected.Document, out DocumentView? view) && !view.Subscribed && view.WantsSubscription)
         {
@@ -539,13 +695,14 @@ internal sealed class ConnectionSession
     {
         _effects.Clear();
         if (TakePending(check.RequestId) is null) return _effects; // answered
-        if (!_documents.TryGetValue(check.Document, out DocumentView? view) || !view.WantsSubscription) return _effects;
+        if (!_documents.TryGetValue(check.Document, out DocumentView? view) || !view.Held) return _effects;
         if (check.Attempt < MaxResubscribeAttempts)
         {
             Resubscribe(check.Document, view, check.Attempt + 1);
             return _effects;
         }
         _log.Warning("Connection {0} could not subscribe again to {1}; the client must resubscribe", Src, check.Document);
+        if (!view.WantsSubscription) return _effects; // held by a query only: nothing the client asked for to fail
         view.WantsSubscription = false;
         _subscriptions--;
         Reply(new ErrorReply(new SubscribeRequest(check.Document.Collection, check.Document.Id, view.NextVersion).Echo(),
@@ -599,8 +756,8 @@ internal sealed class ConnectionSession
     }
 
     /// <summary>
-    /// The connection has ended, however it ended: every document subscription is released, the others see this
-    /// client's cursors go, and every presence subscription is released.
+    /// The connection has ended, however it ended: every document subscription and subscribe query is released, the
+    /// others see this client's cursors go, and every presence subscription is released.
     /// </summary>
     public IReadOnlyList<ConnectionEffect> Stop()
     {
@@ -609,6 +766,8 @@ internal sealed class ConnectionSession
         {
             if (view.Subscribed) _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
         }
+        foreach (LiveQuery live in _liveQueries.Values) _effects.Add(new ConnectionEffect.StopLiveQuery(live.Token));
+        _liveQueries.Clear();
         _presence.Stop(_effects);
         return _effects;
     }

@@ -152,5 +152,12 @@ public sealed record ConnectionSettings
     /// <summary>Fetch queries (<c>qf</c>) one connection may have running at once; one more is answered with an error.</summary>
     public int MaxQueriesInFlight { get; init; } = 4;
 
+    /// <summary>
+    /// Subscribe queries (<c>qs</c>) one connection may hold live at once; one more is refused with
+    /// <c>ERR_TOO_MANY_QUERY_SUBSCRIPTIONS</c>. The documents their results hold are subscribed for the connection
+    /// without counting against <see cref="MaxSubscriptions"/> (at most this many times <c>Collab:Queries:MaxResults</c>).
+    /// </summary>
+    public int MaxQuerySubscriptions { get; init; } = 16;
+
     public static ConnectionSettings Default { get; } = new();
 }

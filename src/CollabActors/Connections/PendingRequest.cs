@@ -9,9 +9,11 @@ namespace CollabActors.Connections;
 /// <see cref="Command"/> is what went to the document, kept to send again if it is reported undelivered.
 /// </summary>
 /// <c>Resubscription</c> marks a subscribe the connection sent by itself after <see cref="DocumentReplies.SubscriptionLost"/>: the
-/// client asked for nothing, so it gets the catch-up ops but no reply.
+/// client asked for nothing, so it gets the catch-up ops but no reply. <c>ForQuery</c> marks a subscribe for a document a live
+/// query's results hold: the client has its snapshot from the query, so it too gets the catch-up ops and no reply.
 internal sealed record PendingRequest(
-    ClientMessage Request, DocumentCommands.IDocumentRequest Command, BulkProgress? Bulk = null, long SentAt = 0, bool Resubscription = false)
+    ClientMessage Request, DocumentCommands.IDocumentRequest Command, BulkProgress? Bulk = null, long SentAt = 0, bool Resubscription = false,
+    bool ForQuery = false)
 {
     public DocumentId Document => Command.Document;
 }

@@ -8,6 +8,7 @@ public static class MessageActions
     public const string QueryFetch = "qf";
     public const string QuerySubscribe = "qs";
     public const string QueryUnsubscribe = "qu";
+    public const string QueryUpdate = "q";
     public const string BulkFetch = "bf";
     public const string BulkSubscribe = "bs";
     public const string BulkUnsubscribe = "bu";

@@ -49,6 +49,12 @@ public static class ProtocolErrorCodes
     /// <summary>A query that did not finish within <c>Collab:Queries:Timeout</c>, or found the read model not ready; try again.</summary>
     public const string QueryUnavailable = "ERR_QUERY_UNAVAILABLE";
 
+    /// <summary>The connection, or the node, already holds as many live subscribe queries (<c>qs</c>) as it may.</summary>
+    public const string TooManyQuerySubscriptions = "ERR_TOO_MANY_QUERY_SUBSCRIPTIONS";
+
+    /// <summary>A <c>qu</c> for a query id this connection has no subscribe query under.</summary>
+    public const string QueryNotSubscribed = "ERR_QUERY_NOT_SUBSCRIBED";
+
     /// <summary>The connection already holds as many document subscriptions as it may.</summary>
     public const string TooManySubscriptions = "ERR_TOO_MANY_SUBSCRIPTIONS";
 

@@ -109,15 +109,29 @@ internal static class ServerMessageJsonWriter
                 if (pr.Channel is not null) w.WriteString("ch", pr.Channel);
                 break;
             case QueryFetchReply qf:
-                w.WriteString("a", qf.Action);
-                w.WriteNumber("id", qf.QueryId);
-                w.WriteStartArray("data");
-                foreach (Queries.QueriedDocument document in qf.Results.Documents)
+                WriteQueryResults(w, qf.Action, qf.QueryId, qf.Results);
+                break;
+            case QuerySubscribeReply qs:
+                WriteQueryResults(w, qs.Action, qs.QueryId, qs.Results);
+                break;
+            case QueryUpdate q:
+                w.WriteString("a", q.Action);
+                w.WriteNumber("id", q.QueryId);
+                if (q.Diff.Count > 0)
                 {
-                    WriteSnapshot(w, document.Snapshot, document.Id);
+                    w.WriteStartArray("diff");
+                    foreach (Queries.ResultsChange change in q.Diff) WriteResultsChange(w, change);
+                    w.WriteEndArray();
                 }
-                w.WriteEndArray();
-                if (qf.Results.Count is { } count) w.WriteNumber("extra", count);
+                if (q.CountChanged)
+                {
+                    if (q.Count is { } extra) w.WriteNumber("extra", extra);
+                    else w.WriteNull("extra");
+                }
+                break;
+            case QueryUnsubscribeReply qu:
+                w.WriteString("a", qu.Action);
+                w.WriteNumber("id", qu.QueryId);
                 break;
             case PongReply pong:
                 w.WriteString("a", pong.Action);
@@ -144,6 +158,46 @@ internal static class ServerMessageJsonWriter
     }
 
     /// <param name="documentId">Written as <c>d</c> after the snapshot's fields, as a query result has it.</param>
+    private static void WriteQueryResults(Utf8JsonWriter w, string action, long queryId, Queries.QueryResults results)
+    {
+        w.WriteString("a", action);
+        w.WriteNumber("id", queryId);
+        w.WriteStartArray("data");
+        foreach (Queries.QueriedDocument document in results.Documents)
+        {
+            WriteSnapshot(w, document.Snapshot, document.Id);
+        }
+        w.WriteEndArray();
+        if (results.Count is { } count) w.WriteNumber("extra", count);
+    }
+
+    private static void WriteResultsChange(Utf8JsonWriter w, Queries.ResultsChange change)
+    {
+        w.WriteStartObject();
+        switch (change)
+        {
+            case Queries.ResultsChange.Insert insert:
+                w.WriteString("type", "insert");
+                w.WriteNumber("index", insert.Index);
+                w.WriteStartArray("values");
+                foreach (Queries.QueriedDocument document in insert.Documents) WriteSnapshot(w, document.Snapshot, document.Id);
+                w.WriteEndArray();
+                break;
+            case Queries.ResultsChange.Remove remove:
+                w.WriteString("type", "remove");
+                w.WriteNumber("index", remove.Index);
+                w.WriteNumber("howMany", remove.HowMany);
+                break;
+            case Queries.ResultsChange.Move move:
+                w.WriteString("type", "move");
+                w.WriteNumber("from", move.From);
+                w.WriteNumber("to", move.To);
+                w.WriteNumber("howMany", move.HowMany);
+                break;
+        }
+        w.WriteEndObject();
+    }
+
     private static void WriteSnapshot(Utf8JsonWriter w, WireSnapshot snapshot, string? documentId = null)
     {
         w.WriteStartObject();

@@ -33,4 +33,16 @@ public sealed class QueryOptions
     /// and the most a committed op waits beyond its own batch to be seen by queries.
     /// </summary>
     public TimeSpan ProjectionBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Live subscribe queries (<c>qs</c>) one node holds at once, for all its connections; one more is refused with <c>ERR_TOO_MANY_QUERY_SUBSCRIPTIONS</c>.</summary>
+    public int MaxSubscriptions { get; set; } = 2000;
+
+    /// <summary>
+    /// How often a node with live queries reads the read model's position to see rows another node's projector wrote
+    /// (PostgreSQL cluster). The node's own projector wakes them at once.
+    /// </summary>
+    public TimeSpan SubscriptionPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>After a wake-up, how long further changes gather before the affected live queries run again (one run for many changes).</summary>
+    public TimeSpan SubscriptionDebounce { get; set; } = TimeSpan.FromMilliseconds(25);
 }

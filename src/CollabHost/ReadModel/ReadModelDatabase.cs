@@ -27,6 +27,7 @@ public abstract class ReadModelDatabase
     private readonly string _journalTable;
     private readonly string _readJournalSql;
     private readonly string _readEventsOfSql;
+    private readonly string _changedDocumentsSql;
 
     protected ReadModelDatabase(JournalConfig journal)
     {
@@ -37,6 +38,8 @@ public abstract class ReadModelDatabase
         _readJournalSql = $"SELECT {columns} FROM {sql.JournalTable} WHERE {Quote(c.Ordering)} > @after ORDER BY {Quote(c.Ordering)} LIMIT @limit";
         _readEventsOfSql = $"SELECT {columns} FROM {sql.JournalTable} WHERE {Quote(c.PersistenceId)} = @pid " +
                            $"AND {Quote(c.SequenceNumber)} >= @from AND {Quote(c.SequenceNumber)} < @to ORDER BY {Quote(c.SequenceNumber)}";
+        _changedDocumentsSql = $"SELECT DISTINCT {Quote(c.PersistenceId)} FROM {sql.JournalTable} " +
+                               $"WHERE {Quote(c.Ordering)} > @after AND {Quote(c.Ordering)} <= @upto";
         ConnectionString = journal.ConnectionString;
     }
 
@@ -159,6 +162,26 @@ public abstract class ReadModelDatabase
         Add(read, "@after", after);
         Add(read, "@limit", limit);
         return ReadRows(read);
+    }
+
+    /// <summary>
+    /// The collections of the documents with journal rows in (<paramref name="after"/>, <paramref name="upTo"/>]: what
+    /// changed in the read model when its position moved between them (live queries of those collections look again).
+    /// </summary>
+    public HashSet<string> ChangedCollections(DbConnection connection, long after, long upTo)
+    {
+        using DbCommand read = Command(connection, null, _changedDocumentsSql);
+        Add(read, "@after", after);
+        Add(read, "@upto", upTo);
+        var collections = new HashSet<string>(StringComparer.Ordinal);
+        using DbDataReader reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            string persistenceId = reader.GetString(0);
+            if (!persistenceId.StartsWith(ReadModelProjector.DocumentPersistencePrefix, StringComparison.Ordinal)) continue;
+            collections.Add(CollabActors.Documents.DocumentId.FromEntityId(persistenceId[ReadModelProjector.DocumentPersistencePrefix.Length..]).Collection);
+        }
+        return collections;
     }
 
     /// <summary>One persistence id's rows with sequence numbers in [from, to).</summary>

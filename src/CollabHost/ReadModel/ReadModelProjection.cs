@@ -7,8 +7,9 @@ namespace CollabHost.ReadModel;
 /// journal when their shape changed), then projects every batch the journal commits, woken by
 /// <see cref="JournalCommitSignal"/> or at the latest every <see cref="QueryOptions.ProjectionPollInterval"/>. Nothing
 /// on an op's path waits for it. On PostgreSQL only the node holding the projector lock projects; the others try again.
-/// </summary>
-public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions options, ILogger<ReadModelProjection> log) : BackgroundService
+/// After each write it raises <see cref="ReadModelChanges"/> for the node's live queries.
+public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions options, ReadModelChanges changes, ILogger<ReadModelProjection> log)
+    : BackgroundService
 {
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
@@ -44,10 +45,15 @@ public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions
                 }
                 while (!stopping.IsCancellationRequested)
                 {
-                    if (!projector.ProjectOnce(connection)) JournalCommitSignal.Wait(options.ProjectionPollInterval, stopping);
+                    if (!projector.ProjectOnce(connection))
+                    {
+                        JournalCommitSignal.Wait(options.ProjectionPollInterval, stopping);
+                        continue;
+                    }
+                    changes.Raise();
                     // Under load, let the journal's next commits gather first: one read-model transaction for many
                     // journal transactions, and the database's write lock left to the journal most of the time.
-                    else stopping.WaitHandle.WaitOne(options.ProjectionBatchDelay);
+                    stopping.WaitHandle.WaitOne(options.ProjectionBatchDelay);
                 }
             }
             catch (Exception cause) when (!stopping.IsCancellationRequested)

@@ -22,7 +22,7 @@ public sealed class ReadModelProjector(ReadModelDatabase database, Action<string
     public static readonly TimeSpan HoleWait = TimeSpan.FromSeconds(10);
 
     private const string DocumentOpManifest = "document-op.1";
-    private const string DocumentPersistencePrefix = "document-";
+    internal const string DocumentPersistencePrefix = "document-";
 
     private readonly JournalHoles _holes = new(HoleWait);
 
