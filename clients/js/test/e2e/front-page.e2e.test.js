@@ -103,6 +103,33 @@ test('The front page creates a document by name and type, and it shows in anothe
   }
 });
 
+test('A front page that was offline catches up with what was created and edited meanwhile', async (t) => {
+  if (!servers.apiUrl) return t.skip('the stock ShareDB peer serves no subscribe queries');
+  const writer = openNodeConnection(servers.wsUrl);
+  const kept = uniqueName('kept');
+  const missed = uniqueName('missed');
+  const keptDoc = await createDocument(writer, kept, 'before', TEXT_UNICODE_URI);
+  const isLive = () => document.querySelector('.recent')?.dataset.state === 'live';
+  const ada = await openPerson(browser, `${servers.homeUrl}?name=Ada`, 'Ada', isLive);
+  try {
+    await rowsWhere(ada.page, (rows) => rows[0]?.id === kept, 'the document at the top');
+    await ada.context.setOffline(true);
+    await ada.page.waitForFunction(() => window.collabFront.client.state === 'offline');
+    await createDocument(writer, missed, '', TEXT_UNICODE_URI);
+    await submitOp(keptDoc, [6, ' and after']);
+    await ada.page.waitForTimeout(500);
+    assert.ok(!(await listedRows(ada.page)).some((row) => row.id === missed), 'the list changed while offline');
+
+    await ada.context.setOffline(false);
+    await rowsWhere(ada.page, (rows) => rows[0]?.id === kept && rows[0].version === 2 && rows[1]?.id === missed,
+      'the edited document on top at version 2, then the one created while offline', 15_000);
+    assert.deepEqual(ada.errors, []);
+  } finally {
+    writer.close();
+    await ada.context.close();
+  }
+});
+
 test('With queries turned off the front page says so, and documents still open by name', async (t) => {
   if (!servers.apiUrl) return t.skip('CollabHost setting');
   const off = await startServers({ hostArgs: ['--Collab:Queries:Enabled=false'] });
