@@ -331,11 +331,15 @@ public class BadInputTests(SmallLimitsHost fixture) : IClassFixture<SmallLimitsH
     }
 
     [Fact]
-    public async Task Subscribe_queries_and_queries_outside_the_subset_are_refused_with_a_clear_error()
+    public async Task Queries_outside_the_subset_bad_subscribe_queries_and_an_unknown_qu_are_refused_with_a_clear_error()
     {
         await using WireClient client = await ConnectAsync();
-        JsonElement reply = await client.RequestAsync("""{"a":"qs","id":1,"c":"docs","q":{}}""");
-        AssertError(reply, "ERR_QUERIES_NOT_SUPPORTED");
+        JsonElement reply = await client.RequestAsync("""{"a":"qs","id":1,"c":"docs","q":{"title":{"$regex":"^a"}}}""");
+        AssertError(reply, "ERR_QUERY_NOT_SUPPORTED");
+        reply = await client.RequestAsync("""{"a":"qs","id":5,"q":{}}""");
+        AssertError(reply, "ERR_QUERY_INVALID");
+        reply = await client.RequestAsync("""{"a":"qu","id":6}""");
+        AssertError(reply, "ERR_QUERY_NOT_SUBSCRIBED");
         reply = await client.RequestAsync("""{"a":"qf","id":2,"c":"docs","q":{"title":{"$regex":"^a"}}}""");
         AssertError(reply, "ERR_QUERY_NOT_SUPPORTED");
         Assert.Contains("$regex", reply.GetProperty("error").GetProperty("message").GetString());

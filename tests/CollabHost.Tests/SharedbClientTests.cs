@@ -167,12 +167,12 @@ public class SharedbClientTests(StockClientHost fixture, ITestOutputHelper outpu
     }
 
     [Fact]
-    public async Task A_delete_reaches_other_subscribers_and_a_subscribe_query_gets_a_clear_error()
+    public async Task A_delete_reaches_other_subscribers_and_a_subscribe_query_outside_the_subset_gets_a_clear_error()
     {
         JsonElement result = await RunAsync("misc");
         Assert.True(result.GetProperty("bobSawDel").GetBoolean());
         Assert.Equal("""{"v":2,"type":null}""", result.GetProperty("afterDel").GetRawText());
-        Assert.Equal("ERR_QUERIES_NOT_SUPPORTED", result.GetProperty("queryError").GetProperty("code").GetString());
+        Assert.Equal("ERR_QUERY_NOT_SUPPORTED", result.GetProperty("queryError").GetProperty("code").GetString());
     }
 
     [Fact]

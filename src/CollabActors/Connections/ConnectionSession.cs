@@ -314,18 +314,20 @@ internal sealed class ConnectionSession
     /// <summary>
     /// A query's results hold <paramref name="document"/>, whose snapshot at <paramref name="version"/> the client was
     /// just sent: the client needs the ops from there on. The first hold subscribes the document (unless the client
-    /// subscribed to it itself), from that version.
+    /// subscribed to it itself), from that version; or, when this connection already sent the client the document up
+    /// to some version, from that one: a client that has the document does not take a newer snapshot (the stock
+    /// client fetches the ops from its own version instead), so nothing it lacks may be skipped.
     /// </summary>
     private void HoldForQuery(DocumentId document, long version)
     {
         DocumentView view = ViewOf(document);
         view.QueryHolds++;
-        // The client keeps the newer of the snapshot and what it had; ops below what it has are never sent again.
-        if (view.NextVersion is not { } next || next < version) view.NextVersion = version;
+        view.NextVersion ??= version;
         if (view.QueryHolds > 1 || view.WantsSubscription) return;
+        long from = view.NextVersion.Value;
         long requestId = ++_nextRequestId;
-        var subscribe = new DocumentCommands.Subscribe(document, requestId, _connection, version);
-        _pending[requestId] = new PendingRequest(new SubscribeRequest(document.Collection, document.Id, version), subscribe,
+        var subscribe = new DocumentCommands.Subscribe(document, requestId, _connection, from);
+        _pending[requestId] = new PendingRequest(new SubscribeRequest(document.Collection, document.Id, from), subscribe,
             SentAt: System.Diagnostics.Stopwatch.GetTimestamp(), ForQuery: true);
         _effects.Add(new ConnectionEffect.ToDocument(subscribe));
     }
