@@ -12,6 +12,7 @@ const CHANGED_MARK_MS = 3000;
 const LIST_STATES = {
   loading: 'Loading…',
   live: 'Live',
+  offline: 'Offline — the list resumes when the connection is back',
   polling: 'Refreshed every few seconds (this server does not serve subscribe queries)',
   unsupported: 'This server does not list documents (its queries are turned off). You can still open or create a document by name above.',
   failed: 'The list could not be loaded; trying again…',
@@ -158,15 +159,24 @@ class RecentList {
     const ids = this.times.wanted(this.docs ?? []);
     if (ids.length === 0) return;
     const query = { _id: { $in: ids }, $limit: ids.length };
-    const response = await fetch(`${this.endpoint}?q=${encodeURIComponent(JSON.stringify(query))}`, {
-      headers: this.token ? { Authorization: `Bearer ${this.token}` } : {},
-    });
+    let response;
+    try {
+      response = await fetch(`${this.endpoint}?q=${encodeURIComponent(JSON.stringify(query))}`, {
+        headers: this.token ? { Authorization: `Bearer ${this.token}` } : {},
+      });
+    } catch (error) {
+      this.times.unasked(ids);
+      throw error;
+    }
     if (response.status === 404) {
       // Queries are off there, or it is not CollabHost: the list goes without times.
       this.endpoint = null;
       return;
     }
-    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    if (!response.ok) {
+      this.times.unasked(ids);
+      throw new Error(`${response.status} ${response.statusText}`);
+    }
     const answer = await response.json();
     for (const doc of answer.docs ?? []) {
       if (typeof doc.mtime === 'number') this.times.learn(doc.d, doc.v, doc.mtime);

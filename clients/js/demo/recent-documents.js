@@ -103,6 +103,11 @@ export class ModifiedTimes {
     return ids;
   }
 
+  /** The server could not be asked about `ids` (offline, a failed request): ask again at the next chance. */
+  unasked(ids) {
+    for (const id of ids) this.asked.delete(id);
+  }
+
   /** Forgets documents no longer listed, so the maps stay as small as the list. */
   keepOnly(ids) {
     const keep = new Set(ids);

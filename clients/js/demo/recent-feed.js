@@ -2,7 +2,7 @@
 // (results change as documents are created and edited, and their ops arrive live); a fetch query re-run on a timer
 // when the server answers the subscribe query with ERR_QUERIES_NOT_SUPPORTED but serves fetch queries; or nothing
 // when it refuses those too (Collab:Queries:Enabled=false). Takes the plain ShareDB Connection; no DOM here, so
-// test/unit/recent-feed.test.js runs it in Node against a stand-in connection.
+// test/unit/recent-feed.test.js runs it in Node against stock ShareDB.
 
 /** How often the fallback re-runs its fetch query, and how long to wait before asking again after an error. */
 export const POLL_INTERVAL_MS = 5000;
@@ -12,8 +12,10 @@ const QUERIES_NOT_SUPPORTED = 'ERR_QUERIES_NOT_SUPPORTED';
 /**
  * Watches `query` on `collection`. `onChange(docs, touched)` gets the results in order as `{id, version, typeUri}`
  * and, on a subscription, `touched`: the `{id, version}` of documents an op just changed. `onStatus(status, error)`
- * gets 'loading', 'live' (subscribed), 'polling' (fetched every `pollIntervalMs`), 'unsupported' (the server lists
- * no documents), or 'failed' (another error; asked again after `retryDelayMs`). Returns `{stop()}`.
+ * gets 'loading', 'live' (subscribed), 'offline' (the connection was lost while subscribed; subscribed again when it is
+ * back), 'polling' (fetched every `pollIntervalMs`), 'unsupported' (the server lists no documents), or 'failed'
+ * (another error; asked again after `retryDelayMs`). The connection should be one used for listing only: the Doc
+ * objects of documents that leave the list are destroyed. Returns `{stop()}`.
  */
 export function watchQuery(connection, collection, query, {
   onChange = () => {},
@@ -26,6 +28,8 @@ export function watchQuery(connection, collection, query, {
   let subscription = null;
   /** doc -> its 'op batch' listener, for the documents of the subscription's current results */
   const watched = new Map();
+  /** the subscription was dropped with the connection: subscribe again when it is back */
+  let resubscribe = false;
 
   const later = (run, delayMs) => {
     clearTimeout(timer);
@@ -43,44 +47,65 @@ export function watchQuery(connection, collection, query, {
 
   function subscribe() {
     onStatus('loading');
-    let answered = false;
     const liveQuery = connection.createSubscribeQuery(collection, query, {}, (error, results) => {
-      if (stopped) return;
+      if (stopped || subscription !== liveQuery) return;
       if (error) {
         subscription = null;
         if (error.code === QUERIES_NOT_SUPPORTED) return poll();
         onStatus('failed', error);
         return later(subscribe, retryDelayMs);
       }
-      answered = true;
       onStatus('live');
-      watchOps(results);
+      listed(results);
       report(results);
     });
     subscription = liveQuery;
     liveQuery.on('changed', (results) => {
-      watchOps(results);
+      listed(results);
       report(results);
-    });
-    // A resubscription after a reconnect may replace the results without a 'changed' (the first answer goes to the
-    // callback above).
-    liveQuery.on('ready', () => {
-      if (!answered || subscription !== liveQuery || !liveQuery.results) return;
-      watchOps(liveQuery.results);
-      report(liveQuery.results);
     });
     liveQuery.on('error', (error) => onStatus('failed', error));
   }
 
-  /** Listens for ops on the listed documents: their versions move, and they were modified just now. */
-  function watchOps(results) {
-    const listed = new Set(results);
+  /**
+   * A connection lost while subscribed: the subscription and its documents are dropped and asked for afresh once
+   * the connection is back. The list needs only each document's id, type and version, never its ops; a fresh
+   * subscription's snapshots give those directly, where the ShareDB client's own resubscription would catch each
+   * document it has up from its own version (and CollabHost answers that resubscription with snapshots the client
+   * does not take for documents it has, so they would stay behind).
+   */
+  function onConnectionState(state) {
+    if (stopped) return;
+    if (state === 'connected') {
+      if (resubscribe) {
+        resubscribe = false;
+        subscribe();
+      }
+      return;
+    }
+    if (!subscription) return;
+    subscription.destroy();
+    subscription = null;
+    listed([]);
+    resubscribe = true;
+    onStatus('offline');
+  }
+  connection.on('state', onConnectionState);
+
+  /**
+   * The documents now listed: ops on them are reported (their versions move, and they were modified just now), and
+   * the Doc objects of those no longer listed are dropped from the connection, so that one listed again later starts
+   * from the server's snapshot and the connection holds no more documents than the list.
+   */
+  function listed(results) {
+    const current = new Set(results);
     for (const [doc, listener] of watched) {
-      if (listed.has(doc)) continue;
+      if (current.has(doc)) continue;
       doc.removeListener('op batch', listener);
       watched.delete(doc);
+      doc.destroy();
     }
-    for (const doc of listed) {
+    for (const doc of current) {
       if (watched.has(doc)) continue;
       const listener = () => {
         if (subscription?.results) report(subscription.results, [{ id: doc.id, version: doc.version }]);
@@ -109,10 +134,10 @@ export function watchQuery(connection, collection, query, {
     stop() {
       stopped = true;
       clearTimeout(timer);
-      for (const [doc, listener] of watched) doc.removeListener('op batch', listener);
-      watched.clear();
+      connection.removeListener('state', onConnectionState);
       subscription?.destroy();
       subscription = null;
+      listed([]);
     },
   };
 }

@@ -77,6 +77,13 @@ test('Times are asked for once per listed version, and an op seen live needs no 
   assert.equal(times.get('b'), NOW);
 });
 
+test('Documents the server could not be asked about are asked for again', () => {
+  const times = new ModifiedTimes();
+  assert.deepEqual(times.wanted([{ id: 'a', version: 1 }, { id: 'b', version: 1 }]), ['a', 'b']);
+  times.unasked(['a']);
+  assert.deepEqual(times.wanted([{ id: 'a', version: 1 }, { id: 'b', version: 1 }]), ['a']);
+});
+
 test('An answer for an older version than the one known does not replace the time', () => {
   const times = new ModifiedTimes();
   times.touched('a', 6, NOW);

@@ -132,6 +132,26 @@ test('Another error is reported and the subscription is tried again', async () =
   await next((report) => report.status === 'live');
 });
 
+test('A subscription lost with its connection is made afresh when the connection is back, with what changed meanwhile', async () => {
+  const server = startBackend();
+  const writer = server.connect();
+  const notes = await create(writer, 'notes', 'hello');
+  const connection = server.connect();
+  const { next, reports } = watch(connection);
+  await next(lists(['notes']));
+
+  connection.close();
+  await next((report) => report.status === 'offline');
+  await submit(notes, [5, ' again']);
+  await create(writer, 'plan');
+  const seen = reports.length;
+  server.backend.connect(connection);
+  await next((report) => reports.indexOf(report) >= seen && report.status === 'live');
+  const fresh = await next((report) => reports.indexOf(report) >= seen && lists(['notes', 'plan'])(report));
+  assert.equal(fresh.docs.find((doc) => doc.id === 'notes').version, 2);
+  assert.deepEqual(server.asked, ['qs', 'qs'], 'subscribed again, not fetched');
+});
+
 test('Once stopped, the feed reports nothing more', async () => {
   const server = startBackend();
   const writer = server.connect();
