@@ -283,7 +283,11 @@ internal sealed class ConnectionSession
         foreach (QueriedDocument document in subscribed.Results.Documents)
         {
             live.Ids.Add(document.Id);
-            HoldForQuery(new DocumentId(live.Request.Collection!, document.Id), document.Snapshot.Version);
+            var id = new DocumentId(live.Request.Collection!, document.Id);
+            // After a reconnect the client says at which version it has its previous results: it keeps those
+            // documents (it fetches their ops rather than take a newer snapshot), so they are subscribed from there.
+            if (live.Request.KnownVersions?.TryGetValue(document.Id, out long known) == true) ViewOf(id).NextVersion ??= known;
+            HoldForQuery(id, document.Snapshot.Version);
         }
         return _effects;
     }

@@ -80,7 +80,8 @@ internal static class ClientMessageReader
             case MessageActions.QuerySubscribe:
             case MessageActions.QueryUnsubscribe:
                 return new QueryRequest(action, RequiredInteger(m, "id", "query id"), OptionalName(m, "c", "collection"),
-                    m.TryGetProperty("q", out JsonElement q) && q.ValueKind != JsonValueKind.Null ? JsonText.From(q) : null);
+                    m.TryGetProperty("q", out JsonElement q) && q.ValueKind != JsonValueKind.Null ? JsonText.From(q) : null,
+                    action == MessageActions.QuerySubscribe ? KnownResults(m) : null);
             default:
                 throw Malformed($"Unknown action '{Truncate(action)}'.");
         }
@@ -172,6 +173,25 @@ internal static class ClientMessageReader
             return new BulkSelection(ids, versions);
         }
         throw Malformed($"Field 'b' must be an array of ids or an object of id to version, not {Describe(b)}.");
+    }
+
+    /// <summary>
+    /// <c>r</c> of a <c>qs</c> the stock client sends again after a reconnect: <c>[[id, version or null], ...]</c>, the
+    /// results it has and the versions it has them at.
+    /// </summary>
+    private static IReadOnlyDictionary<string, long>? KnownResults(JsonElement m)
+    {
+        if (!m.TryGetProperty("r", out JsonElement r) || r.ValueKind == JsonValueKind.Null) return null;
+        if (r.ValueKind != JsonValueKind.Array) throw Malformed($"Field 'r' (the results the client has) must be an array, not {Describe(r)}.");
+        var known = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (JsonElement entry in r.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 2 || entry[0].ValueKind != JsonValueKind.String)
+                throw Malformed($"Field 'r' must list [id, version] pairs; found {Describe(entry)}.");
+            string id = Bounded(entry[0].GetString()!, "r", "document id", WireLimits.MaxNameLength);
+            if (entry[1].ValueKind != JsonValueKind.Null) known[id] = AsVersion(entry[1], "r");
+        }
+        return known;
     }
 
     private static string Collection(JsonElement m) =>

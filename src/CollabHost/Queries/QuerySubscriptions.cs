@@ -27,6 +27,11 @@ public sealed class QuerySubscriptions : BackgroundService, IQuerySubscriptions
     private readonly object _gate = new();
     private readonly Dictionary<(IActorRef Subscriber, long Token), LiveQuery> _live = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
+    /// <summary>
+    /// Runs again at once: half the runner's turns (Collab:Queries:MaxConcurrent), so a busy collection's live queries
+    /// never take every turn from fetch queries.
+    /// </summary>
+    private readonly SemaphoreSlim _runTurns;
 
     public QuerySubscriptions(QueryRunner runner, ReadModelDatabase database, QueryOptions options, ReadModelProjection projection,
         ReadModelChanges changes, ILogger<QuerySubscriptions> log)
@@ -36,6 +41,7 @@ public sealed class QuerySubscriptions : BackgroundService, IQuerySubscriptions
         _options = options;
         _schemaReady = projection.SchemaReady;
         _log = log;
+        _runTurns = new SemaphoreSlim(Math.Max(1, options.MaxConcurrent / 2));
         changes.Written += Wake;
     }
 
@@ -175,13 +181,14 @@ public sealed class QuerySubscriptions : BackgroundService, IQuerySubscriptions
                 due.Add(live);
             }
         }
-        // Each run waits for a turn on the runner (Collab:Queries:MaxConcurrent), as fetch queries do.
+        // Each run waits for one of this registry's turns, then for one of the runner's, as fetch queries do.
         foreach (LiveQuery live in due) _ = RunAgainAsync(live);
     }
 
     private async Task RunAgainAsync(LiveQuery live)
     {
         QueryResults? results = null;
+        await _runTurns.WaitAsync();
         try
         {
             results = await _runner.FetchAsync(live.Request.Collection!, live.Request.Query!, live.Readable, CancellationToken.None);
@@ -190,6 +197,10 @@ public sealed class QuerySubscriptions : BackgroundService, IQuerySubscriptions
         {
             // As ShareDB's query emitter: logged, not sent; the subscription keeps its results until a run succeeds.
             _log.LogWarning(cause, "Subscribe query {Id} on {Collection} failed to run again", live.Request.QueryId, live.Request.Collection);
+        }
+        finally
+        {
+            _runTurns.Release();
         }
         lock (_gate)
         {

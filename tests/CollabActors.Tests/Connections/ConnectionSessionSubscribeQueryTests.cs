@@ -88,6 +88,16 @@ public sealed class ConnectionSessionSubscribeQueryTests
     }
 
     [Fact]
+    public void A_qs_sent_again_after_a_reconnect_subscribes_the_documents_the_client_has_from_the_versions_it_has()
+    {
+        ConnectionSession session = NewSession();
+        var request = new QueryRequest("qs", 1, "notes", Open, new Dictionary<string, long> { ["n1"] = 2 });
+        var start = Assert.IsType<ConnectionEffect.StartLiveQuery>(Assert.Single(session.Handle(request, 0)));
+        var effects = session.QuerySubscribed(new QueryReplies.Subscribed(request, start.Token, Results(Doc("n1", 5), Doc("n2", 4))));
+        Assert.Equal([("n1", 2L), ("n2", 4L)], Subscribes(effects).Select(s => (s.Document.Id, s.FromVersion!.Value)));
+    }
+
+    [Fact]
     public void A_change_is_sent_as_a_q_diff_and_subscribes_what_entered_and_releases_what_left()
     {
         ConnectionSession session = NewSession();

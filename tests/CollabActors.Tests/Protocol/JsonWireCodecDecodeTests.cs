@@ -100,6 +100,15 @@ public class JsonWireCodecDecodeTests
     }
 
     [Fact]
+    public void A_qs_sent_again_after_a_reconnect_carries_the_versions_the_client_has()
+    {
+        var qs = Assert.IsType<QueryRequest>(Decode("""{"a":"qs","id":3,"c":"docs","q":{},"r":[["a",4],["b",null]]}"""));
+        Assert.Equal(new Dictionary<string, long> { ["a"] = 4 }, qs.KnownVersions);
+        Assert.IsType<UnreadableMessage>(Decode("""{"a":"qs","id":3,"c":"docs","q":{},"r":[["a"]]}"""));
+        Assert.IsType<UnreadableMessage>(Decode("""{"a":"qs","id":3,"c":"docs","q":{},"r":{"a":1}}"""));
+    }
+
+    [Fact]
     public void Invalid_json_is_a_badly_formed_message()
     {
         var bad = DecodeBad("""{"a":"f","c":"docs",""");

@@ -46,6 +46,13 @@ async function side(name, writer, subscriber) {
   return { name, writer, subscriber, events, subscribe };
 }
 
+function disconnect(connection) {
+  return within(new Promise((resolve) => {
+    connection.once('disconnected', resolve);
+    connection.socket.close();
+  }), 'disconnect');
+}
+
 const ids = (query) => query.results.map((d) => d.id);
 const view = (query) => JSON.stringify(query.results.map((d) => [d.id, d.version, d.data]));
 
@@ -84,6 +91,17 @@ async function main() {
     { name: 'move', expect: 'move', run: (s) => submit(s, 'a', [{ p: ['n'], na: 10 }]) },
     { name: 'edit', expect: null, run: (s) => submit(s, 'd', [{ p: ['title', 1], si: '!' }]) },
     { name: 'delete', expect: 'remove', run: (s) => del(s, 'f') },
+    // CollabHost's subscriber loses its socket; meanwhile a result document is edited and one enters. On reconnect the
+    // client sends its qs again with the versions it has (r): it must end with the same results and data.
+    {
+      name: 'reconnect', expect: null,
+      run: async (s) => {
+        if (s === collab) await disconnect(s.subscriber);
+        await submit(s, 'd', [{ p: ['title', 0], si: '?' }]);
+        await create(s, 'j', { status: 'open', n: 6, title: 'j' });
+        if (s === collab) s.subscriber.bindToSocket(new WebSocket(url));
+      },
+    },
   ];
   const report = [];
   let failures = 0;
