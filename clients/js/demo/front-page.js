@@ -4,7 +4,7 @@
 import { watchQuery } from './recent-feed.js';
 import { listRows, ModifiedTimes, queryEndpointFor, RECENT_QUERY } from './recent-documents.js';
 
-/** How often the "… ago" column is redrawn while nothing changes, and how long inserted rows gather for one time lookup. */
+/** How often the "… ago" column is redrawn while nothing changes; how long new rows gather for one time lookup. */
 const RELATIVE_TIME_REFRESH_MS = 10_000;
 const TIME_LOOKUP_DELAY_MS = 200;
 /** How long a row that was just created or edited stays marked. */
@@ -14,7 +14,8 @@ const LIST_STATES = {
   live: 'Live',
   offline: 'Offline — the list resumes when the connection is back',
   polling: 'Refreshed every few seconds (this server does not serve subscribe queries)',
-  unsupported: 'This server does not list documents (its queries are turned off). You can still open or create a document by name above.',
+  unsupported: 'This server does not list documents (its queries are turned off). '
+    + 'You can still open or create a document by name above.',
   failed: 'The list could not be loaded; trying again…',
 };
 
@@ -78,7 +79,8 @@ export function showFrontPage(app, { client, serverUrl, collection, token, openD
   const feed = watchQuery(client.connection, collection, RECENT_QUERY, {
     onChange: (docs, touched) => list.update(docs, touched),
     onStatus: (status, error) => {
-      if (error) (status === 'failed' ? console.error : console.info)(`recent documents: ${error.code ?? ''} ${error.message}`);
+      const log = status === 'failed' ? console.error : console.info;
+      if (error) log(`recent documents: ${error.code ?? ''} ${error.message}`);
       list.showStatus(status);
     },
   });

@@ -12,10 +12,10 @@ const QUERIES_NOT_SUPPORTED = 'ERR_QUERIES_NOT_SUPPORTED';
 /**
  * Watches `query` on `collection`. `onChange(docs, touched)` gets the results in order as `{id, version, typeUri}`
  * and, on a subscription, `touched`: the `{id, version}` of documents an op just changed. `onStatus(status, error)`
- * gets 'loading', 'live' (subscribed), 'offline' (the connection was lost while subscribed; subscribed again when it is
- * back), 'polling' (fetched every `pollIntervalMs`), 'unsupported' (the server lists no documents), or 'failed'
- * (another error; asked again after `retryDelayMs`). The connection should be one used for listing only: the Doc
- * objects of documents that leave the list are destroyed. Returns `{stop()}`.
+ * gets 'loading', 'live' (subscribed), 'offline' (the connection was lost while subscribed; live again once the
+ * client's own resubscription is answered), 'polling' (fetched every `pollIntervalMs`), 'unsupported' (the server
+ * lists no documents), or 'failed' (another error; asked again after `retryDelayMs`). The connection should be one
+ * used for listing only: the Doc objects of documents that leave the list are destroyed. Returns `{stop()}`.
  */
 export function watchQuery(connection, collection, query, {
   onChange = () => {},
@@ -28,8 +28,11 @@ export function watchQuery(connection, collection, query, {
   let subscription = null;
   /** doc -> its 'op batch' listener, for the documents of the subscription's current results */
   const watched = new Map();
-  /** the subscription was dropped with the connection: subscribe again when it is back */
-  let resubscribe = false;
+  /**
+   * From a lost connection until the subscription's next answer: the ops that then arrive catch listed documents up
+   * with what happened meanwhile, so they are not reported as touches (modified just now).
+   */
+  let catchingUp = false;
 
   const later = (run, delayMs) => {
     clearTimeout(timer);
@@ -64,30 +67,22 @@ export function watchQuery(connection, collection, query, {
       listed(results);
       report(results);
     });
+    // After a reconnect the client subscribes again by itself, sending the versions it has (`r`); the answer may
+    // replace the results without a 'changed' (the first answer goes to the callback above).
+    liveQuery.on('ready', () => {
+      if (!catchingUp || subscription !== liveQuery || !liveQuery.results) return;
+      catchingUp = false;
+      onStatus('live');
+      listed(liveQuery.results);
+      report(liveQuery.results);
+    });
     liveQuery.on('error', (error) => onStatus('failed', error));
   }
 
-  /**
-   * A connection lost while subscribed: the subscription and its documents are dropped and asked for afresh once
-   * the connection is back. The list needs only each document's id, type and version, never its ops; a fresh
-   * subscription's snapshots give those directly, where the ShareDB client's own resubscription would catch each
-   * document it has up from its own version (and CollabHost answers that resubscription with snapshots the client
-   * does not take for documents it has, so they would stay behind).
-   */
+  /** A connection lost while subscribed: say so; the ShareDB client subscribes again when it is back. */
   function onConnectionState(state) {
-    if (stopped) return;
-    if (state === 'connected') {
-      if (resubscribe) {
-        resubscribe = false;
-        subscribe();
-      }
-      return;
-    }
-    if (!subscription) return;
-    subscription.destroy();
-    subscription = null;
-    listed([]);
-    resubscribe = true;
+    if (stopped || !subscription?.ready || state === 'connected' || catchingUp) return;
+    catchingUp = true;
     onStatus('offline');
   }
   connection.on('state', onConnectionState);
@@ -108,7 +103,8 @@ export function watchQuery(connection, collection, query, {
     for (const doc of current) {
       if (watched.has(doc)) continue;
       const listener = () => {
-        if (subscription?.results) report(subscription.results, [{ id: doc.id, version: doc.version }]);
+        if (!subscription?.results) return;
+        report(subscription.results, catchingUp ? [] : [{ id: doc.id, version: doc.version }]);
       };
       doc.on('op batch', listener);
       watched.set(doc, listener);

@@ -132,7 +132,7 @@ test('Another error is reported and the subscription is tried again', async () =
   await next((report) => report.status === 'live');
 });
 
-test('A subscription lost with its connection is made afresh when the connection is back, with what changed meanwhile', async () => {
+test('A subscription lost with its connection catches up when it is back, and the catch-up ops are not new edits', async () => {
   const server = startBackend();
   const writer = server.connect();
   const notes = await create(writer, 'notes', 'hello');
@@ -147,9 +147,15 @@ test('A subscription lost with its connection is made afresh when the connection
   const seen = reports.length;
   server.backend.connect(connection);
   await next((report) => reports.indexOf(report) >= seen && report.status === 'live');
-  const fresh = await next((report) => reports.indexOf(report) >= seen && lists(['notes', 'plan'])(report));
-  assert.equal(fresh.docs.find((doc) => doc.id === 'notes').version, 2);
-  assert.deepEqual(server.asked, ['qs', 'qs'], 'subscribed again, not fetched');
+  const caughtUp = await next((report) => reports.indexOf(report) >= seen && lists(['notes', 'plan'])(report)
+    && report.docs.find((doc) => doc.id === 'notes').version === 2);
+  assert.ok(caughtUp);
+  assert.deepEqual(reports.slice(seen).flatMap((report) => report.touched ?? []), [], 'an op made while offline is not "just now"');
+  assert.deepEqual(server.asked, ['qs', 'qs'], 'the client subscribed again by itself');
+
+  await submit(notes, [0, '> ']);
+  const touch = await next((report) => report.touched?.length > 0);
+  assert.deepEqual(touch.touched, [{ id: 'notes', version: 3 }], 'ops after the catch-up are touches again');
 });
 
 test('Once stopped, the feed reports nothing more', async () => {
