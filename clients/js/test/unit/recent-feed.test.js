@@ -158,6 +158,29 @@ test('A subscription lost with its connection catches up when it is back, and th
   assert.deepEqual(touch.touched, [{ id: 'notes', version: 3 }], 'ops after the catch-up are touches again');
 });
 
+test('A document that leaves the results is dropped from the connection, and comes back from its snapshot', async () => {
+  const server = startBackend();
+  // Like CollabHost's queries, leave deleted documents out (stock MemoryDB lists them).
+  server.backend.db._querySync = (snapshots) => ({ snapshots: snapshots.filter((snapshot) => snapshot.type) });
+  const writer = server.connect();
+  const notes = await create(writer, 'notes', 'hello');
+  await create(writer, 'plan');
+  const connection = server.connect();
+  const { next, reports } = watch(connection);
+  await next(lists(['notes', 'plan']));
+
+  await new Promise((resolve, reject) => notes.del((error) => (error ? reject(error) : resolve())));
+  await next(lists(['plan']));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(connection.getExisting('docs', 'notes'), undefined);
+
+  const seen = reports.length;
+  await create(writer, 'notes', 'reborn');
+  const back = await next((report) => reports.indexOf(report) >= seen && lists(['notes', 'plan'])(report));
+  assert.equal(back.docs.find((doc) => doc.id === 'notes').version, 3);
+  assert.equal(connection.get('docs', 'notes').data, 'reborn');
+});
+
 test('Once stopped, the feed reports nothing more', async () => {
   const server = startBackend();
   const writer = server.connect();
