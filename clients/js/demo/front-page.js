@@ -13,7 +13,7 @@ const LIST_STATES = {
   loading: 'Loading…',
   live: 'Live',
   offline: 'Offline — the list resumes when the connection is back',
-  polling: 'Refreshed every few seconds (this server does not serve subscribe queries)',
+  polling: 'Refreshed every few seconds (this server does not serve this page a subscribe query now)',
   unsupported: 'This server does not list documents (its queries are turned off). '
     + 'You can still open or create a document by name above.',
   failed: 'The list could not be loaded; trying again…',

@@ -1,13 +1,17 @@
 // Keeps a query's results up to date on a ShareDB connection, the best way the server allows: a subscribe query
 // (results change as documents are created and edited, and their ops arrive live); a fetch query re-run on a timer
-// when the server answers the subscribe query with ERR_QUERIES_NOT_SUPPORTED but serves fetch queries; or nothing
-// when it refuses those too (Collab:Queries:Enabled=false). Takes the plain ShareDB Connection; no DOM here, so
+// when the server answers the subscribe query with ERR_QUERIES_NOT_SUPPORTED but serves fetch queries, or with
+// ERR_TOO_MANY_QUERY_SUBSCRIPTIONS (it holds its most); or nothing when it refuses fetch queries too
+// (Collab:Queries:Enabled=false). Takes the plain ShareDB Connection; no DOM here, so
 // test/unit/recent-feed.test.js runs it in Node against stock ShareDB.
 
 /** How often the fallback re-runs its fetch query, and how long to wait before asking again after an error. */
 export const POLL_INTERVAL_MS = 5000;
 export const RETRY_DELAY_MS = 5000;
+/** A server at its limit of subscribe queries is polled instead, and asked for a subscription again this much later. */
+export const SUBSCRIBE_AGAIN_AFTER_MS = 60_000;
 const QUERIES_NOT_SUPPORTED = 'ERR_QUERIES_NOT_SUPPORTED';
+const TOO_MANY_QUERY_SUBSCRIPTIONS = 'ERR_TOO_MANY_QUERY_SUBSCRIPTIONS';
 
 /**
  * Watches `query` on `collection`. `onChange(docs, touched)` gets the results in order as `{id, version, typeUri}`
@@ -22,6 +26,7 @@ export function watchQuery(connection, collection, query, {
   onStatus = () => {},
   pollIntervalMs = POLL_INTERVAL_MS,
   retryDelayMs = RETRY_DELAY_MS,
+  subscribeAgainAfterMs = SUBSCRIBE_AGAIN_AFTER_MS,
 } = {}) {
   let stopped = false;
   let timer = null;
@@ -54,7 +59,8 @@ export function watchQuery(connection, collection, query, {
       if (stopped || subscription !== liveQuery) return;
       if (error) {
         subscription = null;
-        if (error.code === QUERIES_NOT_SUPPORTED) return poll();
+        if (error.code === QUERIES_NOT_SUPPORTED) return poll(null);
+        if (error.code === TOO_MANY_QUERY_SUBSCRIPTIONS) return poll(Date.now() + subscribeAgainAfterMs);
         onStatus('failed', error);
         return later(subscribe, retryDelayMs);
       }
@@ -111,17 +117,19 @@ export function watchQuery(connection, collection, query, {
     }
   }
 
-  function poll() {
+  /** The query as a fetch query, again every `pollIntervalMs`; at `subscribeAt` (if any) a subscription is tried again. */
+  function poll(subscribeAt) {
     connection.createFetchQuery(collection, query, {}, (error, results) => {
       if (stopped) return;
       if (error) {
         if (error.code === QUERIES_NOT_SUPPORTED) return onStatus('unsupported', error);
         onStatus('failed', error);
-        return later(poll, retryDelayMs);
+        return later(() => poll(subscribeAt), retryDelayMs);
       }
       onStatus('polling');
       report(results);
-      later(poll, pollIntervalMs);
+      if (subscribeAt !== null && Date.now() + pollIntervalMs >= subscribeAt) later(subscribe, pollIntervalMs);
+      else later(() => poll(subscribeAt), pollIntervalMs);
     });
   }
 

@@ -51,8 +51,9 @@ test('The front page lists recent documents newest first and follows what anothe
     await rowsWhere(ada.page, (rows) => rows[0]?.id === rich && rows[1]?.id === older && rows[1].modified !== '',
       'the two documents, the later one first, with their modified times');
     const [richRow, olderRow] = await listedRows(ada.page);
-    assert.deepEqual({ ...richRow, modified: undefined }, { id: rich, type: 'rich text', version: 1, modified: undefined, href: `/r/${rich}?name=Ada` });
-    assert.deepEqual({ ...olderRow, modified: undefined }, { id: older, type: 'text', version: 1, modified: undefined, href: `/d/${older}?name=Ada` });
+    const shown = ({ id, type, version, href }) => ({ id, type, version, href });
+    assert.deepEqual(shown(richRow), { id: rich, type: 'rich text', version: 1, href: `/r/${rich}?name=Ada` });
+    assert.deepEqual(shown(olderRow), { id: older, type: 'text', version: 1, href: `/d/${older}?name=Ada` });
     assert.match(olderRow.modified, /^(just now|\d+ s ago)$/);
 
     await createDocument(writer, fresh, '', TEXT_UNICODE_URI);
@@ -127,6 +128,36 @@ test('A front page that was offline catches up with what was created and edited 
   } finally {
     writer.close();
     await ada.context.close();
+  }
+});
+
+test('A host at its limit of subscribe queries is polled: the list still follows creates and edits, every few seconds', async (t) => {
+  if (!servers.apiUrl) return t.skip('CollabHost setting');
+  // No live query may be held: every qs is refused with ERR_TOO_MANY_QUERY_SUBSCRIPTIONS, fetch queries are served.
+  const full = await startServers({ hostArgs: ['--Collab:Queries:MaxSubscriptions=0'] });
+  const writer = openNodeConnection(full.wsUrl);
+  const first = uniqueName('polled');
+  const second = uniqueName('polled');
+  const firstDoc = await createDocument(writer, first, 'one', TEXT_UNICODE_URI);
+  const ada = await openPerson(browser, `${full.homeUrl}?name=Ada`, 'Ada',
+    () => document.querySelector('.recent')?.dataset.state === 'polling');
+  try {
+    await rowsWhere(ada.page, (rows) => rows[0]?.id === first && rows[0].modified !== '', 'the document with its time');
+    const created = (await listedRows(ada.page))[0].modifiedAt;
+    await createDocument(writer, second, '', TEXT_UNICODE_URI);
+    // The page polls every 5 s.
+    await rowsWhere(ada.page, (rows) => rows[0]?.id === second, 'the new document at the top', 12_000);
+    await submitOp(firstDoc, [3, ' two']);
+    // Its time is the edit's, seconds ago (a poll may come up to 5 s after it), not the create's.
+    await rowsWhere(ada.page, (rows) => rows[0]?.id === first && rows[0].version === 2 && rows[1]?.id === second
+      && /^(just now|\d s ago)$/.test(rows[0].modified) && rows[0].modifiedAt > created,
+      'the edited document at the top with its new version and time', 12_000);
+    await ada.page.screenshot({ path: path.join(ARTIFACTS, 'front-page-polling.png') });
+    assert.deepEqual(ada.errors, []);
+  } finally {
+    writer.close();
+    await ada.context.close();
+    await full.stop();
   }
 });
 

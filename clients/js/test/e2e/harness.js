@@ -256,6 +256,7 @@ export const listedRows = (page) => page.$$eval('.recent tbody tr', (rows) => ro
   type: row.querySelector('.doc-type').textContent,
   version: Number(row.querySelector('.doc-version').textContent),
   modified: row.querySelector('.doc-modified').textContent,
+  modifiedAt: row.querySelector('.doc-modified time')?.getAttribute('datetime') ?? null,
   href: row.querySelector('a')?.getAttribute('href') ?? null,
 })));
 

@@ -106,6 +106,26 @@ test('A server that refuses subscribe queries but serves fetch queries is asked 
   assert.ok(server.asked.slice(1).every((action) => action === 'qf'));
 });
 
+test('A server at its limit of subscribe queries is polled, and asked for a subscription again later', async () => {
+  let refusals = 1;
+  const server = startBackend();
+  server.backend.use('receive', (context, next) => {
+    if (context.data?.a === 'qs' && refusals-- > 0) {
+      return next({ code: 'ERR_TOO_MANY_QUERY_SUBSCRIPTIONS', message: 'full' });
+    }
+    next();
+  });
+  await create(server.connect(), 'notes');
+  const { next, reports } = watch(server.connect(), { pollIntervalMs: 20, subscribeAgainAfterMs: 100 });
+
+  await next((report) => report.status === 'polling');
+  await next((report) => report.status === 'live');
+  assert.equal(reports.filter((report) => report.status === 'failed').length, 0);
+  assert.equal(server.asked[0], 'qs');
+  assert.ok(server.asked.filter((action) => action === 'qf').length >= 2, `asked ${server.asked}`);
+  assert.equal(server.asked.at(-1), 'qs');
+});
+
 test('A server that refuses every query is reported as listing nothing, and is not asked again', async () => {
   const server = startBackend({ refuse: { qs: 'ERR_QUERIES_NOT_SUPPORTED', qf: 'ERR_QUERIES_NOT_SUPPORTED' } });
   const { next, reports } = watch(server.connect(), { pollIntervalMs: 20, retryDelayMs: 20 });
