@@ -1,6 +1,9 @@
+using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using CollabHost.Queries;
 using CollabHost.Tests.Security;
+using CollabHost.Tests.Support;
+using MessagePack;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CollabHost.Tests.Queries;
@@ -69,6 +72,30 @@ public sealed class SubscribeQueryOverWireTests
         Assert.Null(await ErrorCodeAsync(client, Subscribe(6, notes, """{"open":true}""")));
         Assert.Null(await ErrorCodeAsync(client, new JsonObject { ["a"] = "qu", ["id"] = 6L }));
         Assert.Equal(0, host.App.Services.GetRequiredService<QuerySubscriptions>().Count);
+    }
+
+    [Fact]
+    public async Task A_messagepack_subscribe_query_gets_its_results_and_diffs_in_messagepack()
+    {
+        await using var host = await SecuredHost.StartAsync(auth: false);
+        string notes = NewCollection();
+        await using WireClient binary = await WireClient.ConnectAsync(host.WebSocketUrl);
+        await binary.SendAsync(MessagePackSerializer.ConvertFromJson("""{"a":"qs","id":7,"c":"NOTES","q":{"n":{"$gte":1}}}""".Replace("NOTES", notes)),
+            WebSocketMessageType.Binary);
+        JsonNode reply = await NextBinaryAsync(binary);
+        Assert.Equal("""{"a":"qs","id":7,"data":[]}""", reply.ToJsonString());
+
+        using var author = await ProtocolSocket.OpenAsync(host.WebSocketUrl);
+        await CreateAsync(author, notes, "n1", """{"n":2}""");
+        JsonNode diff = await NextBinaryAsync(binary);
+        Assert.Equal("""{"a":"q","id":7,"diff":[{"type":"insert","index":0,"values":[{"v":1,"data":{"n":2},"d":"n1"}]}]}""", diff.ToJsonString());
+    }
+
+    private static async Task<JsonNode> NextBinaryAsync(WireClient client)
+    {
+        (byte[] payload, WebSocketMessageType type) = await client.ReceiveFrameAsync();
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        return JsonNode.Parse(MessagePackSerializer.ConvertToJson(payload))!;
     }
 
     [Fact]
