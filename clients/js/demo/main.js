@@ -1,13 +1,14 @@
-// The demo editor CollabHost serves at `/`: a landing page to create or open a document; `/d/{name}`, a shared
-// CodeMirror editor on a text-unicode document; and `/r/{name}`, a shared Quill editor on a rich-text document. Both
-// show everyone's cursors, who is here, and the connection state. Built into src/CollabHost/wwwroot/app.js by
-// scripts/build-demo.mjs.
+// The demo editor CollabHost serves at `/`: a front page to create or open a document that lists the recent ones live
+// (front-page.js); `/d/{name}`, a shared CodeMirror editor on a text-unicode document; and `/r/{name}`, a shared Quill
+// editor on a rich-text document. Both editors show everyone's cursors, who is here, and the connection state. Built
+// into src/CollabHost/wwwroot/app.js by scripts/build-demo.mjs.
 import { basicSetup } from 'codemirror';
 import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import Quill from 'quill';
 import QuillCursors from 'quill-cursors';
 import { bindQuill, collabEditing, colorForId, connect, CURSOR_COLORS, WrongDocumentTypeError } from '../src/index.js';
+import { showFrontPage } from './front-page.js';
 
 Quill.register('modules/cursors', QuillCursors);
 
@@ -42,44 +43,31 @@ if (match) openEditor(decodeURIComponent(match[2]), match[1]);
 else showLanding();
 
 function showLanding() {
-  document.title = 'CollabSuite';
-  app.innerHTML = `
-    <main class="landing">
-      <h1>CollabSuite</h1>
-      <p>Shared documents: open one, send its address to others, and type together. Everyone's cursor shows up
-         with their name.</p>
-      <div class="create">
-        <button id="new-doc" type="button">Create a new document</button>
-        <button id="new-rich-doc" class="secondary" type="button">Create a new rich-text document</button>
-      </div>
-      <p class="or">or open one by name</p>
-      <form id="open-doc">
-        <input id="doc-name" name="name" placeholder="meeting-notes" autocomplete="off" aria-label="Document name">
-        <select id="doc-kind" name="kind" aria-label="Document type">
-          <option value="d">Text</option>
-          <option value="r">Rich text</option>
-        </select>
-        <button class="secondary" type="submit">Open</button>
-      </form>
-      <div class="error" id="doc-error" role="alert"></div>
-    </main>`;
-  document.getElementById('new-doc').addEventListener('click', () => goToDocument(`doc-${randomId(8)}`, 'd'));
-  document.getElementById('new-rich-doc').addEventListener('click', () => goToDocument(`doc-${randomId(8)}`, 'r'));
-  document.getElementById('open-doc').addEventListener('submit', (event) => {
-    event.preventDefault();
-    const name = document.getElementById('doc-name').value.trim();
-    if (!DOCUMENT_NAME.test(name)) {
-      document.getElementById('doc-error').textContent =
-        'A document name is 1 to 100 letters, digits, dots, dashes or underscores.';
-      return;
-    }
-    goToDocument(name, document.getElementById('doc-kind').value);
+  const serverUrl = params.get('server') ?? defaultServerUrl();
+  const client = connect(withToken(serverUrl, token));
+  client.on((event) => {
+    if (event.type === 'error') console.error(event.error);
+  });
+  showFrontPage(app, {
+    client,
+    serverUrl,
+    collection: COLLECTION,
+    token,
+    openDocument: goToDocument,
+    isDocumentName: (name) => DOCUMENT_NAME.test(name),
+    newName: () => `doc-${randomId(8)}`,
   });
 }
 
 function goToDocument(name, kind) {
-  // Keep ?server= and the like, so a demo pointed at another server stays pointed at it.
-  location.assign(`/${kind}/${encodeURIComponent(name)}${location.search}`);
+  // Keep ?server= and the like, so a demo pointed at another server stays pointed at it, and hand the token on the
+  // way this page got it.
+  location.assign(`/${kind}/${encodeURIComponent(name)}${location.search}${tokenFragment()}`);
+}
+
+/** `#token=…` for links to the demo's other pages when this page was given a token, else ''. */
+function tokenFragment() {
+  return token ? `#token=${encodeURIComponent(token)}` : '';
 }
 
 async function openEditor(name, kind) {
@@ -102,6 +90,8 @@ async function openEditor(name, kind) {
     </header>
     <main class="editor"><p class="loading">Opening the document…</p></main>`;
   app.querySelector('.doc-name').textContent = name;
+  // Back to the front page (its list) with the same server and token.
+  app.querySelector('.brand').href = `/${location.search}${tokenFragment()}`;
   const status = app.querySelector('.status');
   const people = app.querySelector('.people');
   const nameInput = app.querySelector('.me-name');
@@ -200,7 +190,7 @@ function showWrongType(editor, name, kind) {
   const message = editor.querySelector('p');
   message.append(`"${name}" is a ${EDITORS[other].label} document. `);
   const link = document.createElement('a');
-  link.href = `/${other}/${encodeURIComponent(name)}${location.search}`;
+  link.href = `/${other}/${encodeURIComponent(name)}${location.search}${tokenFragment()}`;
   link.textContent = `Open it as ${EDITORS[other].label}`;
   message.append(link);
 }
@@ -227,7 +217,8 @@ function loadUser() {
  * A host with authentication on wants an access token on the WebSocket upgrade; a browser can only put it in the
  * URL. The demo takes it from the page's fragment (/d/notes#token=…): a fragment never goes to a server or into a
  * Referer, and it is removed from the address bar at once, so copying the link to share the document does not
- * share the token.
+ * share the token. Links between the demo's pages (the front page's list, its create and open buttons, the editor's
+ * way back) hand it on in their fragment the same way: copying one of those links does copy the token.
  */
 function takeTokenFromFragment() {
   const fragment = new URLSearchParams(location.hash.slice(1));

@@ -144,9 +144,9 @@ export async function makeCertificate() {
  * `auth: true` turns authentication on (tokens from mintToken); the stock peer is not used then.
  * `tls: true` makes CollabHost serve https itself (HTTP/1.1 and HTTP/2) with a certificate made for the run; the
  * pages are then https and their WebSocket wss, and `ca` is the certificate to trust. `protocols` is Kestrel's
- * EndpointDefaults:Protocols for it.
+ * EndpointDefaults:Protocols for it. `hostArgs` are more of CollabHost's settings (`--Collab:Queries:Enabled=false`).
  */
-export async function startServers({ auth = false, tls = false, protocols = 'Http1AndHttp2' } = {}) {
+export async function startServers({ auth = false, tls = false, protocols = 'Http1AndHttp2', hostArgs = [] } = {}) {
   if (!existsSync(HOST_DLL)) {
     throw new Error(`${HOST_DLL} not found: build it first (dotnet build src/CollabHost -c Release)`);
   }
@@ -159,7 +159,7 @@ export async function startServers({ auth = false, tls = false, protocols = 'Htt
     : [];
   const scheme = tls ? 'https' : 'http';
   const origin = `${scheme}://127.0.0.1:${hostPort}`;
-  const host = startProcess('dotnet', [HOST_DLL, '--urls', origin, ...authArgs, ...tlsArgs], {
+  const host = startProcess('dotnet', [HOST_DLL, '--urls', origin, ...authArgs, ...tlsArgs, ...hostArgs], {
     cwd: await tempDir('host'),
     logName: tls ? 'collabhost-tls' : 'collabhost',
     env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Production' },
@@ -238,6 +238,37 @@ export async function serverSnapshot(wsUrl, docName, { ca } = {}) {
   } finally {
     connection.close();
   }
+}
+
+/**
+ * A Node ShareDB client connection that stays open (close it with `.close()`): another person creating and editing
+ * documents while a page watches. `ca` as for serverSnapshot.
+ */
+export function openNodeConnection(wsUrl, { ca } = {}) {
+  registerTextUnicodeType();
+  registerRichTextType();
+  return new ShareDB.Connection(new WebSocket(wsUrl, ca ? { ca } : {}));
+}
+
+/** The demo front page's rows as the page shows them. */
+export const listedRows = (page) => page.$$eval('.recent tbody tr', (rows) => rows.map((row) => ({
+  id: row.dataset.id,
+  type: row.querySelector('.doc-type').textContent,
+  version: Number(row.querySelector('.doc-version').textContent),
+  modified: row.querySelector('.doc-modified').textContent,
+  modifiedAt: row.querySelector('.doc-modified time')?.getAttribute('datetime') ?? null,
+  href: row.querySelector('a')?.getAttribute('href') ?? null,
+})));
+
+/** Creates docs/`id` on a connection from openNodeConnection; resolves with the ShareDB Doc. */
+export function createDocument(connection, id, data, type) {
+  const doc = connection.get('docs', id);
+  return new Promise((resolve, reject) => doc.create(data, type, (error) => (error ? reject(error) : resolve(doc))));
+}
+
+/** Submits an op and resolves once the server has acknowledged it. */
+export function submitOp(doc, op) {
+  return new Promise((resolve, reject) => doc.submitOp(op, (error) => (error ? reject(error) : resolve())));
 }
 
 /** Polls `probe` until it returns a truthy value; fails after `timeoutMs` with `describe()` in the message. */
