@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
 
 namespace CollabHost.Persistence;
@@ -22,7 +21,7 @@ public sealed class JournalReadLane : IExtension, IDisposable
     /// <summary>The setting in config/akka.hocon.</summary>
     public const string MaxConcurrentSetting = "collab-journal-reads.max-concurrent";
 
-    private readonly BlockingCollection<Action> _queue = new();
+    private readonly BlockingQueue<Action> _queue = new();
 
     public JournalReadLane(int maxConcurrent)
     {
@@ -47,24 +46,18 @@ public sealed class JournalReadLane : IExtension, IDisposable
     public Task<T> Run<T>(Func<Task<T>> read)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        try
+        bool queued = _queue.TryAdd(() =>
         {
-            _queue.Add(() =>
+            try
             {
-                try
-                {
-                    done.TrySetResult(read().GetAwaiter().GetResult());
-                }
-                catch (Exception cause)
-                {
-                    done.TrySetException(cause);
-                }
-            });
-        }
-        catch (InvalidOperationException stopped)
-        {
-            done.TrySetException(new InvalidOperationException("The journal's read lane has stopped.", stopped));
-        }
+                done.TrySetResult(read().GetAwaiter().GetResult());
+            }
+            catch (Exception cause)
+            {
+                done.TrySetException(cause);
+            }
+        });
+        if (!queued) done.TrySetException(new InvalidOperationException("The journal's read lane has stopped."));
         return done.Task;
     }
 
@@ -79,7 +72,7 @@ public sealed class JournalReadLane : IExtension, IDisposable
 
     private void Run()
     {
-        foreach (Action read in _queue.GetConsumingEnumerable()) read();
+        while (_queue.TryTake(out Action read)) read();
     }
 
     private sealed class Provider : ExtensionIdProvider<JournalReadLane>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka.Event;
 
 namespace CollabHost.Persistence;
@@ -23,7 +22,7 @@ public sealed class JournalWriter : IDisposable
     /// </summary>
     private const int MaxRowsPerTransaction = 1000;
 
-    private readonly BlockingCollection<JournalWriteRequest> _queue = new();
+    private readonly BlockingQueue<JournalWriteRequest> _queue = new();
     private readonly IJournalDatabase _database;
     private readonly string _name;
     private readonly ILoggingAdapter _log;
@@ -42,14 +41,7 @@ public sealed class JournalWriter : IDisposable
     public Task WriteAsync(IReadOnlyList<JournalEvent> events)
     {
         var request = new JournalWriteRequest(events);
-        try
-        {
-            _queue.Add(request);
-        }
-        catch (InvalidOperationException stopped)
-        {
-            request.Failed(new InvalidOperationException($"The {_name} journal writer has stopped.", stopped));
-        }
+        if (!_queue.TryAdd(request)) request.Failed(new InvalidOperationException($"The {_name} journal writer has stopped."));
         return request.Completion;
     }
 
@@ -59,11 +51,11 @@ public sealed class JournalWriter : IDisposable
     private void Run()
     {
         var batch = new List<JournalWriteRequest>();
-        foreach (JournalWriteRequest first in _queue.GetConsumingEnumerable())
+        while (_queue.TryTake(out JournalWriteRequest first))
         {
             batch.Add(first);
             int rows = first.Events.Count;
-            while (rows < MaxRowsPerTransaction && _queue.TryTake(out JournalWriteRequest? next))
+            while (rows < MaxRowsPerTransaction && _queue.TryTakeNow(out JournalWriteRequest next))
             {
                 batch.Add(next);
                 rows += next.Events.Count;

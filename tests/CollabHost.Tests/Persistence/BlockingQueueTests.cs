@@ -1,0 +1,89 @@
+using CollabHost.Persistence;
+
+namespace CollabHost.Tests.Persistence;
+
+/// <summary>The queue the journal writer and the read lane sleep on: first in, first out, and a clean stop.</summary>
+public sealed class BlockingQueueTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void Items_come_out_in_the_order_they_went_in()
+    {
+        var queue = new BlockingQueue<int>();
+        for (int i = 0; i < 5; i++) Assert.True(queue.TryAdd(i));
+
+        var taken = new List<int>();
+        while (queue.TryTakeNow(out int item)) taken.Add(item);
+
+        Assert.Equal([0, 1, 2, 3, 4], taken);
+    }
+
+    [Fact]
+    public void Taking_now_from_an_empty_queue_returns_at_once()
+    {
+        var queue = new BlockingQueue<string>();
+
+        Assert.False(queue.TryTakeNow(out _));
+    }
+
+    [Fact]
+    public async Task A_sleeping_taker_wakes_for_the_next_item()
+    {
+        var queue = new BlockingQueue<string>();
+        Task<string> taker = Task.Factory.StartNew(() => queue.TryTake(out string item) ? item : "nothing",
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Delay(100);
+        Assert.False(taker.IsCompleted);
+
+        queue.TryAdd("commit me");
+
+        Assert.Equal("commit me", await taker.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Every_item_reaches_exactly_one_of_several_takers()
+    {
+        var queue = new BlockingQueue<int>();
+        var taken = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Task[] takers = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(() =>
+        {
+            while (queue.TryTake(out int item)) taken.Add(item);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+
+        Parallel.For(0, 10_000, i => queue.TryAdd(i));
+        queue.CompleteAdding();
+        await Task.WhenAll(takers).WaitAsync(Timeout);
+
+        Assert.Equal(Enumerable.Range(0, 10_000), taken.Order());
+    }
+
+    [Fact]
+    public async Task After_completion_takers_get_what_was_queued_then_stop_and_nothing_more_is_taken()
+    {
+        var queue = new BlockingQueue<int>();
+        queue.TryAdd(1);
+        queue.TryAdd(2);
+        queue.CompleteAdding();
+
+        Assert.False(queue.TryAdd(3));
+        Assert.True(queue.TryTake(out int first));
+        Assert.True(queue.TryTake(out int second));
+        Assert.Equal((1, 2), (first, second));
+        Task<bool> last = Task.Run(() => queue.TryTake(out _));
+        Assert.False(await last.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Completion_wakes_a_taker_sleeping_on_an_empty_queue()
+    {
+        var queue = new BlockingQueue<int>();
+        Task<bool> taker = Task.Factory.StartNew(() => queue.TryTake(out _),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Delay(100);
+
+        queue.CompleteAdding();
+
+        Assert.False(await taker.WaitAsync(Timeout));
+    }
+}
