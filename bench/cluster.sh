@@ -21,7 +21,9 @@
 #
 # Settings (environment): CLUSTER_BENCH_DOCS (40), CLUSTER_BENCH_EDITORS (3 per document), CLUSTER_BENCH_RATE (5),
 # CLUSTER_BENCH_SECONDS (60), CLUSTER_BENCH_WARMUP (15), CLUSTER_BENCH_FAILOVER_SECONDS (60),
-# CLUSTER_BENCH_KILL_AFTER (15), CLUSTER_BENCH_ONLY (e.g. "sqlite pg1 pg3 failover": which configurations run).
+# CLUSTER_BENCH_KILL_AFTER (15), CLUSTER_BENCH_ONLY (e.g. "sqlite pg1 pg3 failover": which configurations run),
+# CLUSTER_NODE_ENV (NAME=VALUE words added to every node's environment, not the load generator's: to measure a
+# runtime setting, e.g. "DOTNET_gcServer=0").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -97,6 +99,7 @@ cluster_up() { # cluster_up N: scripts/cluster.sh up N; sets urls and pids
 }
 
 note "cluster benchmark at $commit: $docs documents × $editors editors × $rate edits/s, window ${seconds}s, warm-up ${warmup}s"
+[ -n "${CLUSTER_NODE_ENV:-}" ] && note "nodes' extra environment: $CLUSTER_NODE_ENV"
 note "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start (shared with other work)"
 
 for config in $only; do
@@ -105,7 +108,8 @@ for config in $only; do
       note "== one node, SQLite"
       data=$(mktemp -d)
       port=$((HTTP_BASE + 9))
-      dotnet "$host_dll" --urls "http://127.0.0.1:$port" --Collab:DataDir="$data" >"$out/sqlite-host.log" 2>&1 &
+      # shellcheck disable=SC2086 # CLUSTER_NODE_ENV: NAME=VALUE words for the node (scripts/cluster.sh)
+      env ${CLUSTER_NODE_ENV:-} dotnet "$host_dll" --urls "http://127.0.0.1:$port" --Collab:DataDir="$data" >"$out/sqlite-host.log" 2>&1 &
       sqlite_pid=$!
       wait_http "http://127.0.0.1:$port" "$sqlite_pid"
       warm sqlite "ws://127.0.0.1:$port/ws"

@@ -11,6 +11,8 @@
 # 127.0.0.1:$((REMOTING_BASE + i)) (defaults 5100 and 4100: 5101, 5102, ... and 4101, 4102, ...); nodes 1 and 2 are
 # the seed nodes. Settings go to the nodes through the environment (Collab__Cluster__Port, Collab__Cluster__SeedNodes__0,
 # Collab__Journal__Provider, ...), as on a real deployment. State (pids, logs, data dirs) lives in .cluster/.
+# CLUSTER_NODE_ENV (space-separated NAME=VALUE) adds to every node's environment and to no other process's, e.g.
+# CLUSTER_NODE_ENV="DOTNET_gcServer=0" to measure a runtime setting on the nodes alone (bench/cluster.sh passes it on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HTTP_BASE=${HTTP_BASE:-5100}
@@ -46,6 +48,8 @@ up() {
                Collab__Journal__Provider=PostgreSQL "Collab__Journal__ConnectionString=$connection"
                Collab__DataDir="$state/node$i")
     for s in "${!seeds[@]}"; do env+=("Collab__Cluster__SeedNodes__$s=${seeds[$s]}"); done
+    # shellcheck disable=SC2206 # NAME=VALUE words, split on spaces on purpose
+    [ -n "${CLUSTER_NODE_ENV:-}" ] && env+=(${CLUSTER_NODE_ENV})
     env "${env[@]}" nohup dotnet "$dll" --urls "http://127.0.0.1:$((HTTP_BASE + i))" > "$state/node$i.log" 2>&1 &
     echo $! > "$state/node$i.pid"
   done

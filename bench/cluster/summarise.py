@@ -61,6 +61,8 @@ def main():
               f"{r['convergence']['editorsChecked'] - r['convergence']['divergentEditors']}/{r['editors']} |")
         for problem in f["problems"]:
             print(f"- {problem}")
+        for editor in f.get("lateEditors", []):
+            print(f"- late: {editor}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ public sealed class SimulatedEditor : IAsyncDisposable
     private readonly List<long> _ackedVersions = [];
     private long _longestAckWaitTicks;
     private long _firstAckAfterKillTimestamp;
+    private long _lastConnectedTimestamp;
 
     public SimulatedEditor(int index, string docId, LoadOptions options, LoadMetrics metrics, Action<SimulatedEditor> onAcked)
     {
@@ -49,6 +50,9 @@ public sealed class SimulatedEditor : IAsyncDisposable
     /// <summary>When this editor's first ack after a node was killed came (Stopwatch timestamp), or 0.</summary>
     public long FirstAckAfterKillTimestamp => Interlocked.Read(ref _firstAckAfterKillTimestamp);
 
+    /// <summary>When this editor's connection last became connected (Stopwatch timestamp): a reconnect's time.</summary>
+    public long LastConnectedTimestamp => Interlocked.Read(ref _lastConnectedTimestamp);
+
     public async Task ConnectAsync(CancellationToken ct)
     {
         // A person joining a busy room waits for it; the default 10 s is for interactive clients. In a big room the
@@ -65,6 +69,7 @@ public sealed class SimulatedEditor : IAsyncDisposable
         _connection.StateChanged += state =>
         {
             if (state == ConnectionState.Reconnecting) Interlocked.Increment(ref _metrics.Reconnects);
+            if (state == ConnectionState.Connected) Interlocked.Exchange(ref _lastConnectedTimestamp, Stopwatch.GetTimestamp());
             if (state == ConnectionState.Failed) _metrics.RecordError($"editor connection failed: {_connection.Failure?.Message}");
         };
         CollabDocument doc = _connection.GetDocument(_options.Collection, DocId);

@@ -100,6 +100,7 @@ public sealed record WindowCpu(
 /// <param name="BeyondRecoveryMaxSeconds">Over editors, how much later than its document's first ack its own first ack came.</param>
 /// <param name="LostAckedOps">Acked ops whose version the server does not have (server version below them).</param>
 /// <param name="VersionsWithoutAck">Committed versions no editor was acked for: an op applied twice (nothing is pending at the end).</param>
+/// <param name="LateEditors">Each editor whose first ack came more than 3 s after its document's: who, where, and when it reconnected.</param>
 public sealed record FailoverResult(
     int KilledPid,
     double KilledAfterSeconds,
@@ -114,7 +115,8 @@ public sealed record FailoverResult(
     long LostAckedOps,
     long VersionsWithoutAck,
     long DuplicateAcks,
-    IReadOnlyList<string> Problems);
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> LateEditors);
 
 /// <summary>What an idle-connections run measured.</summary>
 public sealed record IdleResult

@@ -25,6 +25,7 @@ public static class FailoverCheck
         long acked = 0, lost = 0, withoutAck = 0, duplicates = 0;
         double beyondMax = 0;
         int beyond3s = 0;
+        var late = new List<string>();
         foreach (IGrouping<string, SimulatedEditor> doc in editors.Where(e => e.Document is not null).GroupBy(e => e.DocId))
         {
             long serverVersion = (await verifier.FetchSnapshotAsync(options.Collection, doc.Key, ct)).Version;
@@ -52,11 +53,13 @@ public static class FailoverCheck
             }
             long documentBack = firstAcks.Min();
             recoveries.Add(Stopwatch.GetElapsedTime(killedAt, documentBack).TotalSeconds);
-            foreach (long editorBack in firstAcks)
+            foreach (SimulatedEditor editor in doc.Where(e => e.FirstAckAfterKillTimestamp != 0))
             {
-                double beyond = Stopwatch.GetElapsedTime(documentBack, editorBack).TotalSeconds;
+                double beyond = Stopwatch.GetElapsedTime(documentBack, editor.FirstAckAfterKillTimestamp).TotalSeconds;
                 beyondMax = Math.Max(beyondMax, beyond);
-                if (beyond > 3) beyond3s++;
+                if (beyond <= 3) continue;
+                beyond3s++;
+                late.Add(Describe(editor, beyond, killedAt, documentBack));
             }
         }
         double[] stalls = editors.Select(e => e.LongestAckWaitTicks / (double)Stopwatch.Frequency).Order().ToArray();
@@ -75,7 +78,16 @@ public static class FailoverCheck
             lost,
             withoutAck,
             duplicates,
-            problems.Take(20).ToList());
+            problems.Take(20).ToList(),
+            late.Take(20).ToList());
+    }
+
+    private static string Describe(SimulatedEditor editor, double beyond, long killedAt, long documentBack)
+    {
+        double Since(long timestamp) => Stopwatch.GetElapsedTime(killedAt, timestamp).TotalSeconds;
+        string reconnected = editor.LastConnectedTimestamp > killedAt ? $"reconnected {Since(editor.LastConnectedTimestamp):F1} s after the kill" : "did not reconnect";
+        return $"editor {editor.Index} of {editor.DocId}: first ack {beyond:F1} s after its document's ({Since(documentBack):F1} s after the kill); " +
+               $"{reconnected}, {editor.Connection?.ReconnectCount ?? 0} reconnects in all, now on {editor.Connection?.Server}";
     }
 
     private static double Round(double seconds) => Math.Round(seconds, 3);
