@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace CollabHost.Persistence;
 
 /// <summary>
@@ -44,6 +46,30 @@ public sealed class BlockingQueue<T>
                     return false;
                 }
                 Monitor.Wait(_items);
+            }
+            item = _items.Dequeue();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The oldest item, sleeping until there is one or until <paramref name="deadline"/> (a <see cref="Stopwatch"/>
+    /// timestamp) has passed; false then, or when the queue is empty and completed. Sleeps in whole milliseconds.
+    /// </summary>
+    public bool TryTakeBefore(long deadline, out T item)
+    {
+        lock (_items)
+        {
+            while (_items.Count == 0)
+            {
+                double left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).TotalMilliseconds;
+                if (_completed || left <= 0)
+                {
+                    item = default!;
+                    return false;
+                }
+                // Monitor.Wait takes whole milliseconds; rounding down would turn the last fraction into a spin.
+                Monitor.Wait(_items, (int)Math.Ceiling(left));
             }
             item = _items.Dequeue();
             return true;

@@ -30,6 +30,9 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
     // for it first, as the plugin's own write path does (the base class tracks only writes it made itself).
     private readonly Dictionary<string, Task> _writesInProgress = new();
 
+    /// <summary>The journal setting (under akka.persistence.journal.sql) for <see cref="JournalWriter"/>'s commit window.</summary>
+    public const string CommitWindowSetting = "commit-window";
+
     public QueuedWriteJournal(Config journalConfig) : base(journalConfig)
     {
         // The same settings the base class reads (it keeps its own private); we use no DataOptionsSetup.
@@ -38,12 +41,13 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
         _reads = JournalReadLane.For(Context.System);
         // One writer uuid per journal incarnation, as the plugin writes it.
         string? writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
+        TimeSpan commitWindow = journalConfig.GetTimeSpan(CommitWindowSetting, TimeSpan.Zero);
         _writer = _config.ProviderName switch
         {
             var p when p.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase) =>
-                new JournalWriter(new SqliteJournalDatabase(_config, writerUuid), "SQLite", Context.GetLogger()),
+                new JournalWriter(new SqliteJournalDatabase(_config, writerUuid), "SQLite", Context.GetLogger(), commitWindow),
             var p when p.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) =>
-                new JournalWriter(new PostgreSqlJournalDatabase(_config, writerUuid), "PostgreSQL", Context.GetLogger()),
+                new JournalWriter(new PostgreSqlJournalDatabase(_config, writerUuid), "PostgreSQL", Context.GetLogger(), commitWindow),
             var p => throw new NotSupportedException(
                 $"The journal writes to SQLite or PostgreSQL (linq2db provider names SQLite.* and PostgreSQL*), not '{p}'."),
         };

@@ -42,6 +42,32 @@ public sealed class BlockingQueueTests
     }
 
     [Fact]
+    public void Taking_before_a_deadline_gives_up_when_nothing_comes()
+    {
+        var queue = new BlockingQueue<int>();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        bool took = queue.TryTakeBefore(start + System.Diagnostics.Stopwatch.Frequency / 50, out _);
+
+        Assert.False(took);
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(start) >= TimeSpan.FromMilliseconds(19));
+    }
+
+    [Fact]
+    public async Task Taking_before_a_deadline_gets_an_item_that_comes_in_time()
+    {
+        var queue = new BlockingQueue<string>();
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 10;
+        Task<string> taker = Task.Factory.StartNew(() => queue.TryTakeBefore(deadline, out string item) ? item : "nothing",
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Delay(50);
+
+        queue.TryAdd("in time");
+
+        Assert.Equal("in time", await taker.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task Every_item_reaches_exactly_one_of_several_takers()
     {
         var queue = new BlockingQueue<int>();

@@ -1,0 +1,75 @@
+using Akka.Event;
+using CollabHost.Persistence;
+
+namespace CollabHost.Tests.Persistence;
+
+/// <summary>
+/// How the journal writer groups queued writes into transactions: at once by default, or gathering for a commit
+/// window. The databases themselves are covered by <see cref="QueuedWriteJournalTests"/> on SQLite and PostgreSQL;
+/// here a database that records each transaction shows what the writer hands it.
+/// </summary>
+public sealed class JournalWriterTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Without_a_commit_window_a_write_is_committed_without_waiting_for_the_next()
+    {
+        var database = new RecordingDatabase();
+        using var writer = new JournalWriter(database, "test", NoLogger.Instance);
+
+        await writer.WriteAsync([Event("a", 1)]).WaitAsync(Timeout);
+        await Task.Delay(50);
+        await writer.WriteAsync([Event("b", 1)]).WaitAsync(Timeout);
+
+        Assert.Equal([["a"], ["b"]], database.Transactions);
+    }
+
+    [Fact]
+    public async Task Writes_that_arrive_within_the_commit_window_share_one_transaction()
+    {
+        var database = new RecordingDatabase();
+        using var writer = new JournalWriter(database, "test", NoLogger.Instance, commitWindow: TimeSpan.FromSeconds(2));
+
+        Task first = writer.WriteAsync([Event("a", 1)]);
+        await Task.Delay(50);
+        Task second = writer.WriteAsync([Event("b", 1)]);
+        await Task.WhenAll(first, second).WaitAsync(Timeout);
+
+        Assert.Equal([["a", "b"]], database.Transactions);
+    }
+
+    [Fact]
+    public async Task A_write_is_committed_when_its_commit_window_ends_even_if_nothing_else_comes()
+    {
+        var database = new RecordingDatabase();
+        using var writer = new JournalWriter(database, "test", NoLogger.Instance, commitWindow: TimeSpan.FromMilliseconds(20));
+
+        await writer.WriteAsync([Event("a", 1)]).WaitAsync(Timeout);
+
+        Assert.Equal([["a"]], database.Transactions);
+    }
+
+    private static JournalEvent Event(string persistenceId, long sequenceNumber) =>
+        new(persistenceId, sequenceNumber, DateTime.UtcNow.Ticks, [1], "m", 1, []);
+
+    /// <summary>Keeps the persistence ids of each transaction's writes, in order.</summary>
+    private sealed class RecordingDatabase : IJournalDatabase
+    {
+        private readonly List<string[]> _transactions = [];
+
+        public IReadOnlyList<string[]> Transactions
+        {
+            get { lock (_transactions) return _transactions.ToArray(); }
+        }
+
+        public void Commit(IReadOnlyList<JournalWriteRequest> requests)
+        {
+            lock (_transactions) _transactions.Add(requests.SelectMany(r => r.Events).Select(e => e.PersistenceId).ToArray());
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
