@@ -5,7 +5,9 @@
 #   bench/compare.sh            the full comparison (about 15 minutes)
 #   bench/compare.sh --quick    a smoke run of the script itself (short steps, few connections; not for the docs)
 #   bench/compare.sh --pinned   CPU per op and memory per connection with the server pinned to CPU 1 and the load
-#                               generators to CPU 0 (about 6 minutes; section "CollabHost vs ShareDB, pinned")
+#                               generators to CPU 0 (about 7 minutes; section "CollabHost vs ShareDB, pinned"). Each
+#                               server gets a 30 s warm-up run first (COMPARE_PINNED_WARMUP_SECONDS): after 10 s the
+#                               .NET JIT was still at work and CollabHost measured 20-40 % more CPU per op
 #   bench/compare.sh --pinned --quick   a smoke run of the pinned mode (not for the docs)
 #
 # What it measures, per server (stock ShareDB 7 in memory from bench/peers/sharedb-server; CollabHost Release with
@@ -224,7 +226,7 @@ ramp_phase() { # ramp_phase sharedb|collabhost: steps up the edit rate until a s
 # if a loader used most of CPU 0, its figures would be limited by it, and the report says so. Then, on a fresh
 # server, P_IDLE idle connections (handshaken, 1 in P_IDLE_SUBSCRIBE_EVERY subscribed): RSS growth per connection.
 p_docs=${COMPARE_PINNED_DOCS:-100}; p_editors=${COMPARE_PINNED_EDITORS_PER_DOC:-4}; p_rate=${COMPARE_PINNED_RATE:-5}
-p_seconds=${COMPARE_PINNED_SECONDS:-20}; p_warmup=${COMPARE_PINNED_WARMUP_SECONDS:-10}
+p_seconds=${COMPARE_PINNED_SECONDS:-20}; p_warmup=${COMPARE_PINNED_WARMUP_SECONDS:-30}
 p_idle=${COMPARE_PINNED_IDLE_CONNECTIONS:-5000}; p_idle_every=${COMPARE_PINNED_IDLE_SUBSCRIBE_EVERY:-10}
 if [ "$quick" = 1 ]; then p_docs=10; p_seconds=5; p_warmup=3; p_idle=300; fi
 
