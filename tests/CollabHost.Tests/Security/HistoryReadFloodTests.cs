@@ -9,7 +9,11 @@ namespace CollabHost.Tests.Security;
 /// document with a long history of large ops used to replay the whole journal per request at once — 60 of them took
 /// 11 s and a 3.5 GB peak and held another client's submit for 10 s. Now they stop replaying at the time asked for
 /// and queue behind a few slots, so nobody else waits.
+/// Runs alone: its reads replay 30 MB of history under the host's 30 s reply timeout and it times another client's
+/// ack, so on two cores shared with the suite's other hosts it measured them, not the server (one fresh-clone run
+/// closed the reader with 1012 after 31 s; alone on a quiet machine the 60 reads take about 3 s).
 /// </summary>
+[Collection(nameof(HistoryReadFloodTests))]
 public class HistoryReadFloodTests(ITestOutputHelper output)
 {
     private const int EarlyOps = 10;
@@ -105,3 +109,6 @@ public class HistoryReadFloodTests(ITestOutputHelper output)
         return await client.ReceiveAsync(m => (string?)m["a"] == "f" && (string?)m["d"] == id, TimeSpan.FromSeconds(30));
     }
 }
+
+[CollectionDefinition(nameof(HistoryReadFloodTests), DisableParallelization = true)]
+public sealed class HistoryReadFloodCollection;
