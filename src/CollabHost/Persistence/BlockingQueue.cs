@@ -30,31 +30,19 @@ public sealed class BlockingQueue<T>
         }
     }
 
+    /// <summary>A deadline that never passes: the taker sleeps until an item comes or the queue completes.</summary>
+    private const long Never = long.MaxValue;
+
     /// <summary>
     /// The oldest item, sleeping until there is one; false when the queue is empty and completed (nothing more will
     /// come).
     /// </summary>
-    public bool TryTake(out T item)
-    {
-        lock (_items)
-        {
-            while (_items.Count == 0)
-            {
-                if (_completed)
-                {
-                    item = default!;
-                    return false;
-                }
-                Monitor.Wait(_items);
-            }
-            item = _items.Dequeue();
-            return true;
-        }
-    }
+    public bool TryTake(out T item) => TryTakeBefore(Never, out item);
 
     /// <summary>
     /// The oldest item, sleeping until there is one or until <paramref name="deadline"/> (a <see cref="Stopwatch"/>
-    /// timestamp) has passed; false then, or when the queue is empty and completed. Sleeps in whole milliseconds.
+    /// timestamp) has passed; false then, or when the queue is empty and completed. A deadline already passed takes
+    /// only what is queued now. Sleeps in whole milliseconds.
     /// </summary>
     public bool TryTakeBefore(long deadline, out T item)
     {
@@ -62,26 +50,19 @@ public sealed class BlockingQueue<T>
         {
             while (_items.Count == 0)
             {
-                double left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).TotalMilliseconds;
+                double left = deadline == Never ? double.PositiveInfinity
+                    : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).TotalMilliseconds;
                 if (_completed || left <= 0)
                 {
                     item = default!;
                     return false;
                 }
                 // Monitor.Wait takes whole milliseconds; rounding down would turn the last fraction into a spin.
-                Monitor.Wait(_items, (int)Math.Ceiling(left));
+                if (deadline == Never) Monitor.Wait(_items);
+                else Monitor.Wait(_items, (int)Math.Ceiling(left));
             }
             item = _items.Dequeue();
             return true;
-        }
-    }
-
-    /// <summary>The oldest item if there is one now; never sleeps.</summary>
-    public bool TryTakeNow(out T item)
-    {
-        lock (_items)
-        {
-            return _items.TryDequeue(out item!);
         }
     }
 

@@ -62,9 +62,9 @@ public sealed class JournalWriter : IDisposable
         {
             batch.Add(first);
             int rows = first.Events.Count;
+            // Without a window the deadline is now: what is queued goes along, nothing is waited for.
             long deadline = Stopwatch.GetTimestamp() + _commitWindowTicks;
-            while (rows < MaxRowsPerTransaction && (_queue.TryTakeNow(out JournalWriteRequest next) ||
-                                                    (_commitWindowTicks > 0 && _queue.TryTakeBefore(deadline, out next))))
+            while (rows < MaxRowsPerTransaction && _queue.TryTakeBefore(deadline, out JournalWriteRequest next))
             {
                 batch.Add(next);
                 rows += next.Events.Count;

@@ -14,17 +14,17 @@ public sealed class BlockingQueueTests
         for (int i = 0; i < 5; i++) Assert.True(queue.TryAdd(i));
 
         var taken = new List<int>();
-        while (queue.TryTakeNow(out int item)) taken.Add(item);
+        while (queue.TryTakeBefore(0, out int item)) taken.Add(item);
 
         Assert.Equal([0, 1, 2, 3, 4], taken);
     }
 
     [Fact]
-    public void Taking_now_from_an_empty_queue_returns_at_once()
+    public void Taking_with_a_deadline_already_passed_from_an_empty_queue_returns_at_once()
     {
         var queue = new BlockingQueue<string>();
 
-        Assert.False(queue.TryTakeNow(out _));
+        Assert.False(queue.TryTakeBefore(0, out _));
     }
 
     [Fact]
