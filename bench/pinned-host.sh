@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# One pinned measurement of CollabHost alone: the host on CPU 1, CollabLoad on CPU 0 at the pinned comparison's load
+# point (100 documents × 4 editors × 5 edits/s = 2,000 edits/s), a warm-up run (not recorded), then 30 s measured:
+# server CPU per acked op (from /proc, over the window only), ack latency, and the server's fsync and pwrite calls
+# over 10 s of the window (perf stat, which adds a little CPU to every run alike). For trying a runtime or journal
+# setting against the host as built, several runs each (docs/benchmarks.md, "Runtime settings and the journal's
+# commit window").
+#
+#   bench/pinned-host.sh                                   as built
+#   PINNED_HOST_ENV="DOTNET_TieredPGO=1" bench/pinned-host.sh   with NAME=VALUE words in the host's environment
+#   PINNED_COMMIT_WINDOW=2ms bench/pinned-host.sh           with akka.persistence.journal.sql.commit-window set
+#   PINNED_WARMUP_SECONDS=30 (default 30)
+# Needs perf (Debian linux-perf) and a Release build (it builds CollabHost and CollabLoad first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+command -v perf >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null; }
+warmup=${PINNED_WARMUP_SECONDS:-30}
+out="artifacts/pinned-host/$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$out"
+dotnet build src/CollabHost/CollabHost.csproj -c Release --nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+host_dir=src/CollabHost/bin/Release/net10.0; load_dll=src/CollabLoad/bin/Release/net10.0/CollabLoad.dll
+
+# The host reads akka.hocon beside its binaries: a commit window goes into a copy there, put back on exit.
+hocon="$host_dir/akka.hocon"
+cp config/akka.hocon "$hocon"
+if [ -n "${PINNED_COMMIT_WINDOW:-}" ]; then
+  sed -i "s|class = \"CollabHost.Persistence.QueuedWriteJournal, CollabHost\"|&\n        commit-window = $PINNED_COMMIT_WINDOW|" "$hocon"
+fi
+
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+data=$(mktemp -d)
+# shellcheck disable=SC2086 # PINNED_HOST_ENV: NAME=VALUE words
+(cd "$host_dir" && exec env ${PINNED_HOST_ENV:-} taskset -c 1 dotnet CollabHost.dll --urls "http://127.0.0.1:$port" \
+  "--Collab:DataDir=$data") >"$out/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"; cp config/akka.hocon "$hocon"' EXIT
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+load() { taskset -c 0 dotnet "$load_dll" --url "ws://127.0.0.1:$port/ws" --plain --docs 100 --editors-per-doc 4 --rate 5 \
+  --mode open --ramp-up 5s --source-addresses 25 --seed 20261204 "$@"; }
+echo "load $(cut -d' ' -f1-3 /proc/loadavg); CollabHost pid $pid on CPU 1; env '${PINNED_HOST_ENV:-}'; commit-window '${PINNED_COMMIT_WINDOW:-0}'"
+load --duration "${warmup}s" --label warmup >"$out/warmup.log" 2>&1 || true
+load --duration 30s --label measured --server-pid "$pid" --out "$out" >"$out/load.log" 2>&1 &
+load_pid=$!
+sleep 12 # ramp-up (5 s) and the first seconds of the window
+perf stat -e 'syscalls:sys_enter_fsync,syscalls:sys_enter_pwrite64' -p "$pid" -- sleep 10 2>&1 | grep -E "syscalls" | tee "$out/perf-stat.txt"
+wait $load_pid || true
+grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
+echo "results in $out"
