@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""CPU time of one process and of each of its threads, from /proc, for bench/thread-cpu.sh.
+
+  threads.py snapshot PID                    one JSON line: the process's utime+stime and every live thread's, by name
+  threads.py report BEFORE AFTER ACKED_OPS   µs per acked op of the process and of each thread name between two snapshots
+
+Threads are grouped by name with trailing digits dropped (collab-journal-reader-0 and -1 are one line; .NET names a
+thread's comm with its first 15 characters, so collab-read-model shows as collab-read-mod). The process's figure comes
+from /proc/PID/stat, which also counts threads that ended inside the window; the per-name figures count only threads
+alive at both snapshots (a thread that started inside the window counts from zero).
+"""
+import json
+import os
+import re
+import sys
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ticks(stat_path):
+    with open(stat_path) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat, counted after the comm)
+
+
+def snapshot(pid):
+    threads = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+            threads[tid] = {"name": name, "ticks": cpu_ticks(f"/proc/{pid}/task/{tid}/stat")}
+        except FileNotFoundError:
+            pass  # ended while listed
+    return {"process": cpu_ticks(f"/proc/{pid}/stat"), "threads": threads}
+
+
+def report(before, after, acked):
+    def us_per_op(ticks):
+        return ticks / TICKS * 1e6 / acked
+
+    groups = {}
+    for tid, t in after["threads"].items():
+        start = before["threads"].get(tid, {"ticks": 0})["ticks"]
+        name = re.sub(r"[-_ ]?\d+$", "", t["name"]) or t["name"]
+        groups[name] = groups.get(name, 0) + t["ticks"] - start
+    process = after["process"] - before["process"]
+    print(f"acked ops in the window: {acked}")
+    print(f"{'process':<24} {us_per_op(process):8.1f} µs/op  ({process / TICKS:.2f} s CPU)")
+    for name, ticks in sorted(groups.items(), key=lambda g: -g[1]):
+        if ticks > 0:
+            print(f"  {name:<22} {us_per_op(ticks):8.1f} µs/op  ({ticks / TICKS:.2f} s CPU)")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "snapshot":
+        print(json.dumps(snapshot(sys.argv[2])))
+    elif sys.argv[1] == "report":
+        with open(sys.argv[2]) as b, open(sys.argv[3]) as a:
+            report(json.load(b), json.load(a), int(float(sys.argv[4])))
+    else:
+        sys.exit(__doc__)
