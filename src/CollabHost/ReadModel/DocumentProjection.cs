@@ -9,8 +9,9 @@ namespace CollabHost.ReadModel;
 
 /// <summary>
 /// One document's row being brought forward by its journal events: ops apply to the document in its type (one
-/// <see cref="OtDocument"/> kept across the events of one batch), and <see cref="ToRow"/> writes it back once. Pure:
-/// no database, no actors; <see cref="ReadModelProjector"/> feeds it.
+/// <see cref="OtDocument"/>, parsed from the row once and kept while the projector keeps this projection in
+/// <see cref="RecentProjections"/>), and <see cref="ToRow"/> gives the row to write after each batch. Pure: no
+/// database, no actors; <see cref="ReadModelProjector"/> feeds it.
 /// </summary>
 public sealed class DocumentProjection
 {
@@ -40,8 +41,11 @@ public sealed class DocumentProjection
     /// <summary>Events applied so far: the document's version (the sequence number of its last event).</summary>
     public long Version { get; private set; }
 
-    /// <summary>Whether anything was applied since the row was read.</summary>
+    /// <summary>Whether anything was applied since the row was read or last written (<see cref="MarkWritten"/>).</summary>
     public bool Changed { get; private set; }
+
+    /// <summary>The row <see cref="ToRow"/> gave is committed: from here on this projection is the row as it is.</summary>
+    public void MarkWritten() => Changed = false;
 
     /// <summary>
     /// Applies the event with sequence number <paramref name="sequenceNr"/> (the op committed at version
@@ -80,12 +84,14 @@ public sealed class DocumentProjection
         Changed = true;
     }
 
+    /// <summary>The row as it is after the events applied so far. Changes nothing here: a row whose write fails was never taken.</summary>
     public DocumentRow ToRow()
     {
-        if (_document is not null) _stored = _document.ToStored();
-        string? data = _type is not null && _stored is not null ? DataJson(_type, _stored) : null;
+        // Not kept in _stored: the next edit applies to _document, and a cached projection holds one form of it, not two.
+        string? stored = _document is not null ? _document.ToStored() : _stored;
+        string? data = _type is not null && stored is not null ? DataJson(_type, stored) : null;
         return new DocumentRow(_collection, _id, _type?.Uri, Version, _createdMs, _modifiedMs, _createdOrder,
-            _type is null ? null : _stored, data);
+            _type is null ? null : stored, data);
     }
 
     /// <summary>The snapshot's data as the wire has it (a JSON string for text-unicode, the JSON itself for json0).</summary>

@@ -75,4 +75,20 @@ public sealed class DocumentProjectionTests
         Assert.Equal((RichTextOtType.Instance.Uri, 3L, (long?)3000L, 5L), (recreated.Type, recreated.Version, recreated.CreatedMs, recreated.CreatedOrder));
         AssertSameJson("""{"ops":[{"insert":"Hi\n"}]}""", recreated.Data);
     }
+
+    [Fact]
+    public void A_written_projection_takes_further_edits_and_gives_rows_without_changing_itself()
+    {
+        var projection = new DocumentProjection(Note, null);
+        projection.Apply(1, 1, Create(0, "text-unicode", "\"hello\"", 1000));
+        DocumentRow first = projection.ToRow();
+        Assert.Equal(first, projection.ToRow()); // a row given for a write that failed changed nothing
+        projection.MarkWritten();
+        Assert.False(projection.Changed);
+
+        projection.Apply(2, 7, Edit(1, """[5," world"]""", 3000));
+        Assert.True(projection.Changed);
+        DocumentRow next = projection.ToRow();
+        Assert.Equal(("hello world", "\"hello world\"", 2L, 3000L), (next.Stored, next.Data, next.Version, next.ModifiedMs));
+    }
 }
