@@ -1,13 +1,26 @@
 using System.Data.Common;
 using Akka.Persistence.Sql.Config;
+using CollabActors.Documents;
 using CollabHost.Queries;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CollabHost.ReadModel;
 
-/// <summary>The read model in the journal's PostgreSQL database: data as jsonb; one projector per database, by an advisory lock.</summary>
+/// <summary>
+/// The read model in the journal's PostgreSQL database: data as jsonb; one projector per database, by an advisory lock.
+/// Every statement is a round trip to the server, so the projector's batch reads its documents' rows in one statement
+/// and writes them with the position in one, both from arrays (unnest), prepared on its connection.
+/// </summary>
 public sealed class PostgreSqlReadModelDatabase(JournalConfig journal) : ReadModelDatabase(journal)
 {
+    /// <summary>
+    /// Statements the projector's connection keeps prepared on the server (Npgsql's automatic preparation, for that
+    /// connection only): it runs the same few statements (journal read, rows read, write) every batch for as long as
+    /// it holds the lock, and a prepared one skips the server's parse and plan each time.
+    /// </summary>
+    private const int ProjectorPreparedStatements = 16;
+
     /// <summary>
     /// The projector's advisory lock: this key with the hash of the schema the tables are in (a database may hold
     /// several deployments' tables, one per schema). Every node of a cluster tries it, one holds it.
@@ -27,10 +40,19 @@ public sealed class PostgreSqlReadModelDatabase(JournalConfig journal) : ReadMod
         return connection;
     }
 
-    /// <summary>synchronous_commit off for this session only: its commits do not wait for the WAL flush (the journal's do).</summary>
+    /// <summary>
+    /// synchronous_commit off for this session only: its commits do not wait for the WAL flush (the journal's do). Its
+    /// statements are prepared after their second use (<see cref="ProjectorPreparedStatements"/>).
+    /// </summary>
     public override DbConnection OpenProjector()
     {
-        DbConnection connection = Open(pooled: false);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Pooling = false,
+            MaxAutoPrepare = ProjectorPreparedStatements,
+            AutoPrepareMinUsages = 2,
+        }.ToString());
+        connection.Open();
         using DbCommand set = Command(connection, null, "SET synchronous_commit TO off");
         set.ExecuteNonQuery();
         return connection;
@@ -73,6 +95,59 @@ public sealed class PostgreSqlReadModelDatabase(JournalConfig journal) : ReadMod
                 // The statement ended meanwhile, or the connection broke: either way it is not running any more.
             }
         });
+
+    /// <summary>The rows of all the documents in one statement (the document's collection and id in two arrays).</summary>
+    public override Dictionary<DocumentId, DocumentRow?> ReadDocuments(DbConnection connection, IReadOnlyCollection<DocumentId> documents)
+    {
+        var rows = new Dictionary<DocumentId, DocumentRow?>(documents.Count);
+        foreach (DocumentId document in documents) rows[document] = null;
+        if (documents.Count == 0) return rows;
+        using var read = (NpgsqlCommand)Command(connection, null,
+            $"SELECT {DocumentColumns} FROM {DocumentsTable} WHERE (collection, id) IN (SELECT * FROM unnest(@c, @d))");
+        read.Parameters.Add(TextArray("@c", [.. documents.Select(d => d.Collection)]));
+        read.Parameters.Add(TextArray("@d", [.. documents.Select(d => d.Id)]));
+        using DbDataReader reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            DocumentRow row = DocumentRowAt(reader);
+            rows[new DocumentId(row.Collection, row.Id)] = row;
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// One statement, one round trip, atomic by itself (no BEGIN and COMMIT of its own): the position moves, and only
+    /// if it was at <paramref name="from"/> are the rows upserted, all from arrays (one Bind whatever their number).
+    /// </summary>
+    public override bool Write(DbConnection connection, IReadOnlyCollection<DocumentRow> rows, long from, long to)
+    {
+        using var write = (NpgsqlCommand)Command(connection, null,
+            $"WITH moved AS (UPDATE {PositionTable} SET position = @to WHERE name = 'documents' AND position = @from RETURNING 1), " +
+            $"upserted AS (INSERT INTO {DocumentsTable} (collection, id, type, version, ctime, mtime, created_order, stored, data) " +
+            "SELECT r.collection, r.id, r.type, r.version, r.ctime, r.mtime, r.created_order, r.stored, CAST(r.data AS jsonb) " +
+            "FROM unnest(@c, @d, @type, @v, @ctime, @mtime, @order, @stored, @data) " +
+            "AS r(collection, id, type, version, ctime, mtime, created_order, stored, data) " +
+            $"WHERE EXISTS (SELECT 1 FROM moved) {UpsertConflictClause}) " +
+            "SELECT count(*) FROM moved");
+        write.Parameters.Add(new NpgsqlParameter<long>("@to", to));
+        write.Parameters.Add(new NpgsqlParameter<long>("@from", from));
+        write.Parameters.Add(TextArray("@c", [.. rows.Select(r => r.Collection)]));
+        write.Parameters.Add(TextArray("@d", [.. rows.Select(r => r.Id)]));
+        write.Parameters.Add(TextArray("@type", [.. rows.Select(r => r.Type)]));
+        write.Parameters.Add(BigintArray("@v", [.. rows.Select(r => (long?)r.Version)]));
+        write.Parameters.Add(BigintArray("@ctime", [.. rows.Select(r => r.CreatedMs)]));
+        write.Parameters.Add(BigintArray("@mtime", [.. rows.Select(r => (long?)r.ModifiedMs)]));
+        write.Parameters.Add(BigintArray("@order", [.. rows.Select(r => (long?)r.CreatedOrder)]));
+        write.Parameters.Add(TextArray("@stored", [.. rows.Select(r => r.Stored)]));
+        write.Parameters.Add(TextArray("@data", [.. rows.Select(r => r.Data)]));
+        return Convert.ToInt64(write.ExecuteScalar()) == 1;
+    }
+
+    private static NpgsqlParameter<string?[]> TextArray(string name, string?[] values) =>
+        new(name, values) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter<long?[]> BigintArray(string name, long?[] values) =>
+        new(name, values) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint };
 
     protected override string DataAsText => "data::text";
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Akka.Persistence.Sql.Config;
+using CollabActors.Documents;
 using CollabHost.Persistence;
 using static CollabHost.Persistence.JournalSql;
 
@@ -179,7 +180,7 @@ public abstract class ReadModelDatabase
         {
             string persistenceId = reader.GetString(0);
             if (!persistenceId.StartsWith(ReadModelProjector.DocumentPersistencePrefix, StringComparison.Ordinal)) continue;
-            collections.Add(CollabActors.Documents.DocumentId.FromEntityId(persistenceId[ReadModelProjector.DocumentPersistencePrefix.Length..]).Collection);
+            collections.Add(DocumentId.FromEntityId(persistenceId[ReadModelProjector.DocumentPersistencePrefix.Length..]).Collection);
         }
         return collections;
     }
@@ -196,34 +197,47 @@ public abstract class ReadModelDatabase
 
     public DocumentRow? ReadDocument(DbConnection connection, DbTransaction? transaction, string collection, string id)
     {
-        using DbCommand read = Command(connection, transaction,
-            $"SELECT type, version, ctime, mtime, created_order, stored, {DataAsText} FROM {DocumentsTable} WHERE collection = @c AND id = @d");
+        using DbCommand read = Command(connection, transaction, $"SELECT {DocumentColumns} FROM {DocumentsTable} WHERE collection = @c AND id = @d");
         Add(read, "@c", collection);
         Add(read, "@d", id);
         using DbDataReader reader = read.ExecuteReader();
-        if (!reader.Read()) return null;
-        return new DocumentRow(collection, id,
-            reader.IsDBNull(0) ? null : reader.GetString(0),
-            reader.GetInt64(1),
-            reader.IsDBNull(2) ? null : reader.GetInt64(2),
-            reader.GetInt64(3),
-            reader.GetInt64(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.IsDBNull(6) ? null : reader.GetString(6));
+        return reader.Read() ? DocumentRowAt(reader) : null;
     }
 
-    /// <summary>Writes the rows and the new position in one transaction: the rows never get ahead of or behind the position.</summary>
-    public void Write(DbConnection connection, IReadOnlyCollection<DocumentRow> rows, long position)
+    /// <summary>
+    /// The rows of <paramref name="documents"/> (null for a document the read model has not seen). One statement per
+    /// document here; a database where each statement is a round trip reads them in one.
+    /// </summary>
+    public virtual Dictionary<DocumentId, DocumentRow?> ReadDocuments(DbConnection connection, IReadOnlyCollection<DocumentId> documents)
+    {
+        var rows = new Dictionary<DocumentId, DocumentRow?>(documents.Count);
+        foreach (DocumentId document in documents) rows[document] = ReadDocument(connection, null, document.Collection, document.Id);
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes the rows and moves the position from <paramref name="from"/> to <paramref name="to"/>, in one transaction:
+    /// the rows never get ahead of or behind the position. Writes nothing and returns false when the position is not
+    /// at <paramref name="from"/> (another writer moved it since this projector read it; it must read again).
+    /// </summary>
+    public virtual bool Write(DbConnection connection, IReadOnlyCollection<DocumentRow> rows, long from, long to)
     {
         using DbTransaction transaction = connection.BeginTransaction();
+        using (DbCommand save = Command(connection, transaction, $"UPDATE {PositionTable} SET position = @to WHERE name = 'documents' AND position = @from"))
+        {
+            Add(save, "@to", to);
+            Add(save, "@from", from);
+            if (save.ExecuteNonQuery() != 1)
+            {
+                transaction.Rollback();
+                return false;
+            }
+        }
         if (rows.Count > 0)
         {
             using DbCommand upsert = Command(connection, transaction,
                 $"INSERT INTO {DocumentsTable} (collection, id, type, version, ctime, mtime, created_order, stored, data) " +
-                $"VALUES (@c, @d, @type, @v, @ctime, @mtime, @order, @stored, {DataParameter}) " +
-                "ON CONFLICT (collection, id) DO UPDATE SET type = excluded.type, version = excluded.version, " +
-                "ctime = excluded.ctime, mtime = excluded.mtime, created_order = excluded.created_order, " +
-                "stored = excluded.stored, data = excluded.data");
+                $"VALUES (@c, @d, @type, @v, @ctime, @mtime, @order, @stored, {DataParameter}) {UpsertConflictClause}");
             DbParameter c = Add(upsert, "@c", ""), d = Add(upsert, "@d", ""), type = Add(upsert, "@type", ""),
                 v = Add(upsert, "@v", 0L), ctime = Add(upsert, "@ctime", 0L), mtime = Add(upsert, "@mtime", 0L),
                 order = Add(upsert, "@order", 0L), stored = Add(upsert, "@stored", ""), data = Add(upsert, "@data", "");
@@ -241,13 +255,29 @@ public abstract class ReadModelDatabase
                 upsert.ExecuteNonQuery();
             }
         }
-        using (DbCommand save = Command(connection, transaction, $"UPDATE {PositionTable} SET position = @p WHERE name = 'documents'"))
-        {
-            Add(save, "@p", position);
-            save.ExecuteNonQuery();
-        }
         transaction.Commit();
+        return true;
     }
+
+    /// <summary>What an upsert of a row does when the document has one already: the new row replaces it.</summary>
+    protected const string UpsertConflictClause =
+        "ON CONFLICT (collection, id) DO UPDATE SET type = excluded.type, version = excluded.version, " +
+        "ctime = excluded.ctime, mtime = excluded.mtime, created_order = excluded.created_order, " +
+        "stored = excluded.stored, data = excluded.data";
+
+    /// <summary>A document row's columns in a SELECT list, in the order <see cref="DocumentRowAt"/> reads them.</summary>
+    protected string DocumentColumns => $"collection, id, type, version, ctime, mtime, created_order, stored, {DataAsText}";
+
+    protected static DocumentRow DocumentRowAt(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.GetInt64(3),
+        reader.IsDBNull(4) ? null : reader.GetInt64(4),
+        reader.GetInt64(5),
+        reader.GetInt64(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8));
 
     /// <summary>The JSON column as text in a SELECT list.</summary>
     protected abstract string DataAsText { get; }

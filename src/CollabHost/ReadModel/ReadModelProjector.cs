@@ -9,9 +9,12 @@ namespace CollabHost.ReadModel;
 /// position are applied to their documents' rows, and the rows and the new position are written in one transaction.
 /// A crash between the journal's commit and this one loses nothing: the next batch starts at the saved position.
 /// </summary>
-public sealed class ReadModelProjector(ReadModelDatabase database, Action<string, Exception>? onDocumentFailed = null)
+public sealed class ReadModelProjector(
+    ReadModelDatabase database,
+    Action<string, Exception>? onDocumentFailed = null,
+    int rowsPerBatch = ReadModelProjector.RowsPerBatch)
 {
-    /// <summary>Journal rows read per batch (one read-model transaction each).</summary>
+    /// <summary>Journal rows read per batch (one read-model transaction each), unless the constructor is given another number.</summary>
     public const int RowsPerBatch = 1000;
 
     /// <summary>
@@ -29,26 +32,37 @@ public sealed class ReadModelProjector(ReadModelDatabase database, Action<string
     /// <summary>
     /// Projects the next batch. Returns whether it changed anything (rows or position); false: the read model is as
     /// far as the journal (or waiting for a hole to fill). <paramref name="waitForHoles"/> false (a rebuild, with no
-    /// writes in flight) treats every hole as final.
+    /// writes in flight) treats every hole as final. <paramref name="connection"/> holds the projector lock.
     /// </summary>
     public bool ProjectOnce(DbConnection connection, bool waitForHoles = true)
     {
         long position = database.ReadPosition(connection);
-        List<JournalRow> rows = database.ReadJournal(connection, position, RowsPerBatch);
+        List<JournalRow> rows = database.ReadJournal(connection, position, rowsPerBatch);
         if (rows.Count == 0) return false;
         long next = _holes.NextPosition(position, rows.ConvertAll(r => r.Ordering), Environment.TickCount64, waitForHoles);
 
-        var projections = new Dictionary<DocumentId, DocumentProjection?>();
-        foreach (JournalRow row in rows)
+        // The batch's documents, their rows read in one go.
+        var documents = new DocumentId?[rows.Count];
+        var projections = new Dictionary<DocumentId, DocumentProjection>();
+        var unread = new HashSet<DocumentId>();
+        for (int i = 0; i < rows.Count; i++)
         {
+            JournalRow row = rows[i];
             if (row.Manifest != DocumentOpManifest || !row.PersistenceId.StartsWith(DocumentPersistencePrefix, StringComparison.Ordinal)) continue;
-            DocumentId document = DocumentId.FromEntityId(row.PersistenceId[DocumentPersistencePrefix.Length..]);
-            if (!projections.TryGetValue(document, out DocumentProjection? projection))
-            {
-                projection = new DocumentProjection(document, database.ReadDocument(connection, null, document.Collection, document.Id));
-                projections[document] = projection;
-            }
-            if (projection is null) continue; // failed earlier in this batch
+            DocumentId document = documents[i] = DocumentId.FromEntityId(row.PersistenceId[DocumentPersistencePrefix.Length..]);
+            unread.Add(document);
+        }
+        foreach ((DocumentId document, DocumentRow? current) in database.ReadDocuments(connection, unread))
+        {
+            projections[document] = new DocumentProjection(document, current);
+        }
+
+        var failed = new HashSet<DocumentId>();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (documents[i] is not { } document || failed.Contains(document)) continue;
+            JournalRow row = rows[i];
+            DocumentProjection projection = projections[document];
             try
             {
                 if (row.SequenceNr > projection.Version + 1)
@@ -66,17 +80,19 @@ public sealed class ReadModelProjector(ReadModelDatabase database, Action<string
                 // One document whose events cannot be applied must not stop every other document's rows: its row stays
                 // as it was (behind the journal), it is reported, and the projector goes on.
                 onDocumentFailed?.Invoke($"{document} at journal ordering {row.Ordering}", cause);
-                projections[document] = null;
+                failed.Add(document);
+                projections.Remove(document);
             }
         }
 
         var changed = new List<DocumentRow>();
-        foreach (DocumentProjection? projection in projections.Values)
+        foreach (DocumentProjection projection in projections.Values)
         {
-            if (projection is { Changed: true }) changed.Add(projection.ToRow());
+            if (projection.Changed) changed.Add(projection.ToRow());
         }
         if (changed.Count == 0 && next == position) return false;
-        database.Write(connection, changed, next);
+        // Refused when the position moved since it was read (another writer): the next batch reads it again.
+        database.Write(connection, changed, position, next);
         return true;
     }
 
