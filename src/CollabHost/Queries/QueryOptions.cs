@@ -34,6 +34,13 @@ public sealed class QueryOptions
     /// </summary>
     public TimeSpan ProjectionBatchDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// How many documents the projector keeps in memory between batches, as their rows are (parsed, ready for the next
+    /// op), so a document edited in batch after batch is not read back and parsed every time; the least recently
+    /// written past this number is dropped. Memory: this many documents at their size as the type holds them.
+    /// </summary>
+    public int ProjectionRecentDocuments { get; set; } = ReadModel.ReadModelProjector.DefaultRecentDocuments;
+
     /// <summary>Live subscribe queries (<c>qs</c>) one node holds at once, for all its connections; one more is refused with <c>ERR_TOO_MANY_QUERY_SUBSCRIPTIONS</c>.</summary>
     public int MaxSubscriptions { get; set; } = 2000;
 

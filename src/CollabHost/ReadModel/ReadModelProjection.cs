@@ -41,7 +41,8 @@ public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions
     private void Run(CancellationToken stopping)
     {
         var projector = new ReadModelProjector(database,
-            (what, cause) => log.LogError(cause, "Read model: the events of {Document} could not be applied; its row stays behind the journal", what));
+            (what, cause) => log.LogError(cause, "Read model: the events of {Document} could not be applied; its row stays behind the journal", what),
+            options.ProjectionRecentDocuments);
         while (!stopping.IsCancellationRequested)
         {
             try

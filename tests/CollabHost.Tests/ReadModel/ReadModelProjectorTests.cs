@@ -9,8 +9,9 @@ using CollabHost.Tests.Support;
 namespace CollabHost.Tests.ReadModel;
 
 /// <summary>
-/// The projector batch by batch against a journal a host wrote, on SQLite and PostgreSQL: one write per batch for all its
-/// rows, and nothing of a batch whose write fails passes for written.
+/// The projector batch by batch against a journal a host wrote, on SQLite and PostgreSQL: what it keeps between batches
+/// (the position it wrote, the projections of recent documents) never gets ahead of what it committed, and is
+/// forgotten when another writer may have changed the tables.
 /// </summary>
 /// <remarks>
 /// The journal: one document <c>early</c> created and edited first, then <see cref="Documents"/> documents created
@@ -175,6 +176,39 @@ public sealed class ReadModelProjectorTests
         for (int i = 0; i < Documents; i++) AssertRow(rows[i + 1], 2, i + 1);
 
         projector.CatchUp(connection);
+        AssertWholeJournalProjected(journal);
+    }
+
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task Tables_reset_by_another_writer_between_batches_are_projected_again_from_the_start(string provider)
+    {
+        using JournalStore store = JournalStore.Create(provider);
+        Journal journal = await WriteJournalAsync(store);
+        using DbConnection connection = OpenProjector(journal);
+        var projector = new ReadModelProjector(journal.Database, rowsPerBatch: 4);
+        Assert.True(projector.ProjectOnce(connection));
+        Assert.True(projector.ProjectOnce(connection)); // `early` and its edit are behind the position now
+
+        // Not a path the host takes while it holds the lock; the projector must not write on top of it as if nothing happened.
+        using (DbConnection other = journal.Database.Open()) journal.Database.Reset(other);
+        projector.CatchUp(connection);
+        AssertWholeJournalProjected(journal);
+    }
+
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task A_projector_given_another_connection_reads_the_position_and_rows_again(string provider)
+    {
+        using JournalStore store = JournalStore.Create(provider);
+        Journal journal = await WriteJournalAsync(store);
+        var projector = new ReadModelProjector(journal.Database, rowsPerBatch: 4);
+        using (DbConnection first = OpenProjector(journal)) projector.CatchUp(first);
+        AssertWholeJournalProjected(journal);
+
+        // The lock went with the first connection; meanwhile another node (here: a rebuild of nothing) wrote the tables.
+        using (DbConnection other = journal.Database.Open()) journal.Database.Reset(other);
+        using (DbConnection second = OpenProjector(journal)) projector.CatchUp(second);
         AssertWholeJournalProjected(journal);
     }
 
