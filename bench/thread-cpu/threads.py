@@ -5,7 +5,9 @@
   threads.py report BEFORE AFTER ACKED_OPS   µs per acked op of the process and of each thread name between two snapshots
 
 Threads are grouped by name with trailing digits dropped (collab-journal-reader-0 and -1 are one line; .NET names a
-thread's comm with its first 15 characters, so collab-read-model shows as collab-read-mod). The process's figure comes
+thread's comm with its first 15 characters, so collab-read-model shows as collab-read-mod, and the journal writer and
+its readers all show as collab-journal-: under steady load the readers, which recover documents, are idle and that
+line is the writer's; the snapshots list every thread by id to check). The process's figure comes
 from /proc/PID/stat, which also counts threads that ended inside the window; the per-name figures count only threads
 alive at both snapshots (a thread that started inside the window counts from zero).
 """
