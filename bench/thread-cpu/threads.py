@@ -55,9 +55,9 @@ def report(before, after, acked):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "snapshot":
+    if len(sys.argv) == 3 and sys.argv[1] == "snapshot":
         print(json.dumps(snapshot(sys.argv[2])))
-    elif sys.argv[1] == "report":
+    elif len(sys.argv) == 5 and sys.argv[1] == "report":
         with open(sys.argv[2]) as b, open(sys.argv[3]) as a:
             report(json.load(b), json.load(a), int(float(sys.argv[4])))
     else:
