@@ -87,7 +87,8 @@ public static class FailoverCheck
             withoutAck,
             duplicates,
             problems.Take(20).ToList(),
-            late.Take(20).ToList());
+            late.Take(20).ToList(),
+            recoveries.Where(r => r > 1).Select(Round).ToList());
     }
 
     private static string Describe(SimulatedEditor editor, double beyond, long killedAt, long documentBack)
