@@ -53,6 +53,9 @@ def main():
         print(f"| killed (kill -9) | pid {f['killedPid']}, the busiest node, {f['killedAfterSeconds']:.0f} s into the window |")
         print(f"| documents back (kill → first ack), max / p50 | {f['documentRecoveryMaxSeconds']:.1f} s / {f['documentRecoveryP50Seconds']:.1f} s "
               f"over {f['documents']} documents |")
+        down = f.get("downDocumentsBackSeconds") or []
+        if down:
+            print(f"| documents that were down (back after more than 1 s) | {len(down)}, back from {down[0]:.1f} s to {down[-1]:.1f} s |")
         print(f"| longest stall of an editor (keystroke to its ack), max / p50 | {f['editorStallMaxSeconds']:.1f} s / {f['editorStallP50Seconds']:.1f} s |")
         print(f"| editor's first ack after its document's, max | {f['beyondRecoveryMaxSeconds']:.1f} s "
               f"({f['editorsStalledOver3sBeyondRecovery']} editors over 3 s) |")

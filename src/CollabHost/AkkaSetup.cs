@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using CollabActors.Connections;
 using CollabActors.Documents;
 using CollabActors.Fanout;
 using CollabActors.Presence;
@@ -55,6 +56,8 @@ public static class AkkaSetup
                     system.ActorOf(NodeFanout.Props(), NodeFanout.Name);
                     // Every node has one too: a document request dead-lettered on its way to a dead node is sent again.
                     system.ActorOf(UndeliveredRequestWatch.Props(), UndeliveredRequestWatch.Name);
+                    // And one that tells its connections when a node is removed: requests lost without a dead letter are sent again.
+                    system.ActorOf(NodeRemovedBroadcast.Props(), NodeRemovedBroadcast.Name);
                     // Without seed nodes this node is a cluster of one: it joins itself at the address it bound.
                     if (options.Cluster.SeedNodes.Length == 0)
                     {

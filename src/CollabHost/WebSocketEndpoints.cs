@@ -103,7 +103,7 @@ public static class WebSocketEndpoints
             ConnectionActor.Props(socket, stream, clientId, settings,
                 await documents.GetAsync(context.RequestAborted), await presence.GetAsync(context.RequestAborted), stopped, access, addressCreates,
                 context.RequestServices.GetService<IDocumentQueries>(), context.RequestServices.GetService<IQuerySubscriptions>()),
-            "connection-" + clientId);
+            ConnectionActor.NamePrefix + clientId);
 
         // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node).
         await using CancellationTokenRegistration onStopping =

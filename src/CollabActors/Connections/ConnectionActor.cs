@@ -21,6 +21,9 @@ namespace CollabActors.Connections;
 /// </summary>
 public sealed class ConnectionActor : UntypedActor, IWithTimers
 {
+    /// <summary>Connection actors live under <c>/user</c> as this prefix and the client id (<see cref="NodeRemovedBroadcast"/> selects them by it).</summary>
+    public const string NamePrefix = "connection-";
+
     private static readonly TimeSpan MaxExpiryTimer = TimeSpan.FromDays(1);
 
     private readonly WebSocket _socket;
@@ -91,6 +94,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 break;
             case SessionTimers.ResubscribeCheck m: Apply(_session.ResubscribeCheck(m)); break;
             case DocumentRequestUndelivered m: Apply(_session.Undelivered(m)); break;
+            case NodeRemoved:
+                if (!_writer.IsClosing) Apply(_session.NodeRemoved());
+                break;
             case QueryReplies.Fetched m: Apply(_session.QueryFetched(m)); break;
             case QueryReplies.Failed m: Apply(_session.QueryFailed(m)); break;
             case QueryReplies.Changed m:

@@ -639,6 +639,19 @@ internal sealed class ConnectionSession
         return _effects;
     }
 
+    /// <summary>
+    /// A cluster member was removed (<see cref="Connections.NodeRemoved"/>): every request still unanswered is sent again
+    /// under its request id, since it may have been lost on its way to a document that lived there without a dead letter
+    /// to say so. A document that had it already answers twice, and the second answer finds nothing pending; the
+    /// reply timeout still counts from the first send.
+    /// </summary>
+    public IReadOnlyList<ConnectionEffect> NodeRemoved()
+    {
+        _effects.Clear();
+        foreach (PendingRequest pending in _pending.Values) _effects.Add(new ConnectionEffect.ToDocument(pending.Command));
+        return _effects;
+    }
+
     /// <summary>Sends an undelivered request again, unless it was answered meanwhile.</summary>
     public IReadOnlyList<ConnectionEffect> RetryDue(SessionTimers.RetryDue due)
     {

@@ -3,6 +3,7 @@ using CollabText;
 using CollabClient;
 using CollabLoad.Metrics;
 using CollabLoad.Options;
+using CollabLoad.Runs;
 
 namespace CollabLoad.Editing;
 
@@ -47,7 +48,10 @@ public sealed class SimulatedEditor : IAsyncDisposable
     /// <summary>The longest from a keystroke to its op's ack (this editor's longest stall), in Stopwatch ticks.</summary>
     public long LongestAckWaitTicks => Interlocked.Read(ref _longestAckWaitTicks);
 
-    /// <summary>When this editor's first ack after a node was killed came (Stopwatch timestamp), or 0.</summary>
+    /// <summary>
+    /// When this editor's first ack for an op sent after a node was killed came (Stopwatch timestamp), or 0
+    /// (<see cref="FailoverCheck.ShowsRecovery"/>).
+    /// </summary>
     public long FirstAckAfterKillTimestamp => Interlocked.Read(ref _firstAckAfterKillTimestamp);
 
     /// <summary>When this editor's connection last became connected (Stopwatch timestamp): a reconnect's time.</summary>
@@ -137,8 +141,8 @@ public sealed class SimulatedEditor : IAsyncDisposable
         // From the first keystroke in the op, not from its (re)send: what the person waited.
         long wait = now - ack.FirstEditTimestamp;
         if (wait > _longestAckWaitTicks) Interlocked.Exchange(ref _longestAckWaitTicks, wait);
-        long killedAt = Interlocked.Read(ref _metrics.KilledAtTimestamp);
-        if (killedAt != 0 && now > killedAt && _firstAckAfterKillTimestamp == 0) Interlocked.Exchange(ref _firstAckAfterKillTimestamp, now);
+        if (FailoverCheck.ShowsRecovery(ack, Interlocked.Read(ref _metrics.KilledAtTimestamp)) && _firstAckAfterKillTimestamp == 0)
+            Interlocked.Exchange(ref _firstAckAfterKillTimestamp, now);
         _metrics.Timeline.Acked();
         if (_metrics.Measuring)
         {

@@ -101,6 +101,10 @@ public sealed record WindowCpu(
 /// <param name="LostAckedOps">Acked ops whose version the server does not have (server version below them).</param>
 /// <param name="VersionsWithoutAck">Committed versions no editor was acked for: an op applied twice (nothing is pending at the end).</param>
 /// <param name="LateEditors">Each editor whose first ack came more than 3 s after its document's: who, where, and when it reconnected.</param>
+/// <param name="DownDocumentsBackSeconds">
+/// The recovery times over 1 s, in order: the documents the killed node hosted (the others answer within an edit or
+/// two). Their spread is the part of a failover that comes after the cluster has moved the shards.
+/// </param>
 public sealed record FailoverResult(
     int KilledPid,
     double KilledAfterSeconds,
@@ -116,7 +120,8 @@ public sealed record FailoverResult(
     long VersionsWithoutAck,
     long DuplicateAcks,
     IReadOnlyList<string> Problems,
-    IReadOnlyList<string> LateEditors);
+    IReadOnlyList<string> LateEditors,
+    IReadOnlyList<double> DownDocumentsBackSeconds);
 
 /// <summary>What an idle-connections run measured.</summary>
 public sealed record IdleResult

@@ -7,8 +7,8 @@ using CollabLoad.Reporting;
 namespace CollabLoad.Runs;
 
 /// <summary>
-/// After a failover run has settled (every editor acked and converged): each document's recovery time and each
-/// editor's longest stall, and whether every acknowledged op is on the server exactly once. An op is one version: an
+/// After a failover run has settled (every editor acked and converged): each document's recovery time (from the kill
+/// to the first ack of an op sent after it, <see cref="ShowsRecovery"/>) and each editor's longest stall, and whether every acknowledged op is on the server exactly once. An op is one version: an
 /// ack names the version the op was applied at (the document's version before it), so the acks of a document's
 /// editors must name each version from the first editor's start to the server's current version (exclusive) exactly
 /// once (a version nobody was acked for is an op applied twice; an acked version the server does not have is a lost
@@ -16,6 +16,14 @@ namespace CollabLoad.Runs;
 /// </summary>
 public static class FailoverCheck
 {
+    /// <summary>
+    /// Whether an ack shows that its document answers after the kill at <paramref name="killedAt"/>: only when its op
+    /// was sent (or resent) after the kill. An ack the killed node sent just before it died can arrive a few
+    /// milliseconds after the kill; counted, it made a dead document look back at once and its editors, whose next
+    /// ops waited for the real recovery, look late by the whole failover.
+    /// </summary>
+    public static bool ShowsRecovery(LocalOpAcknowledged ack, long killedAt) => killedAt != 0 && ack.SentTimestamp > killedAt;
+
     public static async Task<FailoverResult> RunAsync(
         LoadOptions options, IReadOnlyList<SimulatedEditor> editors, int killedPid, long killedAt, CancellationToken ct)
     {
@@ -79,7 +87,8 @@ public static class FailoverCheck
             withoutAck,
             duplicates,
             problems.Take(20).ToList(),
-            late.Take(20).ToList());
+            late.Take(20).ToList(),
+            recoveries.Where(r => r > 1).Select(Round).ToList());
     }
 
     private static string Describe(SimulatedEditor editor, double beyond, long killedAt, long documentBack)

@@ -90,7 +90,8 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
             Interlocked.Exchange(ref Metrics.KilledAtTimestamp, Stopwatch.GetTimestamp());
             process.Kill(); // SIGKILL on Linux: no graceful leave, no hand-off
         }
-        progress.Line($"killed node pid {victim} (kill -9), the busiest of {string.Join(", ", options.CpuPids)}");
+        // The wall-clock time, to line up with the nodes' logs (unreachable, downed, removed, shards back).
+        progress.Line($"killed node pid {victim} (kill -9) at {DateTime.UtcNow:HH:mm:ss.fff} UTC, the busiest of {string.Join(", ", options.CpuPids)}");
         return victim;
     }
 

@@ -378,6 +378,35 @@ public class ConnectionSessionTests
     }
 
     [Fact]
+    public void When_a_node_is_removed_every_unanswered_request_is_sent_again_under_its_request_id_and_answered_ones_are_not()
+    {
+        ConnectionSession session = NewSession();
+        Subscribed(session, Empty);
+        var submit = Command<DocumentCommands.Submit>(
+            session.Handle(new SubmitRequest("docs", "d1", 0, null, 1, new EditChange(TextOp.InsertAt(0, "a"))), 0).ToList());
+        var answered = Command<DocumentCommands.Fetch>(session.Handle(new FetchRequest("docs", "d2", null), 0).ToList());
+        var unanswered = Command<DocumentCommands.Fetch>(session.Handle(new FetchRequest("docs", "d3", null), 0).ToList());
+        session.Fetched(new DocumentReplies.Fetched(new DocumentId("docs", "d2"), answered.RequestId, Empty, []));
+
+        List<IWithDocumentId> again = session.NodeRemoved()
+            .OfType<ConnectionEffect.ToDocument>().Select(e => e.Command).ToList();
+
+        Assert.Equal(2, again.Count);
+        Assert.Contains(submit, again);
+        Assert.Contains(unanswered, again);
+    }
+
+    [Fact]
+    public void A_node_removed_with_nothing_unanswered_sends_nothing()
+    {
+        ConnectionSession session = NewSession();
+        var fetch = Command<DocumentCommands.Fetch>(session.Handle(new FetchRequest("docs", "d1", null), 0).ToList());
+        session.Fetched(new DocumentReplies.Fetched(Doc, fetch.RequestId, Empty, []));
+
+        Assert.Empty(session.NodeRemoved());
+    }
+
+    [Fact]
     public void The_reply_timer_starts_with_the_first_request_only_and_a_request_left_unanswered_past_it_closes_with_1012()
     {
         ConnectionSession session = NewSession(new ConnectionSettings { DocumentReplyTimeout = TimeSpan.Zero });
