@@ -132,7 +132,8 @@ public sealed class WriteCost(BenchStore store, IReadOnlyList<CorpusDocument> do
         while (true)
         {
             WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, cts.Token);
-            if (result.MessageType == WebSocketMessageType.Close) throw new InvalidOperationException("The host closed the socket.");
+            if (result.MessageType == WebSocketMessageType.Close)
+                throw new InvalidOperationException($"The host closed the socket: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage) return JsonDocument.Parse(message.ToArray()).RootElement.Clone();
         }
