@@ -64,14 +64,14 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output)
             // look back before it is.
             await Task.Delay(TimeSpan.FromSeconds(1));
             int[] mark = load.PerDocument();
-            await EditingLoad.WaitAsync(() => load.AllProgressedSince(mark), TimeSpan.FromSeconds(90),
+            await EditingLoad.WaitAsync(() => EditingLoad.EachGrewSince(load.PerDocument(), mark), TimeSpan.FromSeconds(90),
                 "every document acknowledges ops again after the kill");
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} every document acknowledges ops again; {load.Acknowledged} acknowledged");
             // And every editor, within seconds of the last document: a request lost without a dead letter as the node
             // died is sent again when the node is removed (NodeRemovedBroadcast); left to the 30 s reply timeout and a
             // reconnect, it would come about 15 s after the documents are back.
             int[] writers = load.PerWriter();
-            await EditingLoad.WaitAsync(() => load.AllWritersProgressedSince(writers), TimeSpan.FromSeconds(10),
+            await EditingLoad.WaitAsync(() => EditingLoad.EachGrewSince(load.PerWriter(), writers), TimeSpan.FromSeconds(10),
                 "every editor acknowledged again within 10 s of every document");
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} every editor acknowledges ops again; {load.Acknowledged} acknowledged");
 
@@ -119,7 +119,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output)
                 await cluster.RestartAsync(node);
                 output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} node {node} back; {load.Acknowledged} acknowledged");
                 int[] mark = load.PerDocument();
-                await EditingLoad.WaitAsync(() => load.AllProgressedSince(mark), TimeSpan.FromSeconds(90),
+                await EditingLoad.WaitAsync(() => EditingLoad.EachGrewSince(load.PerDocument(), mark), TimeSpan.FromSeconds(90),
                     $"every document acknowledges ops again after node {node} restarted");
             }
             await load.StopAndVerifyAsync(minimumAcknowledged: 30);
@@ -154,7 +154,7 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output)
 
         public string[] DocumentIds { get; }
 
-        public int Acknowledged => _writers.Sum(w => { lock (w.Acked) return w.Acked.Count; });
+        public int Acknowledged => _writers.Sum(w => AckedCount(w.Acked));
 
         public static async Task<EditingLoad> StartAsync(ClusterNodes cluster, ITestOutputHelper output)
         {
@@ -187,17 +187,17 @@ public sealed partial class ClusterProcessTests(ITestOutputHelper output)
 
         /// <summary>Acknowledged ops so far, per document.</summary>
         public int[] PerDocument() => Enumerable.Range(0, Documents)
-            .Select(d => _writers.Where(w => w.Document == d).Sum(w => { lock (w.Acked) return w.Acked.Count; }))
+            .Select(d => _writers.Where(w => w.Document == d).Sum(w => AckedCount(w.Acked)))
             .ToArray();
 
-        /// <summary>Every document has had an op acknowledged since <paramref name="mark"/> was taken.</summary>
-        public bool AllProgressedSince(int[] mark) => PerDocument().Zip(mark).All(p => p.Item1 > p.Item2);
+        /// <summary>Every count in <paramref name="now"/> (per document or per writer) is above its count in <paramref name="mark"/>.</summary>
+        public static bool EachGrewSince(int[] now, int[] mark) => now.Zip(mark).All(p => p.Item1 > p.Item2);
 
         /// <summary>Acknowledged ops so far, per writer.</summary>
-        public int[] PerWriter() => _writers.Select(w => { lock (w.Acked) return w.Acked.Count; }).ToArray();
+        public int[] PerWriter() => _writers.Select(w => AckedCount(w.Acked)).ToArray();
 
-        /// <summary>Every writer has had an op acknowledged since <paramref name="mark"/> was taken.</summary>
-        public bool AllWritersProgressedSince(int[] mark) => PerWriter().Zip(mark).All(p => p.Item1 > p.Item2);
+        /// <summary>One writer's acknowledged ops so far (its list grows while its write loop runs).</summary>
+        private static int AckedCount(List<string> acked) { lock (acked) return acked.Count; }
 
         public async Task StopAndVerifyAsync(int minimumAcknowledged, int readFrom = 0)
         {
