@@ -135,6 +135,14 @@ public sealed class DueTimeSchedulerTests : IDisposable
     }
 
     [Fact]
+    public void A_tick_duration_of_zero_is_refused_with_the_setting_named()
+    {
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => Create(tick: TimeSpan.Zero));
+
+        Assert.Equal("akka.scheduler.tick-duration", refused.ParamName);
+    }
+
+    [Fact]
     public void A_task_that_throws_does_not_stop_the_timers_after_it()
     {
         var after = new ManualResetEventSlim();
