@@ -109,6 +109,12 @@ while read -r f p; do
   failed=$((failed + f)); passed=$((passed + p))
 done < <(sed -nE 's/.*Failed: +([0-9]+), Passed: +([0-9]+),.*/\1 \2/p' "$results")
 sed -nE 's/^ +Failed (.*) \[[^]]*\]$/\1/p' "$results" >> "$failures"
+# Each failed test's error message (its first 12 lines), also for the tail: the test's own output scrolls out of a CI log.
+failure_messages=$(mktemp)
+awk '/^ +Failed .* \[[^]]*\]$/ { name = $0; sub(/^ +Failed /, "", name); sub(/ \[[^]]*\]$/, "", name); grab = 0; next }
+     name != "" && /^ +Error Message:/ { print "  " name ":"; grab = 12; next }
+     grab > 0 && /^ +(Stack Trace|Standard Output Messages):/ { grab = 0; name = ""; next }
+     grab > 0 { print "    " $0; grab-- }' "$results" > "$failure_messages"
 if [ "$dotnet_status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 # --- front end: clients/js (issue 6) ---------------------------------------------------------------
@@ -166,6 +172,11 @@ if [ -s "$failures" ]; then
   echo
   echo "failed:"
   sort -u "$failures" | sed 's/^/  /'
+fi
+if [ -s "$failure_messages" ]; then
+  echo
+  echo "why (.NET):"
+  cat "$failure_messages"
 fi
 echo
 echo "tests: $passed passed, $failed failed"
