@@ -44,6 +44,9 @@ public static class CollabMetrics
     private static readonly Counter<long> ClusterMessagesSent = Meter.CreateCounter<long>("collab_cluster_messages_sent",
         description: "Messages this node serialized for another node, by kind (the serializer's manifest).");
 
+    private static readonly Counter<long> FanoutCommandsBatched = Meter.CreateCounter<long>("collab_fanout_batched_commands",
+        description: "Commands of this node's documents for another node's fan-out, sent inside a batch (fanout-batch.1), by kind.");
+
     private static readonly Counter<long> WebSocketsAccepted = Meter.CreateCounter<long>("collab_websockets_accepted",
         description: "WebSockets accepted at /ws, by the HTTP version they were opened over (HTTP/1.1 upgrade, HTTP/2 extended CONNECT).");
 
@@ -93,6 +96,9 @@ public static class CollabMetrics
 
     public static void ClusterMessageSent(string kind) =>
         ClusterMessagesSent.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public static void FanoutCommandBatched(string kind) =>
+        FanoutCommandsBatched.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <param name="protocol">"HTTP/1.1", "HTTP/2" or "HTTP/3": never a client's own string.</param>
     public static void WebSocketAccepted(string protocol) => WebSocketsAccepted.Add(1, Protocol(protocol));

@@ -31,7 +31,8 @@ public sealed class DocumentActor : ReceivePersistentActor
     private bool _stopping;
     private readonly IActorRef _presenceRegion;
     private readonly DocumentSubscribers _subscribers = new();
-    private readonly Dictionary<Address, IActorRef> _fanouts = new();
+    private IActorRef? _localFanout;
+    private IActorRef? _outbox;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _idleAfter;
     private readonly List<(DocumentCommands.Submit Submit, IReadOnlyList<CommittedOp>? OlderOps)> _submitsToDecide = new();
@@ -226,27 +227,33 @@ public sealed class DocumentActor : ReceivePersistentActor
         {
             bool authorThere = subscribers.Contains(author);
             if (authorThere && subscribers.Count == 1) continue;
-            FanoutOn(node).Tell(new FanoutCommands.Publish(Id, op, authorThere ? author : null));
+            ToNode(node, new FanoutCommands.Publish(Id, op, authorThere ? author : null));
         }
     }
 
     /// <summary>
-    /// Every reply to a connection: through its node's fan-out while it is a subscriber (so an ack or an answer never
-    /// overtakes an op pushed to it before), straight to it otherwise.
+    /// Every reply to a connection: through its node's fan-out while it is a subscriber or on another node (so an ack
+    /// or an answer never overtakes an op or another reply sent to it before), straight to it otherwise.
     /// </summary>
     private void Reply(IActorRef to, DocumentReplies.IDocumentReply reply)
     {
-        if (_subscribers.Contains(to)) FanoutOn(to.Path.Address).Tell(new FanoutCommands.Relay(Id, to, reply));
+        if (_subscribers.Contains(to) || !IsLocal(to.Path.Address)) ToNode(to.Path.Address, new FanoutCommands.Relay(Id, to, reply));
         else to.Tell(reply);
     }
 
-    /// <summary>The fan-out at its well-known path on <paramref name="node"/>, resolved once (no round trip).</summary>
-    private IActorRef FanoutOn(Address node)
+    /// <summary>
+    /// To the fan-out of <paramref name="node"/>: this node's straight away, another node's through this node's
+    /// <see cref="FanoutOutbox"/>, which sends what this node's documents have for that node as one message.
+    /// </summary>
+    private void ToNode(Address node, FanoutCommands.IFanoutCommand command)
     {
-        if (!_fanouts.TryGetValue(node, out IActorRef? fanout))
-            _fanouts[node] = fanout = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(NodeFanout.PathOn(node));
-        return fanout;
+        if (IsLocal(node)) (_localFanout ??= Provider.ResolveActorRef(NodeFanout.PathOn(Provider.DefaultAddress))).Tell(command);
+        else (_outbox ??= Provider.ResolveActorRef(FanoutOutbox.LocalPath(Context.System))).Tell(new FanoutOutbox.Send(node, Self, command));
     }
+
+    private bool IsLocal(Address node) => node.HasLocalScope || node.Equals(Provider.DefaultAddress);
+
+    private IActorRefProvider Provider => ((ExtendedActorSystem)Context.System).Provider;
 
     private DocumentReplies.IDocumentReply Fetch(long requestId, long? fromVersion)
     {
@@ -290,7 +297,7 @@ public sealed class DocumentActor : ReceivePersistentActor
             Context.Watch(subscribe.ReplyTo);
             Context.SetReceiveTimeout(null);
             // Before the answer, on the path the answer and every later op take.
-            FanoutOn(subscribe.ReplyTo.Path.Address).Tell(new FanoutCommands.AddSubscriber(Id, subscribe.ReplyTo));
+            ToNode(subscribe.ReplyTo.Path.Address, new FanoutCommands.AddSubscriber(Id, subscribe.ReplyTo));
         }
         Reply(subscribe.ReplyTo, reply);
     }
@@ -390,7 +397,7 @@ public sealed class DocumentActor : ReceivePersistentActor
     {
         if (!_subscribers.Remove(subscriber)) return;
         Context.Unwatch(subscriber);
-        FanoutOn(subscriber.Path.Address).Tell(new FanoutCommands.RemoveSubscriber(Id, subscriber));
+        ToNode(subscriber.Path.Address, new FanoutCommands.RemoveSubscriber(Id, subscriber));
         if (_subscribers.Count == 0) Context.SetReceiveTimeout(_idleAfter);
     }
 

@@ -32,4 +32,16 @@ public static class FanoutCommands
     /// op after it). Handed on with the document as its sender, as if the document had sent it.
     /// </summary>
     public sealed record Relay(DocumentId Document, IActorRef To, DocumentReplies.IDocumentReply Reply) : IFanoutCommand;
+
+    /// <summary>
+    /// Commands of one node's documents to another node's fan-out, in the order they were sent, as one message between
+    /// the nodes (<see cref="FanoutOutbox"/>). The fan-out handles each as if its document had sent it alone.
+    /// </summary>
+    public sealed record Batch(IReadOnlyList<BatchedCommand> Commands) : IClusterMessage;
+
+    /// <summary>
+    /// One command of a <see cref="Batch"/>, already serialized (<see cref="Serialization.ClusterMessageSerializer"/>,
+    /// under <see cref="Manifest"/>), with the document that sent it.
+    /// </summary>
+    public sealed record BatchedCommand(IActorRef Document, string Manifest, byte[] Bytes);
 }

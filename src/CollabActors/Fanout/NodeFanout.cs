@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Serialization;
 using CollabActors.Diagnostics;
 using CollabActors.Documents;
 using CollabActors.Protocol;
+using CollabActors.Serialization;
 
 namespace CollabActors.Fanout;
 
@@ -13,7 +15,9 @@ namespace CollabActors.Fanout;
 /// (<see cref="PreparedMessage"/>) is encoded at most once per encoding for all of them. So a room with editors on
 /// three nodes costs the document three messages per op, not one per editor, and each node encodes the op once, not
 /// once per remote message. Replies to subscribers come through here too (<see cref="FanoutCommands.Relay"/>), so
-/// everything a document sends a subscriber travels one path and arrives in order.
+/// everything a document sends a subscriber travels one path and arrives in order. A document on another node sends
+/// its commands through its own node's <see cref="FanoutOutbox"/> (this actor's child there), which gathers them into
+/// a <see cref="FanoutCommands.Batch"/> per node for a few milliseconds; they are handled here one by one, in order.
 /// </summary>
 public sealed class NodeFanout : ReceiveActor
 {
@@ -23,30 +27,17 @@ public sealed class NodeFanout : ReceiveActor
     /// <summary>Subscribers on this node, per document incarnation (the sender of the commands).</summary>
     private readonly Dictionary<IActorRef, HashSet<IActorRef>> _subscribers = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly SerializerWithStringManifest _serializer;
 
     public NodeFanout()
     {
-        Receive<FanoutCommands.AddSubscriber>(add =>
-        {
-            if (!_subscribers.TryGetValue(Sender, out HashSet<IActorRef>? set))
-            {
-                _subscribers[Sender] = set = [];
-                // A document that stops (hand-off, passivation, its node gone) takes its subscriber set with it; its
-                // next incarnation sends its own.
-                Context.Watch(Sender);
-            }
-            set.Add(add.Subscriber);
-        });
-        Receive<FanoutCommands.RemoveSubscriber>(remove =>
-        {
-            if (!_subscribers.TryGetValue(Sender, out HashSet<IActorRef>? set) || !set.Remove(remove.Subscriber) || set.Count > 0) return;
-            _subscribers.Remove(Sender);
-            Context.Unwatch(Sender);
-        });
-        Receive<FanoutCommands.Publish>(OnPublish);
-        Receive<FanoutCommands.Relay>(relay => relay.To.Tell(relay.Reply, Sender));
+        _serializer = (SerializerWithStringManifest)((ExtendedActorSystem)Context.System).Serialization.FindSerializerForType(typeof(FanoutCommands.Batch));
+        Receive<FanoutCommands.IFanoutCommand>(command => Handle(command, Sender));
+        Receive<FanoutCommands.Batch>(OnBatch);
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
     }
+
+    protected override void PreStart() => Context.ActorOf(FanoutOutbox.Props(FanoutOutbox.LingerOf(Context.System)), FanoutOutbox.Name);
 
     /// <summary>Start it once per node as a top-level actor named <see cref="Name"/>; documents on any node find it there.</summary>
     public static Props Props() => Akka.Actor.Props.Create(() => new NodeFanout());
@@ -54,9 +45,58 @@ public sealed class NodeFanout : ReceiveActor
     /// <summary>The fan-out of the node at <paramref name="node"/> (this node's when it is the local address).</summary>
     public static ActorPath PathOn(Address node) => new RootActorPath(node) / "user" / Name;
 
-    private void OnPublish(FanoutCommands.Publish publish)
+    /// <summary>A command of <paramref name="document"/>, alone or out of a batch from its node.</summary>
+    private void Handle(FanoutCommands.IFanoutCommand command, IActorRef document)
     {
-        if (!_subscribers.TryGetValue(Sender, out HashSet<IActorRef>? set))
+        switch (command)
+        {
+            case FanoutCommands.AddSubscriber add:
+                if (!_subscribers.TryGetValue(document, out HashSet<IActorRef>? set))
+                {
+                    _subscribers[document] = set = [];
+                    // A document that stops (hand-off, passivation, its node gone) takes its subscriber set with it; its
+                    // next incarnation sends its own.
+                    Context.Watch(document);
+                }
+                set.Add(add.Subscriber);
+                break;
+            case FanoutCommands.RemoveSubscriber remove:
+                if (!_subscribers.TryGetValue(document, out HashSet<IActorRef>? of) || !of.Remove(remove.Subscriber) || of.Count > 0) return;
+                _subscribers.Remove(document);
+                Context.Unwatch(document);
+                break;
+            case FanoutCommands.Publish publish:
+                OnPublish(publish, document);
+                break;
+            case FanoutCommands.Relay relay:
+                relay.To.Tell(relay.Reply, document);
+                break;
+        }
+    }
+
+    /// <summary>Each command in order, as its document sent it; one that cannot be read is logged and skipped (it is a bug).</summary>
+    private void OnBatch(FanoutCommands.Batch batch)
+    {
+        foreach (FanoutCommands.BatchedCommand batched in batch.Commands)
+        {
+            object command;
+            try
+            {
+                command = _serializer.FromBinary(batched.Bytes, batched.Manifest);
+            }
+            catch (Exception e)
+            {
+                _log.Error(e, "A batched command '{0}' of {1} could not be read", batched.Manifest, batched.Document);
+                continue;
+            }
+            if (command is FanoutCommands.IFanoutCommand fanout) Handle(fanout, batched.Document);
+            else _log.Error("A batch carried '{0}', which is not a fan-out command", batched.Manifest);
+        }
+    }
+
+    private void OnPublish(FanoutCommands.Publish publish, IActorRef document)
+    {
+        if (!_subscribers.TryGetValue(document, out HashSet<IActorRef>? set))
         {
             _log.Debug("Op {0} of {1} for no subscriber here", publish.Op.Version, publish.Document);
             return;
@@ -68,7 +108,7 @@ public sealed class NodeFanout : ReceiveActor
         foreach (IActorRef subscriber in set)
         {
             if (subscriber.Equals(publish.Author)) continue;
-            subscriber.Tell(published, Sender);
+            subscriber.Tell(published, document);
             delivered++;
         }
         CollabMetrics.FanoutPublished(delivered);

@@ -235,6 +235,31 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
                     return new FanoutCommands.Relay(document, to, _table!.Read(bytes, manifest) as DocumentReplies.IDocumentReply
                         ?? throw new System.Runtime.Serialization.SerializationException($"A relay carries '{manifest}', which is not a document reply."));
                 })
+            .Add("fanout-batch.1", (ref MessagePackWriter w, FanoutCommands.Batch m) =>
+                {
+                    // Each command was written by its own entry of this table when the outbox took it.
+                    w.WriteArrayHeader(m.Commands.Count);
+                    foreach (FanoutCommands.BatchedCommand c in m.Commands)
+                    {
+                        w.WriteArrayHeader(3); WriteRef(ref w, c.Document); w.Write(c.Manifest); w.Write(c.Bytes);
+                    }
+                },
+                (ref MessagePackReader r) =>
+                {
+                    int count = r.ReadArrayHeader();
+                    var commands = new FanoutCommands.BatchedCommand[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        ExpectFields(ref r, 3, "batched command");
+                        IActorRef document = fields.ReadRef(ref r);
+                        string manifest = ReadString(ref r, "manifest");
+                        byte[] bytes = r.ReadBytes() is { } payload
+                            ? payload.ToArray()
+                            : throw new System.Runtime.Serialization.SerializationException("A batched command carries no bytes.");
+                        commands[i] = new FanoutCommands.BatchedCommand(document, manifest, bytes);
+                    }
+                    return new FanoutCommands.Batch(commands);
+                })
             // Connection or document -> presence channel
             .Add("presence-subscribe.1", (ref MessagePackWriter w, PresenceCommands.Subscribe m) =>
                 {
@@ -334,6 +359,18 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         byte[] bytes = _table.Write(obj);
         CollabMetrics.ClusterMessageSent(_table.ManifestOf(obj));
         return bytes;
+    }
+
+    /// <summary>
+    /// A command bound for a <see cref="FanoutCommands.Batch"/>, with its manifest: counted as a batched command
+    /// (<c>collab_fanout_batched_commands</c>), not as a message; the batch is the message between the nodes.
+    /// </summary>
+    public (string Manifest, byte[] Bytes) ToBatchedBinary(FanoutCommands.IFanoutCommand command)
+    {
+        string manifest = _table.ManifestOf(command);
+        byte[] bytes = _table.Write(command);
+        CollabMetrics.FanoutCommandBatched(manifest);
+        return (manifest, bytes);
     }
 
     public override object FromBinary(byte[] bytes, string manifest) => _table.Read(bytes, manifest);

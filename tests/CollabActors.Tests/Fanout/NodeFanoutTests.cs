@@ -123,4 +123,35 @@ public sealed class NodeFanoutTests : Akka.TestKit.Xunit2.TestKit
         mine.ExpectMsg<DocumentReplies.OpPublished>();
         theirs.ExpectNoMsg(Quiet);
     }
+    [Fact]
+    public void A_batch_is_handled_command_by_command_in_order_each_as_from_its_document_and_an_unreadable_one_is_skipped()
+    {
+        TestProbe other = CreateTestProbe("other-document");
+        TestProbe subscriber = CreateTestProbe();
+        var serializer = (CollabActors.Serialization.ClusterMessageSerializer)((ExtendedActorSystem)Sys).Serialization.FindSerializerForType(typeof(FanoutCommands.Batch));
+        FanoutCommands.BatchedCommand From(TestProbe document, FanoutCommands.IFanoutCommand command)
+        {
+            (string manifest, byte[] bytes) = serializer.ToBatchedBinary(command);
+            return new FanoutCommands.BatchedCommand(document.Ref, manifest, bytes);
+        }
+        DocumentId otherDoc = new("docs", "other");
+
+        _fanout.Tell(new FanoutCommands.Batch(
+        [
+            From(_document, new FanoutCommands.AddSubscriber(Doc, subscriber.Ref)),
+            From(other, new FanoutCommands.AddSubscriber(otherDoc, subscriber.Ref)),
+            From(_document, new FanoutCommands.Publish(Doc, Op(1), null)),
+            new FanoutCommands.BatchedCommand(_document.Ref, "fanout-publish.1", [0xc1, 0x00]),
+            From(other, new FanoutCommands.Publish(otherDoc, Op(4), null)),
+            From(_document, new FanoutCommands.Publish(Doc, Op(2), null)),
+        ]));
+
+        var first = subscriber.ExpectMsg<DocumentReplies.OpPublished>();
+        Assert.Equal((Doc, 1L, _document.Ref), (first.Document, first.Op.Version, subscriber.LastSender));
+        var second = subscriber.ExpectMsg<DocumentReplies.OpPublished>();
+        Assert.Equal((otherDoc, 4L, other.Ref), (second.Document, second.Op.Version, subscriber.LastSender));
+        var third = subscriber.ExpectMsg<DocumentReplies.OpPublished>();
+        Assert.Equal((Doc, 2L, _document.Ref), (third.Document, third.Op.Version, subscriber.LastSender));
+        subscriber.ExpectNoMsg(Quiet);
+    }
 }
