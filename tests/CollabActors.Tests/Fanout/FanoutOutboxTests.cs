@@ -72,7 +72,7 @@ public sealed class FanoutOutboxTests : IDisposable
         IActorRef outbox = OutboxOf(a);
         Address nodeB = AddressOf(b);
 
-        using var counts = new CrossNodeFanoutTests.CollabCounts();
+        using var counts = new CollabCounts();
         outbox.Tell(new FanoutOutbox.Send(nodeB, docX.Ref, new FanoutCommands.AddSubscriber(x, connectionFromA)));
         outbox.Tell(new FanoutOutbox.Send(nodeB, docY.Ref, new FanoutCommands.AddSubscriber(y, connectionFromA)));
         outbox.Tell(new FanoutOutbox.Send(nodeB, docX.Ref, new FanoutCommands.Publish(x, Op(1), null)));
@@ -119,7 +119,7 @@ public sealed class FanoutOutboxTests : IDisposable
         Address nodeB = AddressOf(b);
         outbox.Tell(new FanoutOutbox.Send(nodeB, document.Ref, new FanoutCommands.AddSubscriber(doc, connectionFromA)));
 
-        using var counts = new CrossNodeFanoutTests.CollabCounts();
+        using var counts = new CollabCounts();
         string paste = new('p', FanoutOutbox.MaxBatchBytes * 2 / 3);
         string bigPaste = new('q', FanoutOutbox.MaxBatchBytes);
         // The first batch (the subscriber and a paste) goes when the second paste would not fit beside it; the second
@@ -144,7 +144,7 @@ public sealed class FanoutOutboxTests : IDisposable
         IActorRef outbox = OutboxOf(a);
         Address nodeB = AddressOf(b);
 
-        using var counts = new CrossNodeFanoutTests.CollabCounts();
+        using var counts = new CollabCounts();
         outbox.Tell(new FanoutOutbox.Send(nodeB, document.Ref, new FanoutCommands.AddSubscriber(doc, connectionFromA)));
         outbox.Tell(new FanoutOutbox.Send(nodeB, document.Ref, new FanoutCommands.Publish(doc, Op(1), null)));
         outbox.Tell(new FanoutOutbox.Send(nodeB, document.Ref, new FanoutCommands.Publish(doc, Op(2), null)));
