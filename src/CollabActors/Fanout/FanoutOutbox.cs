@@ -7,8 +7,8 @@ namespace CollabActors.Fanout;
 /// One per node, a child of its <see cref="NodeFanout"/>: what this node's documents tell other nodes' fan-outs,
 /// gathered for up to <c>collab.fanout.linger</c> and sent as one <see cref="FanoutCommands.Batch"/> per node.
 /// A message between nodes costs far more in thread wake-ups (DotNetty's event loops, remoting's actors, a pool
-/// worker on each side) than in bytes; at 600 ops/s over three nodes each op sent about 2.7 of them, each about
-/// 400 µs of CPU over both sides (docs/benchmarks.md, "Cluster cost per op"). A batch costs those wake-ups once.
+/// worker on each side) than in bytes: about 150 µs of CPU over both sides at 600 ops/s over three nodes, where each
+/// op sent 2.6 of them (docs/benchmarks.md, "Batches between nodes"). A batch costs those wake-ups once.
 /// </summary>
 /// <remarks>
 /// Every command a document on this node sends to another node's fan-out comes through here, in the order sent, and a
