@@ -53,7 +53,7 @@ public static class AkkaSetup
                 .WithActors((system, _) =>
                 {
                     // Every node has one, at the same path: documents on any node push their ops to it.
-                    system.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+                    NodeFanoutSetup.StartOn(system);
                     // Every node has one too: a document request dead-lettered on its way to a dead node is sent again.
                     system.ActorOf(UndeliveredRequestWatch.Props(), UndeliveredRequestWatch.Name);
                     // And one that tells its connections when a node is removed: requests lost without a dead letter are sent again.

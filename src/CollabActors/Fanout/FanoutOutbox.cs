@@ -4,7 +4,8 @@ using CollabActors.Serialization;
 namespace CollabActors.Fanout;
 
 /// <summary>
-/// One per node, a child of its <see cref="NodeFanout"/>: what this node's documents tell other nodes' fan-outs,
+/// One per node, at <c>/user/fanout-outbox</c> (started with the node's fan-out, <see cref="NodeFanoutSetup.StartOn"/>): what
+/// this node's documents tell other nodes' fan-outs,
 /// gathered for up to <c>collab.fanout.linger</c> and sent as one <see cref="FanoutCommands.Batch"/> per node.
 /// A message between nodes costs far more in thread wake-ups (DotNetty's event loops, remoting's actors, a pool
 /// worker on each side) than in bytes: about 150 µs of CPU over both sides at 600 ops/s over three nodes, where each
@@ -20,8 +21,8 @@ namespace CollabActors.Fanout;
 /// </remarks>
 public sealed class FanoutOutbox : ReceiveActor, IWithTimers
 {
-    /// <summary>The actor's name under its node's <see cref="NodeFanout"/>.</summary>
-    public const string Name = "outbox";
+    /// <summary>The actor's name under <c>/user</c>.</summary>
+    public const string Name = "fanout-outbox";
 
     /// <summary>How long a command may wait for others to the same node, unless akka's config says otherwise.</summary>
     public static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(5);
@@ -54,7 +55,7 @@ public sealed class FanoutOutbox : ReceiveActor, IWithTimers
 
     /// <summary>The outbox of this node, found at its well-known path under the node's fan-out.</summary>
     public static ActorPath LocalPath(ActorSystem system) =>
-        new RootActorPath(((ExtendedActorSystem)system).Provider.DefaultAddress) / "user" / NodeFanout.Name / Name;
+        new RootActorPath(((ExtendedActorSystem)system).Provider.DefaultAddress) / "user" / Name;
 
     private void OnSend(Send send)
     {

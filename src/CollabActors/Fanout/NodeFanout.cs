@@ -16,7 +16,7 @@ namespace CollabActors.Fanout;
 /// three nodes costs the document three messages per op, not one per editor, and each node encodes the op once, not
 /// once per remote message. Replies to subscribers come through here too (<see cref="FanoutCommands.Relay"/>), so
 /// everything a document sends a subscriber travels one path and arrives in order. A document on another node sends
-/// its commands through its own node's <see cref="FanoutOutbox"/> (this actor's child there), which gathers them into
+/// its commands through its own node's <see cref="FanoutOutbox"/>, which gathers them into
 /// a <see cref="FanoutCommands.Batch"/> per node for a few milliseconds; they are handled here one by one, in order.
 /// </summary>
 public sealed class NodeFanout : ReceiveActor
@@ -37,10 +37,9 @@ public sealed class NodeFanout : ReceiveActor
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
     }
 
-    protected override void PreStart() => Context.ActorOf(FanoutOutbox.Props(FanoutOutbox.LingerOf(Context.System)), FanoutOutbox.Name);
-
     /// <summary>Start it once per node as a top-level actor named <see cref="Name"/>; documents on any node find it there.</summary>
     public static Props Props() => Akka.Actor.Props.Create(() => new NodeFanout());
+
 
     /// <summary>The fan-out of the node at <paramref name="node"/> (this node's when it is the local address).</summary>
     public static ActorPath PathOn(Address node) => new RootActorPath(node) / "user" / Name;

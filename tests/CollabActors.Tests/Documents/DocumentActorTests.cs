@@ -35,7 +35,7 @@ public class DocumentActorTests : Akka.TestKit.Xunit2.TestKit
     {
         _presence = CreateTestProbe("presence");
         // The node's fan-out, as the host starts it: the document pushes ops and replies to subscribers through it.
-        Sys.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+        NodeFanoutSetup.StartOn(Sys);
         _document = Sys.ActorOf(DocumentActor.Props(_doc, DocumentSettings.Default, _presence.Ref));
     }
 

@@ -19,7 +19,7 @@ public class DocumentBroadcastTests() : TestKit(ActorTestConfig.Create("akka.act
     [Fact]
     public void A_broadcast_is_serialized_once_per_encoding_however_many_subscribers()
     {
-        Sys.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+        NodeFanoutSetup.StartOn(Sys);
         IActorRef document = Sys.ActorOf(DocumentActor.Props(Doc, DocumentSettings.Default, CreateTestProbe().Ref));
         var author = CreateTestProbe();
         document.Tell(new DocumentCommands.Submit(Doc, 1, author.Ref, "author", 1, null, new CreateChange(TextUnicodeType.Uri, "")));

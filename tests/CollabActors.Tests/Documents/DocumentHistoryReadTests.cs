@@ -27,7 +27,7 @@ public sealed class DocumentHistoryReadTests : Akka.TestKit.Xunit2.TestKit
 
     public DocumentHistoryReadTests(ITestOutputHelper output) : base(ActorTestConfig.Create(Config), output: output)
     {
-        Sys.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+        NodeFanoutSetup.StartOn(Sys);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class CrossNodeFanoutTests : Akka.TestKit.Xunit2.TestKit
     {
         _nodeB = ActorSystem.Create("node-b", ActorTestConfig.Create(ActorTestConfig.RemoteNode));
         _nodeC = ActorSystem.Create("node-c", ActorTestConfig.Create(ActorTestConfig.RemoteNode));
-        foreach (ActorSystem node in new[] { Sys, _nodeB, _nodeC }) node.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+        foreach (ActorSystem node in new[] { Sys, _nodeB, _nodeC }) NodeFanoutSetup.StartOn(node);
     }
 
     protected override void AfterAll()

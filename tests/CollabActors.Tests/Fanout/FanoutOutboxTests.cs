@@ -37,7 +37,7 @@ public sealed class FanoutOutboxTests : IDisposable
         ActorSystem b = ActorSystem.Create("node-b", ActorTestConfig.Create(settings));
         _systems.Add(a);
         _systems.Add(b);
-        foreach (ActorSystem node in new[] { a, b }) node.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+        foreach (ActorSystem node in new[] { a, b }) NodeFanoutSetup.StartOn(node);
         var kit = new Akka.TestKit.Xunit2.TestKit(a, _output);
         // As in a cluster, the nodes are associated before anything is sent: a first message that has to set up the
         // association races the other side's first message back (the fan-out's watch of a document) and may be lost.

@@ -22,7 +22,7 @@ public sealed class NodeFanoutTests : Akka.TestKit.Xunit2.TestKit
 
     public NodeFanoutTests() : base(ActorTestConfig.Create("akka.loglevel = WARNING"))
     {
-        _fanout = Sys.ActorOf(NodeFanout.Props(), NodeFanout.Name);
+        _fanout = NodeFanoutSetup.StartOn(Sys);
         _document = CreateTestProbe("document");
     }
 
