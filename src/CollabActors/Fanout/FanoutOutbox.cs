@@ -4,9 +4,9 @@ using CollabActors.Serialization;
 namespace CollabActors.Fanout;
 
 /// <summary>
-/// One per node, at <c>/user/fanout-outbox</c> (started with the node's fan-out, <see cref="NodeFanoutSetup.StartOn"/>): what
-/// this node's documents tell other nodes' fan-outs,
-/// gathered for up to <c>collab.fanout.linger</c> and sent as one <see cref="FanoutCommands.Batch"/> per node.
+/// One per node, at <c>/user/fanout-outbox</c> (started with the node's fan-out, <see cref="NodeFanoutSetup.StartOn"/>):
+/// what this node's documents tell other nodes' fan-outs, gathered for up to <c>collab.fanout.linger</c> and sent as
+/// one <see cref="FanoutCommands.Batch"/> per node.
 /// A message between nodes costs far more in thread wake-ups (DotNetty's event loops, remoting's actors, a pool
 /// worker on each side) than in bytes: about 150 µs of CPU over both sides at 600 ops/s over three nodes, where each
 /// op sent 2.6 of them (docs/benchmarks.md, "Batches between nodes"). A batch costs those wake-ups once.
@@ -53,7 +53,7 @@ public sealed class FanoutOutbox : ReceiveActor, IWithTimers
     public static TimeSpan LingerOf(ActorSystem system) =>
         system.Settings.Config.GetTimeSpan("collab.fanout.linger", DefaultLinger, allowInfinite: false);
 
-    /// <summary>The outbox of this node, found at its well-known path under the node's fan-out.</summary>
+    /// <summary>The outbox of this node, at its well-known path.</summary>
     public static ActorPath LocalPath(ActorSystem system) =>
         new RootActorPath(((ExtendedActorSystem)system).Provider.DefaultAddress) / "user" / Name;
 
@@ -65,8 +65,12 @@ public sealed class FanoutOutbox : ReceiveActor, IWithTimers
             return;
         }
         (string manifest, byte[] bytes) = _serializer.ToBatchedBinary(send.Command);
-        if (_pending.TryGetValue(send.Node, out Pending? pending) && pending.Bytes + bytes.Length > MaxBatchBytes) Flush(send.Node);
-        if (!_pending.TryGetValue(send.Node, out pending))
+        if (_pending.TryGetValue(send.Node, out Pending? pending) && pending.Bytes + bytes.Length > MaxBatchBytes)
+        {
+            Flush(send.Node);
+            pending = null;
+        }
+        if (pending is null)
         {
             _pending[send.Node] = pending = new Pending();
             Timers.StartSingleTimer(send.Node, new FlushDue(send.Node), _linger);

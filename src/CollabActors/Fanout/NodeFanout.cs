@@ -40,7 +40,6 @@ public sealed class NodeFanout : ReceiveActor
     /// <summary>Start it once per node as a top-level actor named <see cref="Name"/>; documents on any node find it there.</summary>
     public static Props Props() => Akka.Actor.Props.Create(() => new NodeFanout());
 
-
     /// <summary>The fan-out of the node at <paramref name="node"/> (this node's when it is the local address).</summary>
     public static ActorPath PathOn(Address node) => new RootActorPath(node) / "user" / Name;
 

@@ -49,10 +49,7 @@ public sealed class CrossNodeFanoutTests : Akka.TestKit.Xunit2.TestKit
     private (TestProbe Probe, IActorRef SeenFromA) Connection(ActorSystem node)
     {
         TestProbe probe = CreateTestProbe(node);
-        if (node == Sys) return (probe, probe.Ref);
-        Address address = ((ExtendedActorSystem)node).Provider.DefaultAddress;
-        IActorRef remote = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(probe.Ref.Path.ToSerializationFormatWithAddress(address));
-        return (probe, remote);
+        return (probe, NodeReferences.SeenFrom(Sys, probe.Ref, node));
     }
 
     [Fact]

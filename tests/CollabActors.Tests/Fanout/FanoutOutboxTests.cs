@@ -53,8 +53,7 @@ public sealed class FanoutOutboxTests : IDisposable
     private static (TestProbe Probe, IActorRef SeenFromA) ConnectionOnB(TestKitBase kit, ActorSystem a, ActorSystem b)
     {
         TestProbe probe = kit.CreateTestProbe(b);
-        IActorRef remote = ((ExtendedActorSystem)a).Provider.ResolveActorRef(probe.Ref.Path.ToSerializationFormatWithAddress(AddressOf(b)));
-        return (probe, remote);
+        return (probe, NodeReferences.SeenFrom(a, probe.Ref, b));
     }
 
     private static IActorRef OutboxOf(ActorSystem node) => ((ExtendedActorSystem)node).Provider.ResolveActorRef(FanoutOutbox.LocalPath(node));

@@ -123,6 +123,7 @@ public sealed class NodeFanoutTests : Akka.TestKit.Xunit2.TestKit
         mine.ExpectMsg<DocumentReplies.OpPublished>();
         theirs.ExpectNoMsg(Quiet);
     }
+
     [Fact]
     public void A_batch_is_handled_command_by_command_in_order_each_as_from_its_document_and_an_unreadable_one_is_skipped()
     {
