@@ -252,6 +252,28 @@ public sealed class ClusterMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_damaged_batch_is_a_clear_error()
+    {
+        var serializer = (ClusterMessageSerializer)Sys.Serialization.FindSerializerForType(typeof(FanoutCommands.Batch));
+        var batch = Samples(_connection.Ref).OfType<FanoutCommands.Batch>().First(b => b.Commands.Count > 0);
+        byte[] bytes = serializer.ToBinary(batch);
+
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes[..^1], "fanout-batch.1"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([.. bytes, 0xc0], "fanout-batch.1"));
+        // A command whose bytes are missing (nil where the bytes go).
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new MessagePack.MessagePackWriter(buffer);
+        writer.WriteArrayHeader(1);
+        writer.WriteArrayHeader(3);
+        writer.Write(Akka.Serialization.Serialization.SerializedActorPath(_connection.Ref));
+        writer.Write("fanout-publish.1");
+        writer.WriteNil();
+        writer.Flush();
+        var missing = Assert.Throws<SerializationException>(() => serializer.FromBinary(buffer.WrittenSpan.ToArray(), "fanout-batch.1"));
+        Assert.Contains("no bytes", missing.Message);
+    }
+
+    [Fact]
     public void A_message_without_a_binding_fails_the_test_that_sends_it()
     {
         var error = Assert.ThrowsAny<Exception>(() => Sys.Serialization.FindSerializerFor(new UnboundMessage(1)).ToBinary(new UnboundMessage(1)));
