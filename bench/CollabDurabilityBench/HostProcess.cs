@@ -36,21 +36,31 @@ public sealed class HostProcess : IDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build it first: dotnet build src/CollabHost -c {configuration}", dll);
     }
 
-    public static int FreePort()
+    /// <summary><paramref name="count"/> distinct free ports: each listener stays open until all are taken.</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (TcpListener listener in listeners) listener.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (TcpListener listener in listeners) listener.Stop();
+        }
     }
 
     public static async Task<HostProcess> StartAsync(string dataDir, params string[] settings)
     {
-        int port = FreePort();
+        // Remoting on a port of its own: left at 0, the OS may hand it the HTTP port just freed.
+        int[] ports = FreePorts(2);
+        int port = ports[0];
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         // COLLAB_BENCH_GC_SERVER=0 runs the host with workstation GC (heap and RSS follow live memory more closely).
         if (Environment.GetEnvironmentVariable("COLLAB_BENCH_GC_SERVER") is { Length: > 0 } gcServer) start.Environment["DOTNET_gcServer"] = gcServer;
         foreach (string arg in (string[])[HostDll(), "--urls", $"http://127.0.0.1:{port}", $"--Collab:DataDir={dataDir}",
-                     "--Logging:LogLevel:Default=Warning", .. settings])
+                     $"--Collab:Cluster:Port={ports[1]}", "--Logging:LogLevel:Default=Warning", .. settings])
             start.ArgumentList.Add(arg);
         var process = new Process { StartInfo = start };
         var host = new HostProcess(process, port);

@@ -76,7 +76,14 @@ public sealed class QueryRunner : IDocumentQueries
         foreach ((string name, object value) in compiled.Parameters) ReadModelDatabase.Add(command, name, value);
         using IDisposable stop = _database.StopOnCancel(connection, command, deadline);
         deadline.ThrowIfCancellationRequested();
-        if (compiled.Count) return new QueryResults([], Convert.ToInt64(command.ExecuteScalar()));
+        if (compiled.Count)
+        {
+            long count = Convert.ToInt64(command.ExecuteScalar());
+            // A cancel that came before the statement's first step is lost on SQLite (sqlite3_interrupt stops only
+            // running statements), so a query can run past its time: its answer is late, and refused as late.
+            deadline.ThrowIfCancellationRequested();
+            return new QueryResults([], count);
+        }
 
         var documents = new List<QueriedDocument>();
         using DbDataReader reader = command.ExecuteReader();
@@ -89,6 +96,7 @@ public sealed class QueryRunner : IDocumentQueries
             var snapshot = new WireSnapshot(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
             documents.Add(new QueriedDocument(id, snapshot, reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt64(5)));
         }
+        deadline.ThrowIfCancellationRequested();
         return new QueryResults(documents, null);
     }
 }

@@ -22,7 +22,8 @@ public sealed class ClusterNodes : IDisposable
     {
         _store = store;
         _settings = settings;
-        _nodes = Enumerable.Range(0, count).Select(i => new Node(i, HostProcess.FreePort(), HostProcess.FreePort())).ToArray();
+        int[] ports = HostProcess.FreePorts(2 * count);
+        _nodes = Enumerable.Range(0, count).Select(i => new Node(i, ports[2 * i], ports[2 * i + 1])).ToArray();
     }
 
     public int Count => _nodes.Length;

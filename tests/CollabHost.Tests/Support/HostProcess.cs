@@ -45,11 +45,28 @@ public sealed class HostProcess : IDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build CollabHost first (dotnet build src/CollabHost -c {configuration}).", dll);
     }
 
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary><paramref name="count"/> distinct free ports: each listener stays open until all are taken.</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (TcpListener listener in listeners) listener.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (TcpListener listener in listeners) listener.Stop();
+        }
+    }
+
+    /// <summary>A free port for the host's Akka remoting that is not <paramref name="httpPort"/>.</summary>
+    private static int RemotingPortBeside(int httpPort)
+    {
+        int[] ports = FreePorts(2);
+        return ports[0] != httpPort ? ports[0] : ports[1];
     }
 
     /// <summary>Starts the host and returns once a document answers over HTTP (the one-node cluster has formed).</summary>
@@ -61,8 +78,10 @@ public sealed class HostProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Remoting on a port of its own: left at 0, the OS may hand it the HTTP port just freed by FreePort, and
+        // Kestrel then cannot bind.
         foreach (string arg in (string[])[HostDll(), "--urls", $"http://127.0.0.1:{port}", .. store.HostArguments(),
-                     "--Logging:LogLevel:Default=Warning", .. settings])
+                     $"--Collab:Cluster:Port={RemotingPortBeside(port)}", "--Logging:LogLevel:Default=Warning", .. settings])
             start.ArgumentList.Add(arg);
         var output = new StringBuilder();
         var process = new Process { StartInfo = start };

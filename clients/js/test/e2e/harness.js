@@ -36,16 +36,18 @@ function findHostDll() {
   return path.join(bin, frameworks.sort().at(-1) ?? 'net10.0', 'CollabHost.dll');
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
+export async function freePort() {
+  return (await freePorts(1))[0];
+}
+
+/** `count` distinct free ports: each listener stays open until all are taken, so no two are the same. */
+function freePorts(count) {
+  const servers = Array.from({ length: count }, () => net.createServer());
+  return Promise.all(servers.map((server) => new Promise((resolve, reject) => {
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  }))).finally(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve())))));
 }
 
 /** Runs a child process until stop(); its output is kept for the failure message. */
@@ -99,7 +101,9 @@ export function httpsText(url, ca) {
 async function waitForHttp(url, proc, ca) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`server exited with ${proc.child.exitCode}:\n${proc.output()}`);
+    // A process killed by a signal (an unhandled .NET exception aborts) has a signalCode and no exitCode.
+    const { exitCode, signalCode } = proc.child;
+    if (exitCode !== null || signalCode !== null) throw new Error(`server exited with ${exitCode ?? signalCode}:\n${proc.output()}`);
     try {
       const ok = ca ? (await httpsStatus(url, ca)) === 200 : (await fetch(url)).ok;
       if (ok) return;
@@ -150,7 +154,6 @@ export async function startServers({ auth = false, tls = false, protocols = 'Htt
   if (!existsSync(HOST_DLL)) {
     throw new Error(`${HOST_DLL} not found: build it first (dotnet build src/CollabHost -c Release)`);
   }
-  const hostPort = await freePort();
   const authArgs = auth ? ['--Collab:Auth:Enabled=true', `--Collab:Auth:Secret=${AUTH_SECRET}`] : [];
   const certificate = tls ? await makeCertificate() : null;
   const tlsArgs = certificate
@@ -158,15 +161,9 @@ export async function startServers({ auth = false, tls = false, protocols = 'Htt
       `--Kestrel:EndpointDefaults:Protocols=${protocols}`]
     : [];
   const scheme = tls ? 'https' : 'http';
-  const origin = `${scheme}://127.0.0.1:${hostPort}`;
-  const host = startProcess('dotnet', [HOST_DLL, '--urls', origin, ...authArgs, ...tlsArgs, ...hostArgs], {
-    cwd: await tempDir('host'),
-    logName: tls ? 'collabhost-tls' : 'collabhost',
-    env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Production' },
-  });
+  const { host, hostPort, origin } = await startHost(scheme, [...authArgs, ...tlsArgs, ...hostArgs], tls ? 'collabhost-tls' : 'collabhost', certificate?.pem);
   const processes = [host];
   try {
-    await waitForHttp(`${origin}/healthz`, host, certificate?.pem);
     let wsUrl = `${tls ? 'wss' : 'ws'}://127.0.0.1:${hostPort}/ws`;
     const useStockPeer = SERVER_KIND === 'sharedb' && !auth && !tls;
     if (useStockPeer) {
@@ -200,6 +197,30 @@ export async function startServers({ auth = false, tls = false, protocols = 'Htt
   } catch (error) {
     for (const p of processes) await p.stop();
     throw error;
+  }
+}
+
+/**
+ * CollabHost on two free ports of its own, HTTP and Akka remoting, once it answers /healthz. A free port is free only
+ * until someone binds it; another process can take it first, and the host then exits with "address already in use".
+ * That start is tried again on new ports (three times at most); any other failure is the test's.
+ */
+async function startHost(scheme, args, logName, ca) {
+  for (let attempt = 1; ; attempt++) {
+    const [hostPort, remotingPort] = await freePorts(2);
+    const origin = `${scheme}://127.0.0.1:${hostPort}`;
+    const host = startProcess('dotnet', [HOST_DLL, '--urls', origin, `--Collab:Cluster:Port=${remotingPort}`, ...args], {
+      cwd: await tempDir('host'),
+      logName,
+      env: { ...process.env, ASPNETCORE_ENVIRONMENT: 'Production' },
+    });
+    try {
+      await waitForHttp(`${origin}/healthz`, host, ca);
+      return { host, hostPort, origin };
+    } catch (error) {
+      await host.stop();
+      if (attempt === 3 || !/address already in use/i.test(host.output())) throw error;
+    }
   }
 }
 
