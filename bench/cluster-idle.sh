@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idle cost of a cluster (issue 16): N CollabHost nodes (scripts/cluster.sh up N, PostgreSQL journal) with no client
 # at all; after SETTLE seconds, the CPU time (/proc/PID/stat) every node uses over SECONDS is read, and printed as
-# milliseconds of CPU per second per node and summed. What an idle node spends is heartbeats, gossip, sharding's and
+# milliseconds of CPU per second per node and summed, and by thread (summed over the nodes). What an idle node spends is heartbeats, gossip, sharding's and
 # distributed data's ticks, the scheduler and the runtime: config/akka.hocon's intervals are chosen with this.
 #
 #   bench/cluster-idle.sh [N]   (default 3 nodes)
@@ -20,11 +20,16 @@ trap 'scripts/cluster.sh down >/dev/null 2>&1 || true' EXIT
 scripts/cluster.sh up "$n" >/dev/null
 mapfile -t pids < <(cat .cluster/node*.pid)
 sleep "$settle"
+# shellcheck source=bench/cluster/threads.sh
+source bench/cluster/threads.sh
+threads=$(mktemp -d)
+thread_snapshot "$threads/start.txt" "${pids[@]}"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime, in 1/100 s
 declare -A before
 for pid in "${pids[@]}"; do before[$pid]=$(ticks "$pid"); done
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 sleep "$seconds"
+thread_snapshot "$threads/end.txt" "${pids[@]}"
 total=0
 for pid in "${pids[@]}"; do
   used=$(( $(ticks "$pid") - before[$pid] ))
@@ -33,3 +38,5 @@ for pid in "${pids[@]}"; do
 done
 awk -v n="$n" -v t="$total" -v s="$seconds" -v a="$load_start" -v b="$(cut -d' ' -f1-3 /proc/loadavg)" \
   'BEGIN { printf "%d idle nodes: %.1f ms CPU per second in all over %d s (load average %s -> %s)\n", n, t * 10 / s, s, a, b }'
+thread_report "$threads/start.txt" "$threads/end.txt" "$((seconds * 1000))" "ms per s"
+rm -r "$threads"

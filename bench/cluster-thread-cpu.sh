@@ -35,19 +35,8 @@ load() { # load SECONDS COLLECTION SEED
     --ramp-up "${ramp}s" --no-presence --plain --seed "$3" --collection "$2"
 }
 
-# snapshot FILE: "pid tid name ticks" for every thread of every node.
-snapshot() {
-  for pid in $pids; do
-    for task in /proc/"$pid"/task/*; do
-      # The name is field 2, in parentheses, and may hold spaces; utime and stime are fields 14 and 15.
-      stat=$(cat "$task/stat" 2>/dev/null) || continue
-      name=${stat#*(}; name=${name%)*}
-      rest=${stat##*) }
-      read -r -a fields <<<"$rest"
-      echo "$pid ${task##*/} ${name// /_} $((fields[11] + fields[12]))"
-    done
-  done >"$1"
-}
+# shellcheck source=bench/cluster/threads.sh
+source "$repo/bench/cluster/threads.sh"
 
 echo "== warm-up (${warmup} s, not measured)"
 load "$warmup" warmup 15 >"$out/warmup.log" 2>&1 || true
@@ -56,27 +45,15 @@ echo "== measured: $nodes node(s), window ${window} s after a ${ramp} s ramp-up"
 load "$window" bench 16 >"$out/load.log" 2>&1 &
 load_pid=$!
 sleep "$ramp"
-snapshot "$out/start.txt"
+thread_snapshot "$out/start.txt" $pids
 sleep "$window"
-snapshot "$out/end.txt"
+thread_snapshot "$out/end.txt" $pids
 wait "$load_pid" || true
 acked_per_second=$(sed -nE 's/.*acked ops\/s ([0-9.]+);.*/\1/p' "$out/load.log" | tail -1)
 [ -n "$acked_per_second" ] || { echo "no acked ops/s in $out/load.log"; exit 1; }
 tail -2 "$out/load.log"
 
-# Threads by name (digits folded, so the pool's workers are one line), summed over nodes: µs of CPU per acked op.
-# (POSIX awk: the sort is sort's.)
+# Threads by name, summed over nodes: µs of CPU per acked op.
 ops=$(echo "$acked_per_second * $window" | bc)
-awk -v tps="$ticks_per_second" -v ops="$ops" '
-  FNR == NR { start[$1 " " $2] = $4; next }
-  {
-    name = $3; gsub(/[0-9]+/, "#", name)
-    used = $4 - start[$1 " " $2]
-    by[name] += used; total += used
-  }
-  END {
-    for (name in by) if (by[name] > 0)
-      printf "%-24s %12.0f %7.1f%%\n", name, by[name] * 1e6 / tps / ops, 100 * by[name] / total
-    printf "%-24s %12.0f %7.1f%%\n", "all_threads", total * 1e6 / tps / ops, 100
-  }' "$out/start.txt" "$out/end.txt" | sort -k2,2 -n -r | { printf "%-24s %12s %8s\n" "thread" "µs per op" "share"; cat; } | tee "$out/thread-cpu.txt"
+thread_report "$out/start.txt" "$out/end.txt" "$ops" "µs per op" | tee "$out/thread-cpu.txt"
 echo "acked ops/s $acked_per_second over ${window} s; $nodes node(s); results in $out"
