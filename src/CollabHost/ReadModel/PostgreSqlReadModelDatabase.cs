@@ -41,17 +41,26 @@ public sealed class PostgreSqlReadModelDatabase(JournalConfig journal) : ReadMod
     }
 
     /// <summary>
+    /// The projector's session as <c>pg_stat_activity</c> names it (its <c>application_name</c>), or the connection
+    /// string's Application Name followed by <c>/read-model</c>.
+    /// </summary>
+    public const string ProjectorApplicationName = "collab-read-model";
+
+    /// <summary>
     /// synchronous_commit off for this session only: its commits do not wait for the WAL flush (the journal's do). Its
     /// statements are prepared after their second use (<see cref="ProjectorPreparedStatements"/>).
     /// </summary>
+
     public override DbConnection OpenProjector()
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString)
+        var settings = new NpgsqlConnectionStringBuilder(ConnectionString)
         {
             Pooling = false,
             MaxAutoPrepare = ProjectorPreparedStatements,
             AutoPrepareMinUsages = 2,
-        }.ToString());
+        };
+        settings.ApplicationName = settings.ApplicationName is { Length: > 0 } name ? name + "/read-model" : ProjectorApplicationName;
+        var connection = new NpgsqlConnection(settings.ToString());
         connection.Open();
         using DbCommand set = Command(connection, null, "SET synchronous_commit TO off");
         set.ExecuteNonQuery();

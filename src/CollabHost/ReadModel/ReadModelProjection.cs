@@ -48,12 +48,13 @@ public sealed class ReadModelProjection(ReadModelDatabase database, QueryOptions
             try
             {
                 using DbConnection connection = database.OpenProjector();
-                if (!database.TryLockProjector(connection))
+                // Another node projects; its tables serve this node's queries. This node asks again on the same
+                // session: a new PostgreSQL connection costs both sides its authentication (SCRAM's key derivation),
+                // which was most of an idle node's projector thread when each try opened one.
+                while (!database.TryLockProjector(connection))
                 {
-                    // Another node projects; its tables serve this node's queries.
                     if (database.HasSchema(connection)) _schemaReady.TrySetResult();
-                    stopping.WaitHandle.WaitOne(options.ProjectionPollInterval * 10);
-                    continue;
+                    if (stopping.WaitHandle.WaitOne(options.ProjectionPollInterval * 10)) return;
                 }
                 database.EnsureSchema(connection);
                 _schemaReady.TrySetResult();
