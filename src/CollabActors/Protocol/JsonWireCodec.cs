@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
+using CollabText;
 
 namespace CollabActors.Protocol;
 
@@ -62,15 +62,7 @@ public sealed class JsonWireCodec : IWireCodec
     // Only to find routing fields for the error reply: duplicate keys are not checked, since that reads every name.
     private static readonly JsonDocumentOptions EchoOptions = DocumentOptions with { AllowDuplicateProperties = true };
 
-    public byte[] Encode(ServerMessage message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            ServerMessageJsonWriter.Write(writer, message);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    public byte[] Encode(ServerMessage message) => ScratchJsonWriter.ToUtf8(message, ServerMessageJsonWriter.Write);
 
     private static UnreadableMessage Unreadable(string message) =>
         new(new RequestEcho(null), new ProtocolError(ProtocolErrorCodes.MessageBadlyFormed, message));

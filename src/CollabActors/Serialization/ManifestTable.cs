@@ -17,6 +17,12 @@ public delegate T MessageReader<out T>(ref MessagePackReader reader);
 /// </summary>
 public sealed class ManifestTable
 {
+    /// <summary>The largest write buffer a thread keeps between writes.</summary>
+    private const int KeptBufferCapacity = 64 * 1024;
+
+    /// <summary>The thread's buffer for <see cref="Write{T}"/>, out of the slot while in use (a write inside a write gets its own).</summary>
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+
     private readonly Dictionary<Type, (string Manifest, Func<object, byte[]> Write)> _byType = new();
     private readonly Dictionary<string, Func<ReadOnlyMemory<byte>, object>> _byManifest = new(StringComparer.Ordinal);
 
@@ -47,13 +53,27 @@ public sealed class ManifestTable
             : throw new ArgumentException(
                 $"CollabSerializer has no manifest for {message.GetType().FullName}; add it to its ManifestTable.", nameof(message));
 
+    // Every persisted op and every message between nodes is written here: a buffer per call grew by copying and was a
+    // good part of what the server allocated per op; the thread's buffer is reused and the bytes copied out once.
     private static byte[] Write<T>(MessageWriter<T> write, T value)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        var writer = new MessagePackWriter(buffer);
-        write(ref writer, value);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        ArrayBufferWriter<byte> buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
+        t_buffer = null;
+        try
+        {
+            var writer = new MessagePackWriter(buffer);
+            write(ref writer, value);
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            if (buffer.Capacity <= KeptBufferCapacity)
+            {
+                buffer.ResetWrittenCount();
+                t_buffer = buffer;
+            }
+        }
     }
 
     private static T ReadWhole<T>(ReadOnlyMemory<byte> bytes, string manifest, MessageReader<T> read)

@@ -1,8 +1,6 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using CollabActors.Documents;
 using CollabActors.Protocol;
+using CollabText;
 using CollabText.Types;
 
 namespace CollabHost.ReadModel;
@@ -95,13 +93,6 @@ public sealed class DocumentProjection
     }
 
     /// <summary>The snapshot's data as the wire has it (a JSON string for text-unicode, the JSON itself for json0).</summary>
-    public static string DataJson(OtType type, string stored)
-    {
-        var buffer = new ArrayBufferWriter<byte>(stored.Length + 16);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            type.WriteStoredData(writer, stored);
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string DataJson(OtType type, string stored) =>
+        ScratchJsonWriter.ToText((type, stored), static (writer, row) => row.type.WriteStoredData(writer, row.stored));
 }
