@@ -43,26 +43,32 @@ public static class MetricsEndpoints
                 if (instrument.Meter.Name == CollabMetrics.MeterName) l.EnableMeasurementEvents(instrument);
             },
         };
+        // Called for every measurement (several per op): nothing is allocated for an instrument without tags, and
+        // only the values' array for one with tags; the names are read once, when the metric is made.
         void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            string[] names = new string[tags.Length], values = new string[tags.Length];
-            for (int i = 0; i < tags.Length; i++)
-            {
-                names[i] = tags[i].Key;
-                values[i] = tags[i].Value?.ToString() ?? "";
-            }
+            string[] values = tags.Length == 0 ? [] : new string[tags.Length];
+            for (int i = 0; i < tags.Length; i++) values[i] = tags[i].Value as string ?? tags[i].Value?.ToString() ?? "";
             switch (instrument)
             {
                 case Counter<long>:
-                    counters.GetOrAdd(instrument, i => Metrics.CreateCounter(i.Name + "_total", i.Description ?? "", names))
-                        .WithLabels(values).Inc(value);
+                    if (!counters.TryGetValue(instrument, out Counter? counter))
+                        counter = counters.GetOrAdd(instrument, Metrics.CreateCounter(instrument.Name + "_total", instrument.Description ?? "", LabelNames(tags)));
+                    if (values.Length == 0) counter.Inc(value);
+                    else counter.WithLabels(values).Inc(value);
                     break;
                 case Histogram<double>:
-                    histograms.GetOrAdd(instrument, i => Metrics.CreateHistogram(i.Name, i.Description ?? "",
-                        new HistogramConfiguration { LabelNames = names, Buckets = LatencyBuckets })).WithLabels(values).Observe(value);
+                    if (!histograms.TryGetValue(instrument, out Histogram? histogram))
+                        histogram = histograms.GetOrAdd(instrument, Metrics.CreateHistogram(instrument.Name, instrument.Description ?? "",
+                            new HistogramConfiguration { LabelNames = LabelNames(tags), Buckets = LatencyBuckets }));
+                    if (values.Length == 0) histogram.Observe(value);
+                    else histogram.WithLabels(values).Observe(value);
                     break;
                 default:
-                    gauges.GetOrAdd(instrument, i => Metrics.CreateGauge(i.Name, i.Description ?? "", names)).WithLabels(values).Set(value);
+                    if (!gauges.TryGetValue(instrument, out Gauge? gauge))
+                        gauge = gauges.GetOrAdd(instrument, Metrics.CreateGauge(instrument.Name, instrument.Description ?? "", LabelNames(tags)));
+                    if (values.Length == 0) gauge.Set(value);
+                    else gauge.WithLabels(values).Set(value);
                     break;
             }
         }
@@ -73,5 +79,12 @@ public static class MetricsEndpoints
         // Instruments that have not measured yet still appear, at zero.
         listener.RecordObservableInstruments();
         return listener;
+    }
+
+    private static string[] LabelNames(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string[] names = new string[tags.Length];
+        for (int i = 0; i < tags.Length; i++) names[i] = tags[i].Key;
+        return names;
     }
 }
