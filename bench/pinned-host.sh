@@ -10,6 +10,9 @@
 #   PINNED_HOST_ENV="DOTNET_TieredPGO=1" bench/pinned-host.sh   with NAME=VALUE words in the host's environment
 #   PINNED_COMMIT_WINDOW=2ms bench/pinned-host.sh           with akka.persistence.journal.sql.commit-window set
 #   PINNED_WARMUP_SECONDS=30 (default 30)
+#   PINNED_ALLOCATIONS=1 bench/pinned-host.sh               also bytes allocated per acked op, gen0 GCs and GC pause
+#                                                           (dotnet-counters, over 15 s of the window; installed as a
+#                                                           dotnet tool if missing)
 # Needs perf (Debian linux-perf) and a Release build (it builds CollabHost and CollabLoad first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +47,22 @@ load --duration "${warmup}s" --label warmup >"$out/warmup.log" 2>&1 || true
 load --duration 30s --label measured --server-pid "$pid" --out "$out" >"$out/load.log" 2>&1 &
 load_pid=$!
 sleep 12 # ramp-up (5 s) and the first seconds of the window
+counters_pid=
+if [ -n "${PINNED_ALLOCATIONS:-}" ]; then
+  counters=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")
+  [ -x "$counters" ] || dotnet tool install -g dotnet-counters >/dev/null
+  "$counters" collect -p "$pid" --counters System.Runtime --format csv -o "$out/counters.csv" --duration 00:00:15 >/dev/null 2>&1 &
+  counters_pid=$!
+fi
 perf stat -e 'syscalls:sys_enter_fsync,syscalls:sys_enter_pwrite64' -p "$pid" -- sleep 10 2>&1 | grep -E "syscalls" | tee "$out/perf-stat.txt"
 wait $load_pid || true
+[ -z "$counters_pid" ] || wait "$counters_pid" || true
 grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
+if [ -s "$out/counters.csv" ]; then
+  acked=$(sed -nE 's/.*acked ops\/s ([0-9.]+);.*/\1/p' "$out/load.log" | tail -1)
+  awk -F, -v acked="$acked" '
+    /total_allocated/ { a += $5; na++ } /gc.collections.*gen0/ { g += $5; ng++ } /gc.pause.time/ { p += $5; np++ }
+    END { if (na && acked > 0) printf "allocated %.1f KB per acked op (%.1f MB/s over %d s); gen0 GCs %.1f/s; GC pause %.1f ms/s\n",
+            a / na / acked / 1000, a / na / 1e6, na, g / ng, 1000 * p / np }' "$out/counters.csv" | tee "$out/allocations.txt"
+fi
 echo "results in $out"
