@@ -13,6 +13,8 @@
 #   PINNED_ALLOCATIONS=1 bench/pinned-host.sh               also bytes allocated per acked op, gen0 GCs and GC pause
 #                                                           (dotnet-counters, over 15 s of the window; installed as a
 #                                                           dotnet tool if missing)
+#   PINNED_ALLOCATION_STACKS=1 bench/pinned-host.sh         also where the server allocates, by type and stack, over
+#                                                           10 s of the window (bench/CollabAllocationProbe)
 # Needs perf (Debian linux-perf) and a Release build (it builds CollabHost and CollabLoad first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +24,10 @@ warmup=${PINNED_WARMUP_SECONDS:-30}
 out="artifacts/pinned-host/$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$out"
 dotnet build src/CollabHost/CollabHost.csproj -c Release --nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+if [ -n "${PINNED_ALLOCATION_STACKS:-}" ]; then
+  dotnet build bench/CollabAllocationProbe -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
+fi
+probe_dll=bench/CollabAllocationProbe/bin/Release/net10.0/CollabAllocationProbe.dll
 host_dir=src/CollabHost/bin/Release/net10.0; load_dll=src/CollabLoad/bin/Release/net10.0/CollabLoad.dll
 
 # The host reads akka.hocon beside its binaries: a commit window goes into a copy there, put back on exit.
@@ -54,9 +60,15 @@ if [ -n "${PINNED_ALLOCATIONS:-}" ]; then
   "$counters" collect -p "$pid" --counters System.Runtime --format csv -o "$out/counters.csv" --duration 00:00:15 >/dev/null 2>&1 &
   counters_pid=$!
 fi
+probe_pid=
+if [ -n "${PINNED_ALLOCATION_STACKS:-}" ]; then
+  taskset -c 0 dotnet "$probe_dll" record "$pid" 10 "$out/allocations.nettrace" &
+  probe_pid=$!
+fi
 perf stat -e 'syscalls:sys_enter_fsync,syscalls:sys_enter_pwrite64' -p "$pid" -- sleep 10 2>&1 | grep -E "syscalls" | tee "$out/perf-stat.txt"
 wait $load_pid || true
 [ -z "$counters_pid" ] || wait "$counters_pid" || true
+[ -z "$probe_pid" ] || wait "$probe_pid" || true
 grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
 if [ -s "$out/counters.csv" ]; then
   acked=$(sed -nE 's/.*acked ops\/s ([0-9.]+);.*/\1/p' "$out/load.log" | tail -1)
@@ -64,5 +76,9 @@ if [ -s "$out/counters.csv" ]; then
     /total_allocated/ { a += $5; na++ } /gc.collections.*gen0/ { g += $5; ng++ } /gc.pause.time/ { p += $5; np++ }
     END { if (na && acked > 0) printf "allocated %.1f KB per acked op (%.1f MB/s over %d s); gen0 GCs %.1f/s; GC pause %.1f ms/s\n",
             a / na / acked / 1000, a / na / 1e6, na, g / ng, 1000 * p / np }' "$out/counters.csv" | tee "$out/allocations.txt"
+fi
+if [ -s "$out/allocations.nettrace" ]; then
+  dotnet "$probe_dll" report "$out/allocations.nettrace" > "$out/allocation-stacks.txt"
+  head -20 "$out/allocation-stacks.txt"
 fi
 echo "results in $out"
