@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CollabActors.Connections;
 
 /// <summary>
@@ -63,6 +65,9 @@ public sealed class HeartbeatStream(Stream inner) : Stream
         _corked.SetLength(0);
     }
 
+    // Pooled: the socket's receive loop reads one frame at a time, every frame, so the read's state machine is reused
+    // instead of allocated per read (the WebSocket awaits each read once, as pooling requires).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
         int read = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
