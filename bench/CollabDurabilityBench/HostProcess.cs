@@ -36,25 +36,10 @@ public sealed class HostProcess : IDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build it first: dotnet build src/CollabHost -c {configuration}", dll);
     }
 
-    /// <summary><paramref name="count"/> distinct free ports: each listener stays open until all are taken.</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (TcpListener listener in listeners) listener.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            foreach (TcpListener listener in listeners) listener.Stop();
-        }
-    }
-
     public static async Task<HostProcess> StartAsync(string dataDir, params string[] settings)
     {
         // Remoting on a port of its own: left at 0, the OS may hand it the HTTP port just freed.
-        int[] ports = FreePorts(2);
+        int[] ports = FreeLoopbackPorts.Take(2);
         int port = ports[0];
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         // COLLAB_BENCH_GC_SERVER=0 runs the host with workstation GC (heap and RSS follow live memory more closely).

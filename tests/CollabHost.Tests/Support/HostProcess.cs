@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CollabDurabilityBench;
 
 namespace CollabHost.Tests.Support;
 
@@ -47,20 +48,8 @@ public sealed class HostProcess : IDisposable
 
     public static int FreePort() => FreePorts(1)[0];
 
-    /// <summary><paramref name="count"/> distinct free ports: each listener stays open until all are taken.</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (TcpListener listener in listeners) listener.Start();
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            foreach (TcpListener listener in listeners) listener.Stop();
-        }
-    }
+    /// <summary><paramref name="count"/> distinct free ports on 127.0.0.1.</summary>
+    public static int[] FreePorts(int count) => FreeLoopbackPorts.Take(count);
 
     /// <summary>A free port for the host's Akka remoting that is not <paramref name="httpPort"/>.</summary>
     private static int RemotingPortBeside(int httpPort)
