@@ -50,7 +50,6 @@ public sealed class PostgreSqlReadModelDatabase(JournalConfig journal) : ReadMod
     /// synchronous_commit off for this session only: its commits do not wait for the WAL flush (the journal's do). Its
     /// statements are prepared after their second use (<see cref="ProjectorPreparedStatements"/>).
     /// </summary>
-
     public override DbConnection OpenProjector()
     {
         var settings = new NpgsqlConnectionStringBuilder(ConnectionString)
