@@ -5,81 +5,50 @@ using System.Text.Json;
 namespace CollabText;
 
 /// <summary>
-/// JSON written into a buffer and writer kept per thread, then copied out once at its exact size: for the hot paths
-/// that turn every op into bytes or text (the server's frames, the read model's rows). A fresh
-/// <see cref="ArrayBufferWriter{T}"/> per call grew by copying (the writer asks for three times a string's length
-/// before it writes it), and was most of the bytes the server allocated per op.
+/// JSON written into the thread's <see cref="ScratchBuffer"/> with a writer kept per thread, then copied out once at
+/// its exact size: for the hot paths that turn every op into bytes or text (the server's frames, the read model's
+/// rows). The writer asks for three times a string's length before it writes it, so a fresh buffer per call grew by
+/// copying.
 /// </summary>
 /// <remarks>
 /// Only the default <see cref="JsonWriterOptions"/>. A write inside a write (the callback writing JSON through here
-/// again) gets a buffer of its own: the thread's is taken out while in use. A buffer that grew past
-/// <see cref="KeptCapacity"/> (a very large document) is not kept, so a thread holds at most that much between calls.
+/// again) gets a buffer and a writer of its own: the thread's are taken out while in use.
 /// </remarks>
 public static class ScratchJsonWriter
 {
-    /// <summary>The largest buffer a thread keeps between calls.</summary>
-    public const int KeptCapacity = 64 * 1024;
-
-    [ThreadStatic] private static Scratch? t_scratch;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     /// <summary>What <paramref name="write"/> writes for <paramref name="state"/>, as UTF-8 bytes.</summary>
-    public static byte[] ToUtf8<TState>(TState state, Action<Utf8JsonWriter, TState> write)
-    {
-        Scratch scratch = Take();
-        try
-        {
-            write(scratch.Writer, state);
-            scratch.Writer.Flush();
-            return scratch.Buffer.WrittenSpan.ToArray();
-        }
-        finally
-        {
-            Return(scratch);
-        }
-    }
+    public static byte[] ToUtf8<TState>(TState state, Action<Utf8JsonWriter, TState> write) =>
+        Write(state, write, static written => written.ToArray());
 
     /// <summary>What <paramref name="write"/> writes for <paramref name="state"/>, as a string.</summary>
-    public static string ToText<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    public static string ToText<TState>(TState state, Action<Utf8JsonWriter, TState> write) =>
+        Write(state, write, static written => Encoding.UTF8.GetString(written));
+
+    private static TResult Write<TState, TResult>(TState state, Action<Utf8JsonWriter, TState> write, ReadOnlySpanFunc<TResult> copyOut)
     {
-        Scratch scratch = Take();
+        ArrayBufferWriter<byte> buffer = ScratchBuffer.Take();
+        Utf8JsonWriter writer = t_writer ?? new Utf8JsonWriter(buffer);
+        t_writer = null;
         try
         {
-            write(scratch.Writer, state);
-            scratch.Writer.Flush();
-            return Encoding.UTF8.GetString(scratch.Buffer.WrittenSpan);
+            // Reset also clears a writer left mid-document by a write that threw.
+            writer.Reset(buffer);
+            write(writer, state);
+            writer.Flush();
+            return copyOut(buffer.WrittenSpan);
         }
         finally
         {
-            Return(scratch);
+            // The writer holds on to its buffer, so it is kept only with a buffer that is.
+            if (ScratchBuffer.Return(buffer))
+            {
+                writer.Reset();
+                t_writer = writer;
+            }
         }
     }
 
-    private static Scratch Take()
-    {
-        Scratch? scratch = t_scratch;
-        t_scratch = null;
-        return scratch ?? new Scratch();
-    }
-
-    private static void Return(Scratch scratch)
-    {
-        if (scratch.Buffer.Capacity > KeptCapacity) return;
-        scratch.Buffer.ResetWrittenCount();
-        // Reset also clears a writer left mid-document by a write that threw.
-        scratch.Writer.Reset(scratch.Buffer);
-        t_scratch = scratch;
-    }
-
-    private sealed class Scratch
-    {
-        public Scratch()
-        {
-            Buffer = new ArrayBufferWriter<byte>(1024);
-            Writer = new Utf8JsonWriter(Buffer);
-        }
-
-        public ArrayBufferWriter<byte> Buffer { get; }
-
-        public Utf8JsonWriter Writer { get; }
-    }
+    private delegate TResult ReadOnlySpanFunc<out TResult>(ReadOnlySpan<byte> written);
 }

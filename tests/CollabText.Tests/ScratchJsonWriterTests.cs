@@ -35,7 +35,7 @@ public sealed class ScratchJsonWriterTests
     [Fact]
     public void A_text_larger_than_the_kept_buffer_is_written_whole_and_the_next_call_is_unaffected()
     {
-        string large = new('y', ScratchJsonWriter.KeptCapacity * 2);
+        string large = new('y', ScratchBuffer.KeptCapacity * 2);
         Assert.Equal(Fresh(large), ScratchJsonWriter.ToUtf8(large, WriteText));
         Assert.Equal(Fresh("after"), ScratchJsonWriter.ToUtf8("after", WriteText));
     }

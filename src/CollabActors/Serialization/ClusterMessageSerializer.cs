@@ -221,7 +221,8 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
                 {
                     // The reply inside is written by its own entry of this table, under its own manifest.
                     w.WriteArrayHeader(5); WriteDocument(ref w, m.Document); WriteRef(ref w, m.To);
-                    w.Write(_table!.ManifestOf(m.Reply)); w.Write(_table.Write(m.Reply));
+                    (string manifest, byte[] reply) = _table!.WriteWithManifest(m.Reply);
+                    w.Write(manifest); w.Write(reply);
                 },
                 (ref MessagePackReader r) =>
                 {
@@ -356,8 +357,8 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
 
     public override byte[] ToBinary(object obj)
     {
-        byte[] bytes = _table.Write(obj);
-        CollabMetrics.ClusterMessageSent(_table.ManifestOf(obj));
+        (string manifest, byte[] bytes) = _table.WriteWithManifest(obj);
+        CollabMetrics.ClusterMessageSent(manifest);
         return bytes;
     }
 
@@ -367,8 +368,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
     /// </summary>
     public (string Manifest, byte[] Bytes) ToBatchedBinary(FanoutCommands.IFanoutCommand command)
     {
-        string manifest = _table.ManifestOf(command);
-        byte[] bytes = _table.Write(command);
+        (string manifest, byte[] bytes) = _table.WriteWithManifest(command);
         CollabMetrics.FanoutCommandBatched(manifest);
         return (manifest, bytes);
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.Serialization;
+using CollabText;
 using MessagePack;
 
 namespace CollabActors.Serialization;
@@ -17,12 +18,6 @@ public delegate T MessageReader<out T>(ref MessagePackReader reader);
 /// </summary>
 public sealed class ManifestTable
 {
-    /// <summary>The largest write buffer a thread keeps between writes.</summary>
-    private const int KeptBufferCapacity = 64 * 1024;
-
-    /// <summary>The thread's buffer for <see cref="Write{T}"/>, out of the slot while in use (a write inside a write gets its own).</summary>
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
-
     private readonly Dictionary<Type, (string Manifest, Func<object, byte[]> Write)> _byType = new();
     private readonly Dictionary<string, Func<ReadOnlyMemory<byte>, object>> _byManifest = new(StringComparer.Ordinal);
 
@@ -44,6 +39,13 @@ public sealed class ManifestTable
 
     public byte[] Write(object message) => Lookup(message).Write(message);
 
+    /// <summary>The message's manifest and its bytes, with one lookup of its type.</summary>
+    public (string Manifest, byte[] Bytes) WriteWithManifest(object message)
+    {
+        (string manifest, Func<object, byte[]> write) = Lookup(message);
+        return (manifest, write(message));
+    }
+
     public object Read(ReadOnlyMemory<byte> bytes, string manifest) =>
         _byManifest.TryGetValue(manifest, out var read) ? read(bytes) : throw new UnknownManifestException(manifest, Manifests);
 
@@ -53,12 +55,10 @@ public sealed class ManifestTable
             : throw new ArgumentException(
                 $"CollabSerializer has no manifest for {message.GetType().FullName}; add it to its ManifestTable.", nameof(message));
 
-    // Every persisted op and every message between nodes is written here: a buffer per call grew by copying and was a
-    // good part of what the server allocated per op; the thread's buffer is reused and the bytes copied out once.
+    // Every persisted op and every message between nodes is written here, into the thread's buffer, copied out once.
     private static byte[] Write<T>(MessageWriter<T> write, T value)
     {
-        ArrayBufferWriter<byte> buffer = t_buffer ?? new ArrayBufferWriter<byte>(1024);
-        t_buffer = null;
+        ArrayBufferWriter<byte> buffer = ScratchBuffer.Take();
         try
         {
             var writer = new MessagePackWriter(buffer);
@@ -68,11 +68,7 @@ public sealed class ManifestTable
         }
         finally
         {
-            if (buffer.Capacity <= KeptBufferCapacity)
-            {
-                buffer.ResetWrittenCount();
-                t_buffer = buffer;
-            }
+            ScratchBuffer.Return(buffer);
         }
     }
 
