@@ -1,4 +1,6 @@
+using System.Net;
 using CollabActors.Connections;
+using CollabHost.DirectWebSockets;
 using CollabHost.ReadModel;
 using CollabHost.Security;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -30,12 +32,20 @@ public static class CollabHostApp
         ForwardedHeadersOptions forwarded = ForwardedClientAddress.Options(options.Limits.TrustedProxies); // fails fast on a bad entry
         // Every TCP connection counts until it is a WebSocket, and all of them stay under the descriptor limit.
         long? descriptors = FileDescriptorLimit.Read();
+        Func<IPAddress, bool> isTrustedProxy = address => options.Limits.TrustedProxies.Count > 0 && ForwardedClientAddress.IsTrusted(forwarded, address);
         var pending = new PendingConnectionLimiter(options.Limits.MaxPendingConnectionsPerIp,
             options.Limits.MaxPendingConnectionsPerNode, FileDescriptorLimit.OpenConnectionCap(descriptors, options.Limits.FileDescriptorHeadroom),
-            address => options.Limits.TrustedProxies.Count > 0 && ForwardedClientAddress.IsTrusted(forwarded, address));
+            isTrustedProxy);
         builder.Services.AddSingleton(pending);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => PendingConnectionGate.Wrap(next, pending))));
+        builder.Services.AddSingleton<WebSocketSessions>();
+        builder.Services.AddSingleton(services => new DirectWebSocketUpgrade(services, isTrustedProxy, allowedHosts));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            listen.Use(next => PendingConnectionGate.Wrap(next, pending));
+            // Plain handshakes for /ws answered on the connection, without an HTTP request kept for the socket's life.
+            if (options.DirectWebSockets)
+                listen.Use(next => listen.ApplicationServices.GetRequiredService<DirectWebSocketUpgrade>().Wrap(next));
+        }));
 
         var app = builder.Build();
         if (options.Auth.Enabled) app.Services.GetRequiredService<SigningKeys>(); // reads a JWKS file now: a bad one fails the start

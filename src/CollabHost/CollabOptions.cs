@@ -29,6 +29,13 @@ public sealed class CollabOptions
 
     public ConnectionLimitOptions Limits { get; set; } = new();
 
+    /// <summary>
+    /// Answer plain WebSocket handshakes for <c>/ws</c> on Kestrel's connection, below ASP.NET Core's HTTP layer, so a
+    /// socket does not keep an HTTP request for life (docs/server.md, "WebSockets below the HTTP layer"). False sends
+    /// every handshake through the HTTP request, as TLS, HTTP/2 and proxied connections always go.
+    /// </summary>
+    public bool DirectWebSockets { get; set; } = true;
+
     /// <summary>The read model of every document and the queries over it (docs/queries.md).</summary>
     public QueryOptions Queries { get; set; } = new();
 }

@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace CollabActors.Connections;
 
 /// <summary>
-/// The byte stream under a WebSocket (an upgraded HTTP/1.1 connection, or an HTTP/2 stream opened by an extended
-/// CONNECT), wrapped so the connection actor can run its own heartbeat under a standard
+/// The byte stream under a WebSocket (Kestrel's connection itself when the handshake was answered below the HTTP layer,
+/// an upgraded HTTP/1.1 request, or an HTTP/2 stream opened by an extended CONNECT), wrapped so the connection actor can run its own heartbeat under a standard
 /// <see cref="System.Net.WebSockets.WebSocket"/> and cork batches of frames into one send: it notes when the peer last sent any byte (a pong, a
 /// frame, anything proves it alive) and writes ping control frames between the WebSocket's own frames. Every write
 /// takes one lock, and the WebSocket writes each frame in a single call, so a ping never lands inside a frame.

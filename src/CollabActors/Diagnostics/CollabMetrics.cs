@@ -50,6 +50,9 @@ public static class CollabMetrics
     private static readonly Counter<long> WebSocketsAccepted = Meter.CreateCounter<long>("collab_websockets_accepted",
         description: "WebSockets accepted at /ws, by the HTTP version they were opened over (HTTP/1.1 upgrade, HTTP/2 extended CONNECT).");
 
+    private static readonly Counter<long> WebSocketsBelowHttp = Meter.CreateCounter<long>("collab_websockets_below_http",
+        description: "WebSockets whose handshake was answered on Kestrel's connection, below ASP.NET Core's HTTP layer (also counted in collab_websockets_accepted).");
+
     static CollabMetrics()
     {
         Meter.CreateObservableGauge("collab_connections_open", () => Interlocked.Read(ref _openConnections),
@@ -66,6 +69,7 @@ public static class CollabMetrics
         FanoutOps.Add(0);
         FanoutDeliveries.Add(0);
         foreach (string protocol in (string[])["HTTP/1.1", "HTTP/2"]) WebSocketsAccepted.Add(0, Protocol(protocol));
+        WebSocketsBelowHttp.Add(0);
     }
 
     public static void ConnectionOpened() => Interlocked.Increment(ref _openConnections);
@@ -102,6 +106,8 @@ public static class CollabMetrics
 
     /// <param name="protocol">"HTTP/1.1", "HTTP/2" or "HTTP/3": never a client's own string.</param>
     public static void WebSocketAccepted(string protocol) => WebSocketsAccepted.Add(1, Protocol(protocol));
+
+    public static void WebSocketServedBelowHttp() => WebSocketsBelowHttp.Add(1);
 
     private static KeyValuePair<string, object?> Protocol(string protocol) => new("protocol", protocol);
 

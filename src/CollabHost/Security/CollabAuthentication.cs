@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using CollabActors.Diagnostics;
+using CollabActors.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -29,6 +31,7 @@ public static class CollabAuthentication
     {
         auth.Validate(); // fails the start on settings that cannot work
         services.AddSingleton(sp => new SigningKeys(auth, sp.GetRequiredService<ILogger<SigningKeys>>()));
+        services.AddSingleton<AccessTokenValidator>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false; // claims keep their JWT names: sub, name, read, write
@@ -73,15 +76,30 @@ public static class CollabAuthentication
     };
 
     /// <summary>
-    /// The token from <c>Authorization: Bearer</c> or, for browsers (which cannot set headers on a WebSocket), from
-    /// <c>?token=</c>; and the JWKS brought up to date for the key id it names before the handler validates it.
+    /// What a validated token grants a WebSocket connection. The session ends where the token stops being accepted: at
+    /// <c>exp</c> plus the clock skew the check allowed. Throws <see cref="FormatException"/> or
+    /// <see cref="ArgumentException"/> for claims that are not usable (<see cref="AccessTokenClaims.From"/>).
     /// </summary>
+    public static ConnectionAccess AccessOf(ClaimsPrincipal user, AuthOptions auth)
+    {
+        ConnectionAccess access = AccessTokenClaims.From(user).ToAccess(auth.ClientIdKey());
+        return access with { ExpiresAt = access.ExpiresAt + auth.ClockSkew };
+    }
+
+    /// <summary>
+    /// The token a request carries: from <c>Authorization: Bearer</c> or, for browsers (which cannot set headers on a
+    /// WebSocket), from <c>?token=</c>; null when it carries none.
+    /// </summary>
+    public static string? TokenOf(string? authorization, string? queryToken) =>
+        authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim()
+            : queryToken is { Length: > 0 } ? queryToken : null;
+
+    /// <summary>The token (<see cref="TokenOf"/>), and the JWKS brought up to date for the key id it names before the handler validates it.</summary>
     private static async Task ReadTokenAsync(MessageReceivedContext context, SigningKeys keys)
     {
-        string authorization = context.Request.Headers.Authorization.ToString();
-        string? token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? authorization["Bearer ".Length..].Trim()
-            : context.Request.Query.TryGetValue("token", out var query) && query.ToString() is { Length: > 0 } t ? t : null;
+        string? token = TokenOf(context.Request.Headers.Authorization.ToString(),
+            context.Request.Query.TryGetValue("token", out var query) ? query.ToString() : null);
         if (token is null)
         {
             context.NoResult();
@@ -96,7 +114,8 @@ public static class CollabAuthentication
         await keys.RefreshAsync(KeyIdOf(token), context.HttpContext.RequestAborted);
     }
 
-    private static string? KeyIdOf(string token)
+    /// <summary>The key id (<c>kid</c>) a token's header names, or null.</summary>
+    internal static string? KeyIdOf(string token)
     {
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(token)) return null;

@@ -12,13 +12,15 @@ public sealed class OriginPolicy(IEnumerable<string> allowedOrigins, IReadOnlyLi
 {
     private readonly HashSet<string> _allowed = new(allowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
 
-    public bool Allows(HttpRequest request)
+    public bool Allows(HttpRequest request) => Allows(request.Headers.Origin.ToString(), request.Host.Value);
+
+    /// <summary>The same rule for a request read without ASP.NET Core: its Origin header (null or empty: none) and its Host header.</summary>
+    public bool Allows(string? origin, string? host)
     {
-        string origin = request.Headers.Origin.ToString();
-        if (origin.Length == 0) return true;
+        if (string.IsNullOrEmpty(origin)) return true;
         if (_allowed.Contains(origin)) return true;
         return Uri.TryCreate(origin, UriKind.Absolute, out Uri? uri)
-            && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase)
             && AllowedHosts.Matches(uri.Host, allowedHosts);
     }
 }
