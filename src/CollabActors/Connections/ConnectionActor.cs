@@ -40,7 +40,8 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly ConnectionSession _session;
     private readonly SocketWriter _writer;
     /// <summary>The document and presence channel incarnations that hold this connection's subscriptions.</summary>
-    private readonly Dictionary<IActorRef, Incarnation> _watched = new();
+    /// <summary>Made at the first subscription: most connections of a big node hold none.</summary>
+    private Dictionary<IActorRef, Incarnation>? _watched;
 
     public ConnectionActor(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
@@ -262,10 +263,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
                 WatchSender(new Incarnation(null, watch.Channel));
                 break;
             case ConnectionEffect.UnwatchChannel unwatch:
-                foreach ((IActorRef actor, Incarnation watched) in _watched.ToArray())
+                foreach ((IActorRef actor, Incarnation watched) in _watched?.ToArray() ?? [])
                 {
                     if (watched.Channel != unwatch.Channel) continue;
-                    _watched.Remove(actor);
+                    _watched!.Remove(actor);
                     Context.Unwatch(actor);
                 }
                 break;
@@ -296,14 +297,16 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     /// <summary>Watches the actor that sent the message being handled: the incarnation that holds a subscription or request.</summary>
     private void WatchSender(Incarnation incarnation)
     {
-        if (Sender.IsNobody() || _watched.ContainsKey(Sender)) return;
+        if (Sender.IsNobody()) return;
+        _watched ??= new Dictionary<IActorRef, Incarnation>();
+        if (_watched.ContainsKey(Sender)) return;
         _watched[Sender] = incarnation;
         Context.Watch(Sender);
     }
 
     private void OnTerminated(Terminated terminated)
     {
-        if (!_watched.Remove(terminated.ActorRef, out Incarnation? ended)) return;
+        if (_watched is null || !_watched.Remove(terminated.ActorRef, out Incarnation? ended)) return;
         if (ended.Channel is { } channel) Apply(_session.PresenceChannelEnded(channel));
         else if (ended.Document is { } document) Apply(_session.DocumentEnded(document));
     }

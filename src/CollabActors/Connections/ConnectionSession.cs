@@ -37,14 +37,15 @@ internal sealed class ConnectionSession
     private readonly ConnectionAccess _access;
     private readonly IActorRef _connection;
     private readonly ILoggingAdapter _log;
-    private readonly PresenceRelay _presence;
+    /// <summary>Made at the connection's first presence message: most never send one, and its tables are ~650 bytes each.</summary>
+    private PresenceRelay? _presence;
     private readonly List<ConnectionEffect> _effects = new();
     private readonly Dictionary<long, PendingRequest> _pending = new();
     private readonly Dictionary<DocumentId, DocumentView> _documents = new();
     private readonly bool _answersQueries;
     private readonly bool _answersSubscribeQueries;
-    /// <summary>Live subscribe queries by the client's query id.</summary>
-    private readonly Dictionary<long, LiveQuery> _liveQueries = new();
+    /// <summary>Live subscribe queries by the client's query id; made at the first (most connections never ask one).</summary>
+    private Dictionary<long, LiveQuery>? _liveQueries;
     private long _nextRequestId;
     private int _subscriptions;
     private int _queriesInFlight;
@@ -63,7 +64,6 @@ internal sealed class ConnectionSession
         _access = access;
         _connection = connection;
         _log = log;
-        _presence = new PresenceRelay(settings, access.Name, connection);
     }
 
     /// <summary>The client's id: the src of its ops. A handshake may resume an earlier one issued to the same subject.</summary>
@@ -76,7 +76,9 @@ internal sealed class ConnectionSession
     public int Subscriptions => _subscriptions;
 
     /// <summary>Live subscribe queries (started, answered or not yet), counted against <see cref="ConnectionSettings.MaxQuerySubscriptions"/>.</summary>
-    public int QuerySubscriptions => _liveQueries.Count;
+    public int QuerySubscriptions => _liveQueries?.Count ?? 0;
+
+    private PresenceRelay Presence => _presence ??= new PresenceRelay(_settings, _access.Name, _connection);
 
     /// <summary>ShareDB greets first: the client checks the protocol and default type before anything else.</summary>
     public IReadOnlyList<ConnectionEffect> Start()
@@ -145,16 +147,16 @@ internal sealed class ConnectionSession
                     (doc, id) => new DocumentCommands.FetchSnapshotAtTime(doc, id, _connection, nt.TimestampMs));
                 break;
             case PresenceUpdate p:
-                _presence.Update(p, Src, nowMs, _effects);
+                Presence.Update(p, Src, nowMs, _effects);
                 break;
             case PresenceSubscribeRequest ps:
-                _presence.Subscribe(ps, Src, _effects);
+                Presence.Subscribe(ps, Src, _effects);
                 break;
             case PresenceUnsubscribeRequest pu:
-                _presence.Unsubscribe(pu, _effects);
+                Presence.Unsubscribe(pu, _effects);
                 break;
             case PresenceRequest pr:
-                _presence.Request(pr, Src, _effects);
+                Presence.Request(pr, Src, _effects);
                 break;
             case QueryRequest { QueryAction: MessageActions.QueryFetch } qf when _answersQueries:
                 FetchQuery(qf);
@@ -214,7 +216,7 @@ internal sealed class ConnectionSession
         if (failed.Request.QueryAction == MessageActions.QuerySubscribe)
         {
             // Only the subscription this reply is for: the client may have replaced or ended it meanwhile.
-            if (!_liveQueries.TryGetValue(failed.Request.QueryId, out LiveQuery? live) || live.Token != failed.Token) return _effects;
+            if (_liveQueries is null || !_liveQueries.TryGetValue(failed.Request.QueryId, out LiveQuery? live) || live.Token != failed.Token) return _effects;
             _liveQueries.Remove(failed.Request.QueryId);
         }
         else
@@ -234,6 +236,7 @@ internal sealed class ConnectionSession
             return;
         }
         // A qs under an id already live replaces that subscription, as ShareDB's agent does.
+        _liveQueries ??= new Dictionary<long, LiveQuery>();
         bool replaces = _liveQueries.ContainsKey(q.QueryId);
         if (!replaces && _liveQueries.Count >= _settings.MaxQuerySubscriptions)
         {
@@ -251,7 +254,7 @@ internal sealed class ConnectionSession
 
     private void UnsubscribeQuery(QueryRequest q)
     {
-        if (!_liveQueries.ContainsKey(q.QueryId))
+        if (_liveQueries is null || !_liveQueries.ContainsKey(q.QueryId))
         {
             CollabMetrics.MessageRejected(ProtocolErrorCodes.QueryNotSubscribed);
             Reply(ErrorReply.To(q, ProtocolErrorCodes.QueryNotSubscribed, $"No subscribe query with id {q.QueryId} on this connection."));
@@ -264,7 +267,7 @@ internal sealed class ConnectionSession
     /// <summary>Stops a live query and releases the documents its results held.</summary>
     private void EndLiveQuery(long queryId)
     {
-        if (!_liveQueries.Remove(queryId, out LiveQuery? live)) return;
+        if (_liveQueries is null || !_liveQueries.Remove(queryId, out LiveQuery? live)) return;
         _effects.Add(new ConnectionEffect.StopLiveQuery(live.Token));
         foreach (string id in live.Ids) ReleaseForQuery(new DocumentId(live.Request.Collection!, id));
     }
@@ -277,7 +280,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> QuerySubscribed(QueryReplies.Subscribed subscribed)
     {
         _effects.Clear();
-        if (!_liveQueries.TryGetValue(subscribed.Request.QueryId, out LiveQuery? live) || live.Token != subscribed.Token) return _effects;
+        if (_liveQueries is null || !_liveQueries.TryGetValue(subscribed.Request.QueryId, out LiveQuery? live) || live.Token != subscribed.Token) return _effects;
         live.Answered = true;
         Reply(new QuerySubscribeReply(subscribed.Request.QueryId, subscribed.Results));
         foreach (QueriedDocument document in subscribed.Results.Documents)
@@ -296,7 +299,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> QueryChanged(QueryReplies.Changed changed)
     {
         _effects.Clear();
-        if (!_liveQueries.TryGetValue(changed.QueryId, out LiveQuery? live) || live.Token != changed.Token || !live.Answered) return _effects;
+        if (_liveQueries is null || !_liveQueries.TryGetValue(changed.QueryId, out LiveQuery? live) || live.Token != changed.Token || !live.Answered) return _effects;
         Reply(new QueryUpdate(changed.QueryId, changed.Diff, changed.CountChanged, changed.Count));
         string collection = live.Request.Collection!;
         foreach (ResultsChange change in changed.Diff)
@@ -734,7 +737,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> PresencePublished(PresenceReplies.Published published)
     {
         _effects.Clear();
-        _presence.Published(published, _effects);
+        Presence.Published(published, _effects);
         return _effects;
     }
 
@@ -748,7 +751,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> PresenceSubscribed(PresenceReplies.Subscribed subscribed)
     {
         _effects.Clear();
-        _presence.Subscribed(subscribed, _effects);
+        Presence.Subscribed(subscribed, _effects);
         return _effects;
     }
 
@@ -756,21 +759,21 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> PresenceChannelEnded(string channel)
     {
         _effects.Clear();
-        _presence.ChannelEnded(channel, Src, _effects);
+        Presence.ChannelEnded(channel, Src, _effects);
         return _effects;
     }
 
     public IReadOnlyList<ConnectionEffect> PresenceDue(SessionTimers.PresenceDue due, long nowMs)
     {
         _effects.Clear();
-        _presence.Due(due, nowMs, _effects);
+        Presence.Due(due, nowMs, _effects);
         return _effects;
     }
 
     public IReadOnlyList<ConnectionEffect> PresenceWindowEnded()
     {
         _effects.Clear();
-        _presence.WindowEnded(_effects);
+        Presence.WindowEnded(_effects);
         return _effects;
     }
 
@@ -785,9 +788,9 @@ internal sealed class ConnectionSession
         {
             if (view.Subscribed) _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
         }
-        foreach (LiveQuery live in _liveQueries.Values) _effects.Add(new ConnectionEffect.StopLiveQuery(live.Token));
-        _liveQueries.Clear();
-        _presence.Stop(_effects);
+        foreach (LiveQuery live in _liveQueries?.Values ?? Enumerable.Empty<LiveQuery>()) _effects.Add(new ConnectionEffect.StopLiveQuery(live.Token));
+        _liveQueries?.Clear();
+        _presence?.Stop(_effects);
         return _effects;
     }
 

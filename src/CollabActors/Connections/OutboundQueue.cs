@@ -8,7 +8,8 @@ namespace CollabActors.Connections;
 internal sealed class OutboundQueue(int maxFrames, long maxBytes)
 {
     private readonly List<OutboundFrame?> _frames = new();
-    private readonly Dictionary<string, int> _keyed = new();
+    /// <summary>Where each coalescing key's frame waits; made at the first keyed frame (presence), which most connections never queue.</summary>
+    private Dictionary<string, int>? _keyed;
     private int _count;
 
     public int Count => _count;
@@ -18,7 +19,7 @@ internal sealed class OutboundQueue(int maxFrames, long maxBytes)
     /// <summary>Adds a frame; false when that would pass either bound (the consumer is too slow) with frames already waiting.</summary>
     public bool TryAdd(OutboundFrame frame, string? coalescingKey = null)
     {
-        if (coalescingKey is not null && _keyed.TryGetValue(coalescingKey, out int at) && _frames[at] is { } older)
+        if (coalescingKey is not null && _keyed is not null && _keyed.TryGetValue(coalescingKey, out int at) && _frames[at] is { } older)
         {
             if (Bytes - older.Bytes.Length + frame.Bytes.Length > maxBytes) return false;
             Bytes += frame.Bytes.Length - older.Bytes.Length;
@@ -28,7 +29,7 @@ internal sealed class OutboundQueue(int maxFrames, long maxBytes)
         // An empty queue takes any frame: one snapshot of a large document may alone pass the byte bound, and that
         // is no sign of a slow consumer (which is frames piling up).
         if (_count > 0 && (_count >= maxFrames || Bytes + frame.Bytes.Length > maxBytes)) return false;
-        if (coalescingKey is not null) _keyed[coalescingKey] = _frames.Count;
+        if (coalescingKey is not null) (_keyed ??= new Dictionary<string, int>())[coalescingKey] = _frames.Count;
         _frames.Add(frame);
         _count++;
         Bytes += frame.Bytes.Length;
@@ -50,7 +51,7 @@ internal sealed class OutboundQueue(int maxFrames, long maxBytes)
     public void Clear()
     {
         _frames.Clear();
-        _keyed.Clear();
+        _keyed?.Clear();
         _count = 0;
         Bytes = 0;
     }

@@ -42,8 +42,11 @@ public static class WebSocketReceiveLoop
             while (true)
             {
                 // Wait for the next frame with a zero-byte receive, so a quiet connection holds no buffer between
-                // frames: most editors are idle most of the time, and a buffer each would be most of their memory.
-                ValueWebSocketReceiveResult result = await socket.ReceiveAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+                // frames: most editors are idle most of the time, and a buffer each would be most of their memory. For
+                // the same reason this wait takes no token: a registration on the connection's token for every quiet
+                // socket is about 200 bytes, and the token adds nothing here, since what cancels it (the TCP connection
+                // gone or cut) ends the receive by itself.
+                ValueWebSocketReceiveResult result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     connection.Tell(new ConnectionMessages.ReceiveEnded(socket.CloseStatus, null));

@@ -48,32 +48,52 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
     /// <summary>WebSockets this node served below the HTTP layer since it started.</summary>
     public long Served => Interlocked.Read(ref _served);
 
-    public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
-    {
-        if (!await TryServeAsync(connection)) await next(connection);
-    };
+    public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => ServeAsync(connection, next);
 
-    /// <summary>Serves the connection as a WebSocket to its end and returns true, or returns false having consumed nothing.</summary>
-    private async Task<bool> TryServeAsync(ConnectionContext connection)
+    /// <summary>
+    /// Serves the connection as a WebSocket to its end, or hands it to <paramref name="next"/> (the HTTP layer) having
+    /// consumed nothing. The handshake is done in a method of its own that has ended by the time the socket runs, so a
+    /// quiet connection keeps one suspended state machine here, not two.
+    /// </summary>
+    private async Task ServeAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        if (await TryAcceptAsync(connection) is not { } accepted)
+        {
+            await next(connection);
+            return;
+        }
+        Interlocked.Increment(ref _served);
+        CollabMetrics.WebSocketServedBelowHttp();
+        await services.GetRequiredService<WebSocketSessions>().RunAsync(accepted.Admission, accepted.Socket, accepted.Stream, accepted.Access,
+            "HTTP/1.1", connection.ConnectionClosed, () => connection.Abort(new ConnectionAbortedException("The connection's actor ended it.")));
+    }
+
+    /// <summary>A handshake answered with 101: the socket, the stream under it, what it may do and its place under the limits.</summary>
+    private sealed record Accepted(WebSocketSessions.Admission Admission, WebSocket Socket, HeartbeatStream Stream, ConnectionAccess Access);
+
+    /// <summary>
+    /// Answers the handshake with 101 when every check passes; null when the connection is not one this path takes, having
+    /// consumed nothing, or when the client left before its answer.
+    /// </summary>
+    private async Task<Accepted?> TryAcceptAsync(ConnectionContext connection)
     {
         // Behind a trusted proxy the client's address is in X-Forwarded-For, which the HTTP layer's forwarded-headers
         // middleware reads; the connection limits must count the client, not the proxy.
-        if (connection.RemoteEndPoint is not IPEndPoint { Address: var peer }) return false;
+        if (connection.RemoteEndPoint is not IPEndPoint { Address: var peer }) return null;
         IPAddress address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
-        if (isTrustedProxy(address)) return false;
+        if (isTrustedProxy(address)) return null;
 
-        if (await ReadHeadAsync(connection.Transport.Input, connection.ConnectionClosed) is not { } read) return false;
+        if (await ReadHeadAsync(connection.Transport.Input, connection.ConnectionClosed) is not { } read) return null;
         (UpgradeRequestHead head, int headLength) = read;
-        if (_lifetime.ApplicationStopping.IsCancellationRequested) return false;
-        if (!AllowedHosts.Matches(new HostString(head.Host).Host, allowedHosts) || !_origins.Allows(head.Origin, head.Host)) return false;
+        if (_lifetime.ApplicationStopping.IsCancellationRequested) return null;
+        if (!AllowedHosts.Matches(new HostString(head.Host).Host, allowedHosts) || !_origins.Allows(head.Origin, head.Host)) return null;
         ConnectionAccess access = ConnectionAccess.Unrestricted;
         if (_auth.Enabled)
         {
-            if (await AccessOfAsync(head, connection.ConnectionClosed) is not { } granted) return false;
+            if (await AccessOfAsync(head, connection.ConnectionClosed) is not { } granted) return null;
             access = granted;
         }
-        WebSocketSessions sessions = services.GetRequiredService<WebSocketSessions>();
-        if (sessions.TryAdmit(address, connection.ConnectionId, out _) is not { } admission) return false;
+        if (services.GetRequiredService<WebSocketSessions>().TryAdmit(address, connection.ConnectionId, out _) is not { } admission) return null;
 
         try
         {
@@ -81,17 +101,16 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            admission.Dispose(); // the client left before its answer: nothing more to do on this connection
-            return true;
+            // The client left before its answer. Cut the connection, so the HTTP layer it goes on to finds nothing
+            // half-answered to read and ends it.
+            admission.Dispose();
+            connection.Abort(new ConnectionAbortedException("The client left before the answer to its handshake."));
+            return null;
         }
         var stream = new HeartbeatStream(new DuplexPipeStream(connection.Transport));
         // No keep-alive from the platform: the connection actor's timers run the heartbeat (docs/server.md says why).
         WebSocket socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        Interlocked.Increment(ref _served);
-        CollabMetrics.WebSocketServedBelowHttp();
-        await sessions.RunAsync(admission, socket, stream, access, "HTTP/1.1", connection.ConnectionClosed,
-            () => connection.Abort(new ConnectionAbortedException("The connection's actor ended it.")));
-        return true;
+        return new Accepted(admission, socket, stream, access);
     }
 
     /// <summary>
