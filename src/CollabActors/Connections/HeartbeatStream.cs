@@ -19,11 +19,12 @@ public sealed class HeartbeatStream(Stream inner) : Stream
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly MemoryStream _corked = new();
+    private readonly IInboundClock? _innerClock = inner as IInboundClock;
     private bool _isCorked;
     private long _lastInboundTick = Environment.TickCount64;
 
     /// <summary>When the peer last sent a byte, on the <see cref="Environment.TickCount64"/> clock.</summary>
-    public long LastInboundTick => Interlocked.Read(ref _lastInboundTick);
+    public long LastInboundTick => _innerClock?.LastInboundTick ?? Interlocked.Read(ref _lastInboundTick);
 
     public async Task WritePingAsync(CancellationToken ct = default)
     {
@@ -65,10 +66,13 @@ public sealed class HeartbeatStream(Stream inner) : Stream
         _corked.SetLength(0);
     }
 
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
+        _innerClock is not null ? inner.ReadAsync(buffer, ct) : ReadNotingInboundAsync(buffer, ct);
+
     // Pooled: the socket's receive loop reads one frame at a time, every frame, so the read's state machine is reused
     // instead of allocated per read (the WebSocket awaits each read once, as pooling requires).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    private async ValueTask<int> ReadNotingInboundAsync(Memory<byte> buffer, CancellationToken ct)
     {
         int read = await inner.ReadAsync(buffer, ct).ConfigureAwait(false);
         if (read > 0) Interlocked.Exchange(ref _lastInboundTick, Environment.TickCount64);
