@@ -9,7 +9,7 @@ namespace CollabActors.Connections;
 /// frame, anything proves it alive) and writes ping control frames between the WebSocket's own frames. Every write
 /// takes one lock, and the WebSocket writes each frame in a single call, so a ping never lands inside a frame.
 /// </summary>
-public sealed class HeartbeatStream(Stream inner) : Stream
+public sealed class HeartbeatStream(Stream inner) : DuplexByteStream
 {
     /// <summary>A server ping: FIN + opcode 0x9, unmasked, empty payload (RFC 6455 §5.5.2).</summary>
     private static readonly byte[] PingFrame = [0x89, 0x00];
@@ -114,14 +114,6 @@ public sealed class HeartbeatStream(Stream inner) : Stream
     public override Task FlushAsync(CancellationToken ct) => _isCorked ? Task.CompletedTask : inner.FlushAsync(ct);
 
     public override void Flush() => inner.Flush();
-
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -12,7 +12,7 @@ namespace CollabHost.DirectWebSockets;
 /// it needs no read of its own. It leaves the pipes open when disposed: they are Kestrel's, and Kestrel completes them
 /// when the connection ends.
 /// </summary>
-public sealed class DuplexPipeStream(IDuplexPipe transport) : Stream, IInboundClock
+public sealed class DuplexPipeStream(IDuplexPipe transport) : DuplexByteStream, IInboundClock
 {
     private readonly PipeReader _input = transport.Input;
     private readonly Stream _output = transport.Output.AsStream(leaveOpen: true);
@@ -68,12 +68,4 @@ public sealed class DuplexPipeStream(IDuplexPipe transport) : Stream, IInboundCl
     public override Task FlushAsync(CancellationToken ct) => _output.FlushAsync(ct);
 
     public override void Flush() => _output.Flush();
-
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -223,7 +223,7 @@ public class SocketWriterTests
     }
 
     /// <summary>A write-only stream that keeps each write it is given.</summary>
-    private sealed class RecordingStream : Stream
+    private sealed class RecordingStream : DuplexByteStream
     {
         public List<byte[]> Writes { get; } = new();
 
@@ -273,12 +273,5 @@ public class SocketWriterTests
         public override void Flush() { }
         public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Nobody reads in these tests.");
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
