@@ -83,7 +83,8 @@ public static class WebSocketEndpoints
             admission.Dispose();
             throw;
         }
-        await sessions.RunAsync(admission, socket, stream, access, WebSocketUpgrade.ProtocolOf(context.Request), context.RequestAborted, context.Abort);
+        await sessions.RunAsync(admission, socket, stream, access, WebSocketUpgrade.ProtocolOf(context.Request), context.RequestAborted,
+            static c => ((HttpContext)c).Abort(), context);
     }
 
     private static async Task RefuseAsync(HttpContext context, int status, string reason, string message)

@@ -22,12 +22,19 @@ namespace CollabHost;
 public sealed class WebSocketSessions(
     ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents, IRequiredActor<PresenceRegion> presence,
     IOptions<CollabOptions> options, ConnectionLimiter limiter, InboundByteBudget inbound, PendingConnectionLimiter pending,
-    AddressCreateBudget creates, IServiceProvider services, ILogger<WebSocketSessions> log)
+    AddressCreateBudget creates, IServiceProvider services, ILogger<WebSocketSessions> log) : IDisposable
 {
     /// <summary>How long a connection whose actor has stopped waits for its receive loop to end by itself before the TCP connection is cut.</summary>
     private static readonly TimeSpan ReceiveEndGrace = TimeSpan.FromMilliseconds(200);
 
     private readonly ConnectionSettings _settings = options.Value.Connections;
+
+    // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node). One
+    // registration tells every connection actor of the node by name, rather than one registration per socket (~170
+    // bytes each: a callback node, a delegate and its closure).
+    private readonly CancellationTokenRegistration _onStopping = lifetime.ApplicationStopping.Register(
+        static s => ((ActorSystem)s!).ActorSelection("/user/" + ConnectionActor.NamePrefix + "*").Tell(ConnectionMessages.ServerShuttingDown.Instance),
+        system);
     private readonly IDocumentQueries? _queries = services.GetService<IDocumentQueries>();
     private readonly IQuerySubscriptions? _querySubscriptions = services.GetService<IQuerySubscriptions>();
 
@@ -47,11 +54,12 @@ public sealed class WebSocketSessions(
 
     /// <summary>
     /// Runs an accepted socket's connection to its end: the connection actor, and the receive loop on this task.
-    /// <paramref name="aborted"/> fires when the TCP connection is gone; <paramref name="abort"/> cuts it.
+    /// <paramref name="aborted"/> fires when the TCP connection is gone; <paramref name="abort"/> cuts it, given
+    /// <paramref name="abortState"/> (a static delegate and its state: nothing allocated per socket for a rare event).
     /// </summary>
     public async Task RunAsync(
         Admission admission, WebSocket socket, HeartbeatStream stream, ConnectionAccess access, string protocol,
-        CancellationToken aborted, Action abort)
+        CancellationToken aborted, Action<object> abort, object abortState)
     {
         using Admission held = admission;
         string clientId = access.ClientIds.NewId();
@@ -64,9 +72,9 @@ public sealed class WebSocketSessions(
                 _queries, _querySubscriptions),
             ConnectionActor.NamePrefix + clientId);
 
-        // On shutdown every socket is closed with 1001 (going away), so clients reconnect (to another node).
-        await using CancellationTokenRegistration onStopping =
-            lifetime.ApplicationStopping.Register(() => connection.Tell(ConnectionMessages.ServerShuttingDown.Instance));
+        // A connection made while the node began to stop may have missed the word to every connection (_onStopping);
+        // a second word is harmless: a closing connection ignores it.
+        if (lifetime.ApplicationStopping.IsCancellationRequested) connection.Tell(ConnectionMessages.ServerShuttingDown.Instance);
         // The TCP connection gone (or cut below) also ends a wait for the inbound budget.
         Task receiving = WebSocketReceiveLoop.RunAsync(socket, connection, _settings.MaxFrameBytes, inbound, aborted);
         if (await Task.WhenAny(receiving, stopped.Task) == stopped.Task)
@@ -77,7 +85,7 @@ public sealed class WebSocketSessions(
             // returns, and on a busy machine the actor can answer and stop before the loop's task completes. Cut
             // then, the connection lost the close reply still in Kestrel's output and the client saw a reset instead
             // of the close handshake (ConnectionLifecycleTests, now and then in CI).
-            if (await Task.WhenAny(receiving, Task.Delay(ReceiveEndGrace)) != receiving) abort();
+            if (await Task.WhenAny(receiving, Task.Delay(ReceiveEndGrace)) != receiving) abort(abortState);
             await receiving;
             return;
         }
@@ -86,9 +94,11 @@ public sealed class WebSocketSessions(
         {
             log.LogWarning("Connection {ClientId} did not stop in time; aborting", clientId);
             connection.Tell(PoisonPill.Instance);
-            abort();
+            abort(abortState);
         }
     }
+
+    public void Dispose() => _onStopping.Dispose();
 
     /// <summary>A WebSocket's place under the connection limits and its share of its address's create budget, given back on dispose.</summary>
     public sealed class Admission(IDisposable lease, AddressCreateBudget.Share creates) : IDisposable

@@ -16,8 +16,10 @@ internal sealed class ConnectionAdmission
 {
     private readonly ConnectionSettings _settings;
     private readonly TokenBucket _messageBucket;
-    private readonly TokenBucket _opBucket;
-    private readonly TokenBucket _createBucket;
+    // Made at the first op and the first create, full then, as a bucket made earlier would have refilled to be by
+    // then: most connections of a big node never send either.
+    private TokenBucket? _opBucket;
+    private TokenBucket? _createBucket;
     private readonly AddressCreateBudget.Share? _addressCreates;
     private int _rateStrikes;
     private long _rateStrikeWindowStart;
@@ -30,8 +32,6 @@ internal sealed class ConnectionAdmission
     {
         _settings = settings;
         _messageBucket = new TokenBucket(settings.MessagesPerSecond, settings.MessageBurst, nowMs);
-        _opBucket = new TokenBucket(settings.OpsPerSecond, settings.OpBurst, nowMs);
-        _createBucket = new TokenBucket(settings.CreatesPerSecond, settings.CreateBurst, nowMs);
         _addressCreates = addressCreates;
     }
 
@@ -79,7 +79,7 @@ internal sealed class ConnectionAdmission
     {
         ClientMessage head = _waiting.Peek();
         TimeSpan wait = _messageBucket.TimeUntil(nowMs, Math.Min(MessageCost(head), _settings.MessageBurst));
-        if (head is SubmitRequest && _opBucket.TimeUntil(nowMs, 1) is var op && op > wait) wait = op;
+        if (head is SubmitRequest && OpBucket(nowMs).TimeUntil(nowMs, 1) is var op && op > wait) wait = op;
         return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
     }
 
@@ -88,9 +88,9 @@ internal sealed class ConnectionAdmission
         int cost = Math.Min(MessageCost(message), _settings.MessageBurst);
         bool isOp = message is SubmitRequest;
         // Both or neither: a message must not pay one bucket and then wait on the other.
-        if (_messageBucket.TimeUntil(nowMs, cost) > TimeSpan.Zero || isOp && _opBucket.TimeUntil(nowMs, 1) > TimeSpan.Zero) return false;
+        if (_messageBucket.TimeUntil(nowMs, cost) > TimeSpan.Zero || isOp && OpBucket(nowMs).TimeUntil(nowMs, 1) > TimeSpan.Zero) return false;
         _messageBucket.TryTake(nowMs, cost);
-        if (isOp) _opBucket.TryTake(nowMs);
+        if (isOp) OpBucket(nowMs).TryTake(nowMs);
         return true;
     }
 
@@ -108,13 +108,13 @@ internal sealed class ConnectionAdmission
     {
         if (message is not SubmitRequest { Change: CreateChange }) return null;
         string? over = null;
-        if (_createBucket.TimeUntil(nowMs, 1) > TimeSpan.Zero)
+        if (CreateBucket(nowMs).TimeUntil(nowMs, 1) > TimeSpan.Zero)
             over = $"{_settings.CreatesPerSecond} new documents per second per connection (burst {_settings.CreateBurst})";
         else if (_addressCreates is { } address && !address.TryTake(nowMs))
             over = $"{address.PerSecond} new documents per second from one address";
         else
         {
-            _createBucket.TryTake(nowMs);
+            CreateBucket(nowMs).TryTake(nowMs);
             return null;
         }
         CollabMetrics.MessageRejected(ProtocolErrorCodes.RateLimited);
@@ -160,4 +160,8 @@ internal sealed class ConnectionAdmission
         return new ConnectionEffect.Reply(ErrorReply.To(message, ProtocolErrorCodes.RateLimited,
             $"Over the rate limit of {_settings.MessagesPerSecond} messages and {_settings.OpsPerSecond} ops per second."));
     }
+
+    private TokenBucket OpBucket(long nowMs) => _opBucket ??= new TokenBucket(_settings.OpsPerSecond, _settings.OpBurst, nowMs);
+
+    private TokenBucket CreateBucket(long nowMs) => _createBucket ??= new TokenBucket(_settings.CreatesPerSecond, _settings.CreateBurst, nowMs);
 }

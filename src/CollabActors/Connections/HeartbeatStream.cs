@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace CollabActors.Connections;
@@ -18,7 +19,12 @@ public sealed class HeartbeatStream(Stream inner) : DuplexByteStream
     private const int MaxCorkedBytes = 64 * 1024;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly MemoryStream _corked = new();
+    /// <summary>
+    /// The batch held back while corked, in an array rented for the batch and given back once it is written: a quiet
+    /// connection holds no buffer between batches (a kept one was a MemoryStream and its array, ~160 bytes each).
+    /// </summary>
+    private byte[]? _corked;
+    private int _corkedLength;
     private readonly IInboundClock? _innerClock = inner as IInboundClock;
     private bool _isCorked;
     private long _lastInboundTick = Environment.TickCount64;
@@ -60,10 +66,36 @@ public sealed class HeartbeatStream(Stream inner) : DuplexByteStream
 
     private async Task WriteCorkedAsync(CancellationToken ct)
     {
-        if (_corked.Length == 0) return;
-        await inner.WriteAsync(_corked.GetBuffer().AsMemory(0, (int)_corked.Length), ct).ConfigureAwait(false);
-        await inner.FlushAsync(ct).ConfigureAwait(false);
-        _corked.SetLength(0);
+        if (_corked is not { } held) return;
+        int length = _corkedLength;
+        _corked = null;
+        _corkedLength = 0;
+        try
+        {
+            // The streams under a WebSocket copy what they are given before the write completes.
+            await inner.WriteAsync(held.AsMemory(0, length), ct).ConfigureAwait(false);
+            await inner.FlushAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(held);
+        }
+    }
+
+    private void Hold(ReadOnlySpan<byte> bytes)
+    {
+        if (_corked is null || _corked.Length - _corkedLength < bytes.Length)
+        {
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(_corkedLength + bytes.Length, 1024));
+            if (_corked is { } smaller)
+            {
+                smaller.AsSpan(0, _corkedLength).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(smaller);
+            }
+            _corked = larger;
+        }
+        bytes.CopyTo(_corked.AsSpan(_corkedLength));
+        _corkedLength += bytes.Length;
     }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
@@ -95,8 +127,8 @@ public sealed class HeartbeatStream(Stream inner) : DuplexByteStream
                 await inner.WriteAsync(buffer, ct).ConfigureAwait(false);
                 return;
             }
-            _corked.Write(buffer.Span);
-            if (_corked.Length >= MaxCorkedBytes) await WriteCorkedAsync(ct).ConfigureAwait(false);
+            Hold(buffer.Span);
+            if (_corkedLength >= MaxCorkedBytes) await WriteCorkedAsync(ct).ConfigureAwait(false);
         }
         finally
         {

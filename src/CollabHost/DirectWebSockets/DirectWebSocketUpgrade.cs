@@ -65,7 +65,8 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
         Interlocked.Increment(ref _served);
         CollabMetrics.WebSocketServedBelowHttp();
         await services.GetRequiredService<WebSocketSessions>().RunAsync(accepted.Admission, accepted.Socket, accepted.Stream, accepted.Access,
-            "HTTP/1.1", connection.ConnectionClosed, () => connection.Abort(new ConnectionAbortedException("The connection's actor ended it.")));
+            "HTTP/1.1", connection.ConnectionClosed,
+            static c => ((ConnectionContext)c).Abort(new ConnectionAbortedException("The connection's actor ended it.")), connection);
     }
 
     /// <summary>A handshake answered with 101: the socket, the stream under it, what it may do and its place under the limits.</summary>
