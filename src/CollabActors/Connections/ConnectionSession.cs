@@ -788,8 +788,11 @@ internal sealed class ConnectionSession
         {
             if (view.Subscribed) _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
         }
-        foreach (LiveQuery live in _liveQueries?.Values ?? Enumerable.Empty<LiveQuery>()) _effects.Add(new ConnectionEffect.StopLiveQuery(live.Token));
-        _liveQueries?.Clear();
+        if (_liveQueries is not null)
+        {
+            foreach (LiveQuery live in _liveQueries.Values) _effects.Add(new ConnectionEffect.StopLiveQuery(live.Token));
+            _liveQueries.Clear();
+        }
         _presence?.Stop(_effects);
         return _effects;
     }

@@ -81,7 +81,7 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
         // Behind a trusted proxy the client's address is in X-Forwarded-For, which the HTTP layer's forwarded-headers
         // middleware reads; the connection limits must count the client, not the proxy.
         if (connection.RemoteEndPoint is not IPEndPoint { Address: var peer }) return null;
-        IPAddress address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
+        IPAddress address = ConnectionLimiter.AddressKey(peer);
         if (isTrustedProxy(address)) return null;
 
         if (await ReadHeadAsync(connection.Transport.Input, connection.ConnectionClosed) is not { } read) return null;

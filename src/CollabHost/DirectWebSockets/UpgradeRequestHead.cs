@@ -69,7 +69,7 @@ public sealed record UpgradeRequestHead(string Host, string? Origin, string? Aut
             };
             if (!once) return null;
         }
-        if (host is null || version != "13" || !string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase)) return null;
+        if (host is null || version != WebSocketUpgrade.Version || !string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase)) return null;
         if (connection is null || !connection.Split(',').Any(t => string.Equals(t.Trim(' ', '\t'), "Upgrade", StringComparison.OrdinalIgnoreCase)))
             return null;
         if (key is not { Length: 24 } || !IsSixteenBytesOfBase64(key)) return null;

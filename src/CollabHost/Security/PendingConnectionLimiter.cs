@@ -46,7 +46,7 @@ public sealed class PendingConnectionLimiter
     public Refusal TryOpen(string connectionId, IPAddress? address, out IDisposable? lease)
     {
         lease = null;
-        IPAddress key = address is null ? IPAddress.None : address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        IPAddress key = ConnectionLimiter.AddressKey(address);
         bool perAddress = !_isTrustedProxy(key);
         lock (_lock)
         {
