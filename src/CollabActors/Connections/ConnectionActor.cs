@@ -17,7 +17,8 @@ namespace CollabActors.Connections;
 /// (<see cref="ConnectionEffect"/>s) is carried out here: commands told to the document and presence regions, frames
 /// handed to the <see cref="SocketWriter"/> (gorilla's writePump), timers, watches. Every write starts from this
 /// actor's mailbox, so there is one writer per socket. Timers drive the heartbeat (a ping every interval; a peer silent
-/// for the timeout after a ping is taken for gone) and the access token's expiry (1008).
+/// for the timeout after a ping is taken for gone), on the node's <see cref="HeartbeatWheel"/>, and the access
+/// token's expiry (1008).
 /// </summary>
 public sealed class ConnectionActor : UntypedActor, IWithTimers
 {
@@ -39,6 +40,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly ConnectionAdmission _admission;
     private readonly ConnectionSession _session;
     private readonly SocketWriter _writer;
+    private readonly HeartbeatWheel _heartbeats = HeartbeatWheel.For(Context.System);
     /// <summary>The document and presence channel incarnations that hold this connection's subscriptions.</summary>
     /// <summary>Made at the first subscription: most connections of a big node hold none.</summary>
     private Dictionary<IActorRef, Incarnation>? _watched;
@@ -139,7 +141,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         CollabMetrics.ConnectionOpened();
         Apply(_session.Start());
-        Timers.StartPeriodicTimer("ping", HeartbeatTick.Instance, _settings.PingInterval);
+        _heartbeats.Tell(Self, HeartbeatTick.Instance, _settings.PingInterval);
         ArmExpiry();
     }
 
@@ -321,10 +323,9 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         if (_writer.IsClosing) return;
         long sentAt = Environment.TickCount64;
         Apply(_writer.Ping(sentAt));
-        // One check per ping, keyed by the check itself: under one shared key each tick would restart the pending
-        // check, and with PongTimeout >= PingInterval it would never fire.
-        var check = new LivenessCheck(sentAt);
-        Timers.StartSingleTimer(check, check, _settings.PongTimeout);
+        // One check per ping: with PongTimeout >= PingInterval several are pending at once, each for its own ping.
+        _heartbeats.Tell(Self, new LivenessCheck(sentAt), _settings.PongTimeout);
+        _heartbeats.Tell(Self, HeartbeatTick.Instance, _settings.PingInterval);
     }
 
     private void OnLivenessCheck(LivenessCheck check)
