@@ -40,8 +40,10 @@ internal sealed class ConnectionSession
     /// <summary>Made at the connection's first presence message: most never send one, and its tables are ~650 bytes each.</summary>
     private PresenceRelay? _presence;
     private readonly List<ConnectionEffect> _effects = new();
-    private readonly Dictionary<long, PendingRequest> _pending = new();
-    private readonly Dictionary<DocumentId, DocumentView> _documents = new();
+    // Made at first use, as the presence relay and the live queries are: most connections of a big node are quiet,
+    // and an empty dictionary is 80 bytes (docs/benchmarks.md, "What an idle connection holds").
+    private Dictionary<long, PendingRequest>? _pending;
+    private Dictionary<DocumentId, DocumentView>? _documents;
     private readonly bool _answersQueries;
     private readonly bool _answersSubscribeQueries;
     /// <summary>Live subscribe queries by the client's query id; made at the first (most connections never ask one).</summary>
@@ -70,7 +72,7 @@ internal sealed class ConnectionSession
     public string Src { get; private set; }
 
     /// <summary>Document requests waiting for their reply.</summary>
-    public int PendingRequests => _pending.Count;
+    public int PendingRequests => _pending?.Count ?? 0;
 
     /// <summary>Documents the client is subscribed to or subscribing to (counted against <see cref="ConnectionSettings.MaxSubscriptions"/>).</summary>
     public int Subscriptions => _subscriptions;
@@ -334,7 +336,7 @@ internal sealed class ConnectionSession
         long from = view.NextVersion.Value;
         long requestId = ++_nextRequestId;
         var subscribe = new DocumentCommands.Subscribe(document, requestId, _connection, from);
-        _pending[requestId] = new PendingRequest(new SubscribeRequest(document.Collection, document.Id, from), subscribe,
+        (_pending ??= new())[requestId] = new PendingRequest(new SubscribeRequest(document.Collection, document.Id, from), subscribe,
             SentAt: System.Diagnostics.Stopwatch.GetTimestamp(), ForQuery: true);
         _effects.Add(new ConnectionEffect.ToDocument(subscribe));
     }
@@ -342,7 +344,7 @@ internal sealed class ConnectionSession
     /// <summary>A query's results no longer hold <paramref name="document"/>: the last hold unsubscribes it, unless the client subscribed to it itself.</summary>
     private void ReleaseForQuery(DocumentId document)
     {
-        if (!_documents.TryGetValue(document, out DocumentView? view) || view.QueryHolds == 0) return;
+        if (!TryGetView(document, out DocumentView? view) || view.QueryHolds == 0) return;
         view.QueryHolds--;
         if (view.Held) return;
         view.Subscribed = false;
@@ -411,7 +413,7 @@ internal sealed class ConnectionSession
     {
         long requestId = ++_nextRequestId;
         DocumentCommands.IDocumentRequest sent = command(document, requestId);
-        _pending[requestId] = new PendingRequest(request, sent, bulk, System.Diagnostics.Stopwatch.GetTimestamp());
+        (_pending ??= new())[requestId] = new PendingRequest(request, sent, bulk, System.Diagnostics.Stopwatch.GetTimestamp());
         _effects.Add(new ConnectionEffect.ToDocument(sent));
         if (_repliesDueArmed) return;
         _repliesDueArmed = true;
@@ -426,7 +428,7 @@ internal sealed class ConnectionSession
     {
         _effects.Clear();
         _repliesDueArmed = false;
-        if (_pending.Count == 0) return _effects;
+        if (_pending is null || _pending.Count == 0) return _effects;
         long oldest = _pending.Values.Min(p => p.SentAt);
         TimeSpan waited = System.Diagnostics.Stopwatch.GetElapsedTime(oldest);
         if (waited >= _settings.DocumentReplyTimeout)
@@ -461,7 +463,7 @@ internal sealed class ConnectionSession
 
     private void Unsubscribe(DocumentId document)
     {
-        if (!_documents.TryGetValue(document, out DocumentView? view) || !view.WantsSubscription) return;
+        if (!TryGetView(document, out DocumentView? view) || !view.WantsSubscription) return;
         view.WantsSubscription = false;
         _subscriptions--;
         // A document a live query's results hold stays subscribed: the query still needs its ops.
@@ -532,7 +534,7 @@ internal sealed class ConnectionSession
     // ---- replies from documents ----
 
     private PendingRequest? TakePending(long requestId) =>
-        _pending.Remove(requestId, out PendingRequest? pending) ? pending : null;
+        _pending is not null && _pending.Remove(requestId, out PendingRequest? pending) ? pending : null;
 
     public IReadOnlyList<ConnectionEffect> Fetched(DocumentReplies.Fetched fetched)
     {
@@ -584,7 +586,7 @@ internal sealed class ConnectionSession
             return _effects;
         }
         if (pending.Request is SubscribeRequest or BulkSubscribeRequest
-            && _documents.TryGetValue(rejected.Document, out DocumentView? view) && !view.Subscribed && view.WantsSubscription)
+            && TryGetView(rejected.Document, out DocumentView? view) && !view.Subscribed && view.WantsSubscription)
         {
             view.WantsSubscription = false;
             _subscriptions--;
@@ -611,7 +613,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> OpPublished(DocumentReplies.OpPublished published)
     {
         _effects.Clear();
-        if (_documents.TryGetValue(published.Document, out DocumentView? view) && view.Subscribed)
+        if (TryGetView(published.Document, out DocumentView? view) && view.Subscribed)
             Deliver(published.Document, view, published.Op, published.Frame);
         return _effects;
     }
@@ -636,7 +638,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> Undelivered(DocumentRequestUndelivered undelivered)
     {
         _effects.Clear();
-        if (!_pending.ContainsKey(undelivered.RequestId)) return _effects;
+        if (_pending is null || !_pending.ContainsKey(undelivered.RequestId)) return _effects;
         _effects.Add(new ConnectionEffect.StartTimer(("retry", undelivered.RequestId),
             new SessionTimers.RetryDue(undelivered.RequestId), _settings.UndeliveredRetryDelay));
         return _effects;
@@ -651,6 +653,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> NodeRemoved()
     {
         _effects.Clear();
+        if (_pending is null) return _effects;
         foreach (PendingRequest pending in _pending.Values) _effects.Add(new ConnectionEffect.ToDocument(pending.Command));
         return _effects;
     }
@@ -659,7 +662,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> RetryDue(SessionTimers.RetryDue due)
     {
         _effects.Clear();
-        if (_pending.TryGetValue(due.RequestId, out PendingRequest? pending)) _effects.Add(new ConnectionEffect.ToDocument(pending.Command));
+        if (_pending is not null && _pending.TryGetValue(due.RequestId, out PendingRequest? pending)) _effects.Add(new ConnectionEffect.ToDocument(pending.Command));
         return _effects;
     }
 
@@ -676,14 +679,14 @@ internal sealed class ConnectionSession
         _effects.Clear();
         // A request the old incarnation never answered may be lost (an op among them): only the client can resend
         // it, with the same src and seq.
-        if (_pending.Values.Any(p => p.Document == document && !p.Resubscription))
+        if (_pending is not null && _pending.Values.Any(p => p.Document == document && !p.Resubscription))
         {
             _effects.Add(new ConnectionEffect.Close(DocumentMovedStatus, $"Document {document} moved to another node; reconnect."));
             return _effects;
         }
         // Nothing outstanding: a crashed node could not say SubscriptionLost, so renew the subscription here (after a
         // hand-off the document said it, and the renewal is already under way).
-        if (_documents.TryGetValue(document, out DocumentView? view) && view.Subscribed)
+        if (TryGetView(document, out DocumentView? view) && view.Subscribed)
         {
             view.Subscribed = false;
             Resubscribe(document, view, attempt: 1);
@@ -695,7 +698,7 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> SubscriptionLost(DocumentReplies.SubscriptionLost lost)
     {
         _effects.Clear();
-        if (!_documents.TryGetValue(lost.Document, out DocumentView? view) || !view.Subscribed) return _effects;
+        if (!TryGetView(lost.Document, out DocumentView? view) || !view.Subscribed) return _effects;
         view.Subscribed = false;
         Resubscribe(lost.Document, view, attempt: 1);
         return _effects;
@@ -706,7 +709,7 @@ internal sealed class ConnectionSession
         long requestId = ++_nextRequestId;
         var request = new SubscribeRequest(document.Collection, document.Id, view.NextVersion);
         var subscribe = new DocumentCommands.Subscribe(document, requestId, _connection, view.NextVersion);
-        _pending[requestId] = new PendingRequest(request, subscribe, Resubscription: true);
+        (_pending ??= new())[requestId] = new PendingRequest(request, subscribe, Resubscription: true);
         _effects.Add(new ConnectionEffect.ToDocument(subscribe));
         // A message can reach a stopping incarnation and be lost; if no answer comes, ask again.
         _effects.Add(new ConnectionEffect.StartTimer(("resubscribe", document),
@@ -717,7 +720,7 @@ internal sealed class ConnectionSession
     {
         _effects.Clear();
         if (TakePending(check.RequestId) is null) return _effects; // answered
-        if (!_documents.TryGetValue(check.Document, out DocumentView? view) || !view.Held) return _effects;
+        if (!TryGetView(check.Document, out DocumentView? view) || !view.Held) return _effects;
         if (check.Attempt < MaxResubscribeAttempts)
         {
             Resubscribe(check.Document, view, check.Attempt + 1);
@@ -784,9 +787,12 @@ internal sealed class ConnectionSession
     public IReadOnlyList<ConnectionEffect> Stop()
     {
         _effects.Clear();
-        foreach ((DocumentId document, DocumentView view) in _documents)
+        if (_documents is not null)
         {
-            if (view.Subscribed) _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
+            foreach ((DocumentId document, DocumentView view) in _documents)
+            {
+                if (view.Subscribed) _effects.Add(new ConnectionEffect.ToDocument(new DocumentCommands.Unsubscribe(document, _connection)));
+            }
         }
         if (_liveQueries is not null)
         {
@@ -801,8 +807,14 @@ internal sealed class ConnectionSession
 
     private DocumentView ViewOf(DocumentId document)
     {
-        if (!_documents.TryGetValue(document, out DocumentView? view))
-            _documents[document] = view = new DocumentView();
+        if (!TryGetView(document, out DocumentView? view))
+            (_documents ??= new())[document] = view = new DocumentView();
         return view;
+    }
+
+    private bool TryGetView(DocumentId document, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DocumentView? view)
+    {
+        view = null;
+        return _documents is not null && _documents.TryGetValue(document, out view);
     }
 }
