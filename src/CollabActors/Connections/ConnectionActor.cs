@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using CollabActors.Diagnostics;
@@ -36,7 +37,10 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly IDocumentQueries? _queries;
     private readonly IQuerySubscriptions? _liveQueries;
     private readonly TaskCompletionSource _stopped;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // One logger for the node's connections rather than one per actor (Context.GetLogger(), about 60 bytes each):
+    // every line a connection logs names its client id, which says more than the actor's path would.
+    private static readonly ConditionalWeakTable<ActorSystem, ILoggingAdapter> Logs = new();
+    private readonly ILoggingAdapter _log = Logs.GetValue(Context.System, static system => Logging.GetLogger(system, typeof(ConnectionActor)));
     private readonly ConnectionAdmission _admission;
     private readonly ConnectionSession _session;
     private readonly SocketWriter _writer;
