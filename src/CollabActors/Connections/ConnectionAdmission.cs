@@ -24,8 +24,10 @@ internal sealed class ConnectionAdmission
     private int _rateStrikes;
     private long _rateStrikeWindowStart;
 
-    /// <summary>Messages over the rate, oldest first, waiting for the buckets to refill.</summary>
-    private readonly Queue<ClientMessage> _waiting = new();
+    /// <summary>Messages over the rate, oldest first, waiting for the buckets to refill; made when the first one must wait (most clients never do).</summary>
+    private Queue<ClientMessage>? _waiting;
+
+    private int Waiting => _waiting?.Count ?? 0;
 
     /// <param name="addressCreates">The creates of the client's address, shared with its other connections; null: none counted.</param>
     public ConnectionAdmission(ConnectionSettings settings, long nowMs, AddressCreateBudget.Share? addressCreates = null)
@@ -45,13 +47,13 @@ internal sealed class ConnectionAdmission
     /// </summary>
     public AdmissionStep Offer(ClientMessage message, long nowMs)
     {
-        if (_waiting.Count == 0 && TryTakeTokens(message, nowMs))
+        if (Waiting == 0 && TryTakeTokens(message, nowMs))
         {
             return Refusal(message, nowMs) is { } refusal ? AdmissionStep.Refuse(refusal) : AdmissionStep.Admit(message);
         }
-        if (_waiting.Count < _settings.MaxDelayedMessages)
+        if (Waiting < _settings.MaxDelayedMessages)
         {
-            _waiting.Enqueue(message);
+            (_waiting ??= new Queue<ClientMessage>()).Enqueue(message);
             return AdmissionStep.Wait(WaitForHead(nowMs));
         }
         return AdmissionStep.Refuse(RefuseOverRate(message, nowMs));
@@ -65,19 +67,19 @@ internal sealed class ConnectionAdmission
     {
         var admitted = new List<ClientMessage>();
         var refusals = new List<ConnectionEffect>();
-        while (_waiting.TryPeek(out ClientMessage? head))
+        while (_waiting is not null && _waiting.TryPeek(out ClientMessage? head))
         {
             if (!TryTakeTokens(head, nowMs)) break;
             if (Refusal(head, nowMs) is { } refusal) refusals.Add(refusal);
             else admitted.Add(head);
             _waiting.Dequeue();
         }
-        return new AdmissionStep(admitted, refusals, _waiting.Count > 0 ? WaitForHead(nowMs) : null);
+        return new AdmissionStep(admitted, refusals, Waiting > 0 ? WaitForHead(nowMs) : null);
     }
 
     private TimeSpan WaitForHead(long nowMs)
     {
-        ClientMessage head = _waiting.Peek();
+        ClientMessage head = _waiting!.Peek();
         TimeSpan wait = _messageBucket.TimeUntil(nowMs, Math.Min(MessageCost(head), _settings.MessageBurst));
         if (head is SubmitRequest && OpBucket(nowMs).TimeUntil(nowMs, 1) is var op && op > wait) wait = op;
         return wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
