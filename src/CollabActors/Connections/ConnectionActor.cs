@@ -228,6 +228,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     {
         // Indexed: the list is the session's, and nothing here calls back into the session while it is read.
         for (int i = 0; i < effects.Count; i++) Apply(effects[i]);
+        _session.EffectsCarriedOut();
     }
 
     private void Apply(ConnectionEffect effect)

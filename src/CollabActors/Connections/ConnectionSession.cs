@@ -82,6 +82,12 @@ internal sealed class ConnectionSession
 
     private PresenceRelay Presence => _presence ??= new PresenceRelay(_settings, _access.Name, _connection);
 
+    /// <summary>
+    /// The effects last returned have been carried out: the list lets go of them, so a quiet connection does not hold
+    /// its last reply (for most, the init message) until its next message.
+    /// </summary>
+    public void EffectsCarriedOut() => _effects.Clear();
+
     /// <summary>ShareDB greets first: the client checks the protocol and default type before anything else.</summary>
     public IReadOnlyList<ConnectionEffect> Start()
     {
