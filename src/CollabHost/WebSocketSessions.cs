@@ -22,8 +22,8 @@ namespace CollabHost;
 /// </summary>
 public sealed class WebSocketSessions(
     ActorSystem system, IHostApplicationLifetime lifetime, IRequiredActor<DocumentRegion> documents, IRequiredActor<PresenceRegion> presence,
-    IOptions<CollabOptions> options, ConnectionLimiter limiter, InboundByteBudget inbound, PendingConnectionLimiter pending,
-    AddressCreateBudget creates, IServiceProvider services, ILogger<WebSocketSessions> log) : IDisposable
+    IOptions<CollabOptions> options, ConnectionLimiter limiter, InboundByteBudget inbound, AddressCreateBudget creates,
+    IServiceProvider services, ILogger<WebSocketSessions> log) : IDisposable
 {
     private readonly ConnectionSettings _settings = options.Value.Connections;
     private readonly ILogger<WebSocketSessions> _log = log;
@@ -39,16 +39,25 @@ public sealed class WebSocketSessions(
 
     /// <summary>
     /// A place for one more WebSocket from <paramref name="address"/> under the node's and the address's limits, or
-    /// null with the limit that refused it. From here the pending-connection limiter no longer counts the connection.
+    /// null with the limit that refused it.
     /// </summary>
-    public Admission? TryAdmit(IPAddress? address, string connectionId, out ConnectionLimiter.Refusal refusal)
+    /// <param name="connection">
+    /// The TCP connection's place under the <see cref="PendingConnectionLimiter"/> (none in tests without Kestrel's
+    /// connection middleware): from here it no longer counts as pending.
+    /// </param>
+    /// <param name="connectionEndsWithSocket">
+    /// Whether the TCP connection ends with this WebSocket (below the HTTP layer): then the admission also gives its
+    /// place back. Over HTTP the connection outlives the request (and over HTTP/2 carries others), and gives it back itself.
+    /// </param>
+    public Admission? TryAdmit(
+        IPAddress? address, PendingConnectionLimiter.Lease? connection, bool connectionEndsWithSocket, out ConnectionLimiter.Refusal refusal)
     {
         refusal = limiter.TryAcquire(address, out IDisposable? lease);
         if (refusal != ConnectionLimiter.Refusal.None) return null;
-        pending.Upgraded(connectionId);
+        connection?.Upgraded();
         // The address the connection limiter counted: creates are budgeted per address across its connections.
         AddressCreateBudget.Share addressCreates = creates.Join(ConnectionLimiter.AddressKey(address).ToString(), Environment.TickCount64);
-        return new Admission(lease!, addressCreates);
+        return new Admission(lease!, addressCreates, connectionEndsWithSocket ? connection : null);
     }
 
     /// <summary>
@@ -101,8 +110,11 @@ public sealed class WebSocketSessions(
 
     public void Dispose() => _onStopping.Dispose();
 
-    /// <summary>A WebSocket's place under the connection limits and its share of its address's create budget, given back on dispose.</summary>
-    public sealed class Admission(IDisposable lease, AddressCreateBudget.Share creates) : IDisposable
+    /// <summary>
+    /// A WebSocket's place under the connection limits and its share of its address's create budget, and below the
+    /// HTTP layer its TCP connection's place too, given back on dispose.
+    /// </summary>
+    public sealed class Admission(IDisposable lease, AddressCreateBudget.Share creates, IDisposable? connection) : IDisposable
     {
         public AddressCreateBudget.Share Creates => creates;
 
@@ -110,6 +122,7 @@ public sealed class WebSocketSessions(
         {
             creates.Dispose();
             lease.Dispose();
+            connection?.Dispose();
         }
     }
 
