@@ -42,7 +42,7 @@ public class ConnectionLifetimeTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(0, lifetime.Endings);
 
         // The cut ends the loop, and with both halves ended the connection is over, without waiting for anything more.
-        Task over = lifetime.ReceiveEndedAsync(_actor.Ref);
+        Task over = lifetime.ReceiveEndedAsync(_actor.Ref).AsTask();
         Assert.True(over.IsCompletedSuccessfully);
         Assert.Equal((1, 1, 0), (lifetime.Cuts, lifetime.Endings, lifetime.StopTimeouts));
     }
@@ -53,7 +53,7 @@ public class ConnectionLifetimeTests : Akka.TestKit.Xunit2.TestKit
         var lifetime = new RecordingLifetime(LongStopTimeout);
 
         lifetime.ActorStopped();
-        Task over = lifetime.ReceiveEndedAsync(_actor.Ref); // the loop read the client's close frame and returned
+        Task over = lifetime.ReceiveEndedAsync(_actor.Ref).AsTask(); // the loop read the client's close frame and returned
 
         Assert.True(over.IsCompletedSuccessfully);
         Assert.Equal(1, lifetime.Endings);
@@ -66,7 +66,7 @@ public class ConnectionLifetimeTests : Akka.TestKit.Xunit2.TestKit
     {
         var lifetime = new RecordingLifetime(LongStopTimeout);
 
-        Task over = lifetime.ReceiveEndedAsync(_actor.Ref); // the client closed; the actor answers and stops
+        Task over = lifetime.ReceiveEndedAsync(_actor.Ref).AsTask(); // the client closed; the actor answers and stops
         await Task.Delay(ConnectionLifetime.ReceiveEndGrace * 2);
         Assert.False(over.IsCompleted, "the connection ended before its actor stopped");
         Assert.Equal(0, lifetime.Endings);
@@ -89,7 +89,7 @@ public class ConnectionLifetimeTests : Akka.TestKit.Xunit2.TestKit
         Watch(_actor.Ref);
         var clock = Stopwatch.StartNew();
 
-        Task over = lifetime.ReceiveEndedAsync(_actor.Ref);
+        Task over = lifetime.ReceiveEndedAsync(_actor.Ref).AsTask();
 
         Assert.True(await CompletesWithinAsync(over, stopTimeout + Slack), "the wait for the actor never gave up");
         Assert.True(clock.Elapsed >= stopTimeout - TimeSpan.FromMilliseconds(20), $"gave up after {clock.Elapsed.TotalMilliseconds:0} ms");
@@ -127,7 +127,7 @@ public class ConnectionLifetimeTests : Akka.TestKit.Xunit2.TestKit
             for (int i = 0; i < rounds; i++)
             {
                 ArriveTogether(i);
-                overs[i] = lifetimes[i].ReceiveEndedAsync(_actor.Ref);
+                overs[i] = lifetimes[i].ReceiveEndedAsync(_actor.Ref).AsTask();
             }
         });
         actorHalf.Start();
