@@ -18,7 +18,8 @@ namespace CollabActors.Connections;
 /// <remarks>
 /// One small object per connection, signalled by both halves, in place of a task the actor completes and a state
 /// machine waiting on both: the wait after the loop's end runs in the loop's own state machine, so a quiet connection
-/// holds one pending state machine (its receive) and this, and the grace timer exists only once the actor has stopped.
+/// holds one pending state machine of ours (its receive; the platform's socket and stream below it have theirs) and
+/// this, and the grace timer exists only once the actor has stopped.
 /// </remarks>
 public abstract class ConnectionLifetime
 {
