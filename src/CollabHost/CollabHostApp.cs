@@ -41,10 +41,13 @@ public static class CollabHostApp
         builder.Services.AddSingleton(services => new DirectWebSocketUpgrade(services, isTrustedProxy, allowedHosts));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
         {
-            listen.Use(next => PendingConnectionGate.Wrap(next, pending));
-            // Plain handshakes for /ws answered on the connection, without an HTTP request kept for the socket's life.
-            if (options.DirectWebSockets)
-                listen.Use(next => listen.ApplicationServices.GetRequiredService<DirectWebSocketUpgrade>().Wrap(next));
+            // Every connection counted before a byte is read, then served: plain handshakes for /ws answered on the
+            // connection, without an HTTP request kept for the socket's life, and the rest by the HTTP layer.
+            listen.Use(http => PendingConnectionGate.Wrap(
+                options.DirectWebSockets
+                    ? listen.ApplicationServices.GetRequiredService<DirectWebSocketUpgrade>().Wrap(http)
+                    : PendingConnectionGate.OverHttp(http),
+                pending));
         }));
 
         var app = builder.Build();

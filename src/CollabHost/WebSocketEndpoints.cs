@@ -64,7 +64,10 @@ public static class WebSocketEndpoints
             }
         }
 
-        if (sessions.TryAdmit(context.Connection.RemoteIpAddress, context.Connection.Id, out ConnectionLimiter.Refusal full) is not { } admission)
+        // The connection's place under the pending-connection limiter is among its features (PendingConnectionGate).
+        var connectionPlace = context.Features.Get<PendingConnectionLimiter.Lease>();
+        if (sessions.TryAdmit(context.Connection.RemoteIpAddress, connectionPlace, connectionEndsWithSocket: false, out ConnectionLimiter.Refusal full)
+            is not { } admission)
         {
             bool node = full == ConnectionLimiter.Refusal.NodeFull;
             await RefuseAsync(context, node ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests,

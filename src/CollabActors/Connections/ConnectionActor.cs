@@ -36,7 +36,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
     private readonly IActorRef _presence;
     private readonly IDocumentQueries? _queries;
     private readonly IQuerySubscriptions? _liveQueries;
-    private readonly TaskCompletionSource _stopped;
+    private readonly ConnectionLifetime _lifetime;
     // One logger for the node's connections rather than one per actor (Context.GetLogger(), about 60 bytes each):
     // every line a connection logs names its client id, which says more than the actor's path would.
     private static readonly ConditionalWeakTable<ActorSystem, ILoggingAdapter> Logs = new();
@@ -51,7 +51,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public ConnectionActor(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
+        IActorRef documents, IActorRef presence, ConnectionLifetime lifetime, ConnectionAccess access,
         AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null, IQuerySubscriptions? liveQueries = null)
     {
         _queries = queries;
@@ -62,7 +62,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
         _access = access;
         _documents = documents;
         _presence = presence;
-        _stopped = stopped;
+        _lifetime = lifetime;
         _admission = new ConnectionAdmission(settings, Environment.TickCount64, addressCreates);
         _session = new ConnectionSession(clientId, settings, access, Self, _log, answersQueries: queries is not null,
             answersSubscribeQueries: liveQueries is not null);
@@ -130,15 +130,16 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
 
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped) =>
-        Props(socket, heartbeat, clientId, settings, documents, presence, stopped, ConnectionAccess.Unrestricted);
+        IActorRef documents, IActorRef presence, ConnectionLifetime lifetime) =>
+        Props(socket, heartbeat, clientId, settings, documents, presence, lifetime, ConnectionAccess.Unrestricted);
 
+    /// <param name="lifetime">Told from <see cref="PostStop"/> that the actor has stopped: half of the connection's end.</param>
     /// <param name="addressCreates">The create budget the client's address shares with its other connections (the host's, which disposes it).</param>
     public static Props Props(
         WebSocket socket, HeartbeatStream heartbeat, string clientId, ConnectionSettings settings,
-        IActorRef documents, IActorRef presence, TaskCompletionSource stopped, ConnectionAccess access,
+        IActorRef documents, IActorRef presence, ConnectionLifetime lifetime, ConnectionAccess access,
         AddressCreateBudget.Share? addressCreates = null, IDocumentQueries? queries = null, IQuerySubscriptions? liveQueries = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, stopped, access, addressCreates, queries, liveQueries))
+        Akka.Actor.Props.Create(() => new ConnectionActor(socket, heartbeat, clientId, settings, documents, presence, lifetime, access, addressCreates, queries, liveQueries))
             .WithMailbox(ConnectionMailbox.ConfigPath);
 
     protected override void PreStart()
@@ -162,7 +163,7 @@ public sealed class ConnectionActor : UntypedActor, IWithTimers
             _socket.Dispose();
         }
         CollabMetrics.ConnectionClosed();
-        _stopped.TrySetResult();
+        _lifetime.ActorStopped();
     }
 
     private void OnFrame(ConnectionMessages.FrameReceived frame)

@@ -18,7 +18,7 @@ namespace CollabActors.Connections;
 /// </remarks>
 public sealed class ConnectionMailbox : MailboxType, IProducesMessageQueue<ConnectionMailbox.Queue>
 {
-    /// <summary>Where config/akka.hocon declares it; <see cref="ConnectionActor.Props(System.Net.WebSockets.WebSocket, HeartbeatStream, string, ConnectionSettings, IActorRef, IActorRef, TaskCompletionSource)"/> asks for it.</summary>
+    /// <summary>Where config/akka.hocon declares it; <see cref="ConnectionActor.Props(System.Net.WebSockets.WebSocket, HeartbeatStream, string, ConnectionSettings, IActorRef, IActorRef, ConnectionLifetime)"/> asks for it.</summary>
     public const string ConfigPath = "collab-connection-mailbox";
 
     public ConnectionMailbox(Settings settings, Config config) : base(settings, config)

@@ -48,23 +48,37 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
     /// <summary>WebSockets this node served below the HTTP layer since it started.</summary>
     public long Served => Interlocked.Read(ref _served);
 
-    public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => ServeAsync(connection, next);
+    /// <summary>What serves a counted connection: <see cref="ServeAsync"/>, with <paramref name="http"/> (Kestrel's HTTP layer) for the rest.</summary>
+    public CountedConnectionDelegate Wrap(ConnectionDelegate http) => (connection, lease) => ServeAsync(connection, lease, http);
 
     /// <summary>
-    /// Serves the connection as a WebSocket to its end, or hands it to <paramref name="next"/> (the HTTP layer) having
-    /// consumed nothing. The handshake is done in a method of its own that has ended by the time the socket runs, so a
-    /// quiet connection keeps one suspended state machine here, not two.
+    /// Serves the connection as a WebSocket to its end, or hands it to <paramref name="http"/> having consumed nothing.
+    /// The handshake is done in a method of its own that has ended by the time the socket runs, and what Kestrel awaits
+    /// meanwhile is a stand-in for the session's task (<see cref="TaskExtensions.Unwrap(Task{Task})"/>, 72 bytes), not a
+    /// state machine suspended around it (128).
     /// </summary>
-    private async Task ServeAsync(ConnectionContext connection, ConnectionDelegate next)
+    /// <param name="lease">The connection's place under the pending-connection limiter: given back when the connection closes.</param>
+    private Task ServeAsync(ConnectionContext connection, PendingConnectionLimiter.Lease lease, ConnectionDelegate http) =>
+        HandshakeAsync(connection, lease, http).Unwrap();
+
+    /// <summary>The handshake; its result is what serves the connection after it: the WebSocket's session, or the HTTP layer.</summary>
+    private async Task<Task> HandshakeAsync(ConnectionContext connection, PendingConnectionLimiter.Lease lease, ConnectionDelegate http)
     {
-        if (await TryAcceptAsync(connection) is not { } accepted)
+        Accepted? accepted;
+        try
         {
-            await next(connection);
-            return;
+            accepted = await TryAcceptAsync(connection, lease);
         }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+        if (accepted is null) return PendingConnectionGate.ServeOverHttpAsync(http, connection, lease);
         Interlocked.Increment(ref _served);
         CollabMetrics.WebSocketServedBelowHttp();
-        await services.GetRequiredService<WebSocketSessions>().RunAsync(accepted.Admission, accepted.Socket, accepted.Stream, accepted.Access,
+        // The session gives the lease back at its end (the admission holds it): the connection ends with the socket.
+        return services.GetRequiredService<WebSocketSessions>().RunAsync(accepted.Admission, accepted.Socket, accepted.Stream, accepted.Access,
             "HTTP/1.1", connection.ConnectionClosed,
             static c => ((ConnectionContext)c).Abort(new ConnectionAbortedException("The connection's actor ended it.")), connection);
     }
@@ -76,7 +90,7 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
     /// Answers the handshake with 101 when every check passes; null when the connection is not one this path takes, having
     /// consumed nothing, or when the client left before its answer.
     /// </summary>
-    private async Task<Accepted?> TryAcceptAsync(ConnectionContext connection)
+    private async Task<Accepted?> TryAcceptAsync(ConnectionContext connection, PendingConnectionLimiter.Lease lease)
     {
         // Behind a trusted proxy the client's address is in X-Forwarded-For, which the HTTP layer's forwarded-headers
         // middleware reads; the connection limits must count the client, not the proxy.
@@ -94,7 +108,7 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
             if (await AccessOfAsync(head, connection.ConnectionClosed) is not { } granted) return null;
             access = granted;
         }
-        if (services.GetRequiredService<WebSocketSessions>().TryAdmit(address, connection.ConnectionId, out _) is not { } admission) return null;
+        if (services.GetRequiredService<WebSocketSessions>().TryAdmit(address, lease, connectionEndsWithSocket: true, out _) is not { } admission) return null;
 
         try
         {
@@ -103,9 +117,9 @@ public sealed class DirectWebSocketUpgrade(IServiceProvider services, Func<IPAdd
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             // The client left before its answer. Cut the connection, so the HTTP layer it goes on to finds nothing
-            // half-answered to read and ends it.
-            admission.Dispose();
+            // half-answered to read and ends it; closed, it no longer counts as open either (the admission holds that).
             connection.Abort(new ConnectionAbortedException("The client left before the answer to its handshake."));
+            admission.Dispose();
             return null;
         }
         var stream = new HeartbeatStream(new DuplexPipeStream(connection.Transport));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 
 namespace CollabHost.Security;
@@ -8,7 +7,8 @@ namespace CollabHost.Security;
 /// open connection against what the file-descriptor limit leaves (issue 19 item 3: 19,900 half-open requests from one
 /// address used up the descriptors and the process died). A connection is counted from the moment it is accepted
 /// until it becomes a WebSocket (then <see cref="ConnectionLimiter"/> counts it) or closes; one over a bound is closed
-/// at once, before a byte of it is parsed.
+/// at once, before a byte of it is parsed. Each counted connection has a <see cref="Lease"/>, which goes with it to
+/// whatever serves it (<see cref="PendingConnectionGate"/>).
 /// </summary>
 public sealed class PendingConnectionLimiter
 {
@@ -17,7 +17,6 @@ public sealed class PendingConnectionLimiter
     private readonly long _maxOpen;
     private readonly Func<IPAddress, bool> _isTrustedProxy;
     private readonly Dictionary<IPAddress, int> _perAddress = new();
-    private readonly ConcurrentDictionary<string, Lease> _byConnection = new();
     private readonly object _lock = new();
     private int _pending;
     private long _open;
@@ -43,7 +42,7 @@ public sealed class PendingConnectionLimiter
     }
 
     /// <summary>Counts a connection just accepted, or says why it must be closed.</summary>
-    public Refusal TryOpen(string connectionId, IPAddress? address, out IDisposable? lease)
+    public Refusal TryOpen(IPAddress? address, out Lease? lease)
     {
         lease = null;
         IPAddress key = ConnectionLimiter.AddressKey(address);
@@ -58,16 +57,8 @@ public sealed class PendingConnectionLimiter
             _pending++;
             _open++;
         }
-        var opened = new Lease(this, connectionId, perAddress ? key : null);
-        _byConnection[connectionId] = opened;
-        lease = opened;
+        lease = new Lease(this, perAddress ? key : null);
         return Refusal.None;
-    }
-
-    /// <summary>The connection became a WebSocket: it no longer counts as pending (it still counts as open).</summary>
-    public void Upgraded(string connectionId)
-    {
-        if (_byConnection.TryGetValue(connectionId, out Lease? lease)) lease.EndPending();
     }
 
     /// <summary>Connections open now that are not WebSockets (for tests and metrics).</summary>
@@ -76,6 +67,15 @@ public sealed class PendingConnectionLimiter
         get
         {
             lock (_lock) return _pending;
+        }
+    }
+
+    /// <summary>Connections open now, WebSockets or not (for tests and metrics).</summary>
+    public long Open
+    {
+        get
+        {
+            lock (_lock) return _open;
         }
     }
 
@@ -88,27 +88,41 @@ public sealed class PendingConnectionLimiter
         }
     }
 
-    private void Close(string connectionId)
+    private void Close()
     {
-        _byConnection.TryRemove(connectionId, out _);
         lock (_lock) _open--;
     }
 
-    /// <summary>One open connection: pending until <see cref="EndPending"/>, open until disposed.</summary>
-    private sealed class Lease(PendingConnectionLimiter limiter, string connectionId, IPAddress? key) : IDisposable
+    /// <summary>
+    /// One counted connection: pending until <see cref="Upgraded"/> (or closed), open until disposed, when it closes.
+    /// Whatever serves the connection holds it; each step counts once however often it is taken.
+    /// </summary>
+    public sealed class Lease : IDisposable
     {
+        private readonly PendingConnectionLimiter _limiter;
+        private readonly IPAddress? _key;
         private int _pendingEnded;
         private int _closed;
 
-        public void EndPending()
+        internal Lease(PendingConnectionLimiter limiter, IPAddress? key)
         {
-            if (Interlocked.Exchange(ref _pendingEnded, 1) == 0) limiter.EndPending(key);
+            _limiter = limiter;
+            _key = key;
         }
 
+        /// <summary>The connection became a WebSocket: it no longer counts as pending (it still counts as open).</summary>
+        public void Upgraded() => EndPending();
+
+        /// <summary>The connection has closed.</summary>
         public void Dispose()
         {
             EndPending();
-            if (Interlocked.Exchange(ref _closed, 1) == 0) limiter.Close(connectionId);
+            if (Interlocked.Exchange(ref _closed, 1) == 0) _limiter.Close();
+        }
+
+        private void EndPending()
+        {
+            if (Interlocked.Exchange(ref _pendingEnded, 1) == 0) _limiter.EndPending(_key);
         }
     }
 }

@@ -71,7 +71,8 @@ public sealed class ConnectionMailboxTests() : TestKit(ActorTestConfig.Create("a
     [Fact]
     public void Connection_actors_ask_for_it_and_the_configuration_declares_it()
     {
-        Props props = ConnectionActor.Props(null!, null!, "c", ConnectionSettings.Default, ActorRefs.Nobody, ActorRefs.Nobody, new TaskCompletionSource());
+        Props props = ConnectionActor.Props(null!, null!, "c", ConnectionSettings.Default, ActorRefs.Nobody, ActorRefs.Nobody,
+            new RecordingLifetime(TimeSpan.FromSeconds(1)));
 
         Assert.Equal(ConnectionMailbox.ConfigPath, props.Mailbox);
         Assert.IsType<ConnectionMailbox>(Sys.Mailboxes.Lookup(props.Mailbox));

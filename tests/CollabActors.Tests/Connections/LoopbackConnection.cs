@@ -10,21 +10,23 @@ namespace CollabActors.Tests.Connections;
 
 /// <summary>
 /// A ConnectionActor on a real loopback TCP connection: the server side is a WebSocket over a
-/// <see cref="HeartbeatStream"/> with its receive loop running, as the host sets it up after the upgrade; the client
-/// side is a plain client WebSocket on the other end of the socket pair, which the test drives (or leaves alone).
+/// <see cref="HeartbeatStream"/> with its receive loop running and its <see cref="ConnectionLifetime"/> (which cuts the
+/// TCP connection by closing the server's socket), as the host sets it up after the upgrade; the client side is a plain
+/// client WebSocket on the other end of the socket pair, which the test drives (or leaves alone).
 /// </summary>
 internal sealed class LoopbackConnection : IAsyncDisposable
 {
     private readonly TcpClient _serverTcp;
     private readonly TcpClient _clientTcp;
 
-    private LoopbackConnection(TcpClient serverTcp, TcpClient clientTcp, WebSocket client, IActorRef actor, Task stopped)
+    private LoopbackConnection(TcpClient serverTcp, TcpClient clientTcp, WebSocket client, IActorRef actor, Task stopped, RecordingLifetime lifetime)
     {
         _serverTcp = serverTcp;
         _clientTcp = clientTcp;
         Client = client;
         Actor = actor;
         Stopped = stopped;
+        Lifetime = lifetime;
     }
 
     /// <summary>The client's end: a standard WebSocket, which answers pings only while someone calls ReceiveAsync on it.</summary>
@@ -34,6 +36,9 @@ internal sealed class LoopbackConnection : IAsyncDisposable
 
     /// <summary>Completes when the connection actor has stopped (and aborted or closed its socket).</summary>
     public Task Stopped { get; }
+
+    /// <summary>The connection's end: <see cref="RecordingLifetime.Over"/> completes when both the actor and the receive loop have ended.</summary>
+    public RecordingLifetime Lifetime { get; }
 
     /// <param name="smallSocketBuffers">Shrink the kernel buffers so a client that stops reading blocks the server's writes early.</param>
     public static async Task<LoopbackConnection> StartAsync(
@@ -56,11 +61,12 @@ internal sealed class LoopbackConnection : IAsyncDisposable
             WebSocket client = WebSocket.CreateFromStream(clientTcp.GetStream(),
                 new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = TimeSpan.Zero });
 
-            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var lifetime = new RecordingLifetime(settings.CloseTimeout * 2, cut: () => serverTcp.Client.Dispose());
             IActorRef actor = system.ActorOf(ConnectionActor.Props(
-                server, heartbeat, "client-" + Guid.NewGuid().ToString("N"), settings, documents, presence, stopped));
-            _ = WebSocketReceiveLoop.RunAsync(server, actor, settings.MaxFrameBytes, CancellationToken.None);
-            return new LoopbackConnection(serverTcp, clientTcp, client, actor, stopped.Task);
+                server, heartbeat, "client-" + Guid.NewGuid().ToString("N"), settings, documents, presence, lifetime));
+            Task stopped = actor.WatchAsync();
+            _ = WebSocketReceiveLoop.RunAsync(server, actor, settings.MaxFrameBytes, InboundByteBudget.Unlimited, lifetime, CancellationToken.None);
+            return new LoopbackConnection(serverTcp, clientTcp, client, actor, stopped, lifetime);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CollabHost.DirectWebSockets;
 using CollabHost.Security;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -134,6 +135,38 @@ public class PendingConnectionTests
         {
             foreach (ProtocolSocket s in sockets) s.Dispose();
         }
+    }
+
+    [Theory]
+    [InlineData(true)] // answered below the HTTP layer: the session gives the connection's place back
+    [InlineData(false)] // answered through the HTTP request: the upgrade finds the place among the request's features
+    public async Task A_websocket_stops_counting_as_pending_at_its_upgrade_and_as_open_when_it_closes(bool direct)
+    {
+        await using var host = await SecuredHost.StartAsync(false, $"--Collab:DirectWebSockets={direct}");
+        var limiter = host.App.Services.GetRequiredService<PendingConnectionLimiter>();
+        long openBefore = limiter.Open;
+
+        var sockets = new List<ProtocolSocket>();
+        for (int i = 0; i < 6; i++) sockets.Add(await ProtocolSocket.OpenAsync(host.WebSocketUrl));
+        Assert.Equal(direct ? 6 : 0, host.App.Services.GetRequiredService<DirectWebSocketUpgrade>().Served);
+        await WaitForPendingAsync(host, 0);
+        await WaitForOpenAsync(limiter, openBefore + 6);
+
+        // Half close the WebSocket way, half just drop the TCP connection.
+        for (int i = 0; i < 3; i++)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await sockets[i].Socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
+        }
+        foreach (ProtocolSocket s in sockets) s.Dispose();
+        await WaitForOpenAsync(limiter, openBefore);
+        await WaitForPendingAsync(host, 0);
+    }
+
+    private static async Task WaitForOpenAsync(PendingConnectionLimiter limiter, long count)
+    {
+        for (int i = 0; i < 100 && limiter.Open != count; i++) await Task.Delay(50);
+        Assert.Equal(count, limiter.Open);
     }
 
     [Fact]
