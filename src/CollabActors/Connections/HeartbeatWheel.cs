@@ -7,7 +7,7 @@ namespace CollabActors.Connections;
 /// One node's clock for its connections' heartbeats: tells an actor a message after a delay, with the due times of
 /// every connection of the node gathered into shared buckets. A connection's ping and its pong check are two of the
 /// few timers every socket keeps for its whole life; as Akka timers (<see cref="IWithTimers"/>) each costs a timer, its
-/// message wrapper, a cancelable and the scheduler's own entry, about 370 bytes for a quiet connection
+/// message wrapper, a cancelable and the scheduler's own entry, about 350 bytes for a quiet connection
 /// (docs/benchmarks.md, "What an idle connection holds"). Here it costs one slot in a bucket's list.
 /// </summary>
 /// <remarks>
