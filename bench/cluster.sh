@@ -21,7 +21,8 @@
 #
 # Settings (environment): CLUSTER_BENCH_DOCS (40), CLUSTER_BENCH_EDITORS (3 per document), CLUSTER_BENCH_RATE (5),
 # CLUSTER_BENCH_SECONDS (60), CLUSTER_BENCH_WARMUP (15), CLUSTER_BENCH_FAILOVER_SECONDS (60),
-# CLUSTER_BENCH_KILL_AFTER (15), CLUSTER_BENCH_ONLY (e.g. "sqlite pg1 pg3 failover": which configurations run),
+# CLUSTER_BENCH_KILL_AFTER (15), CLUSTER_BENCH_KILL_NODE (the failover kills this node, 1 = the oldest, which holds
+# the shard coordinators; default: the busiest), CLUSTER_BENCH_ONLY (e.g. "sqlite pg1 pg3 failover": which configurations run),
 # CLUSTER_NODE_ENV (NAME=VALUE words added to every node's environment, not the load generator's: to measure a
 # runtime setting, e.g. "DOTNET_gcServer=0").
 set -euo pipefail
@@ -123,10 +124,11 @@ for config in $only; do
       load "$config" "$urls" "$pids" "$seconds"
       stop_all ;;
     failover)
-      note "== failover: three nodes, PostgreSQL, kill -9 of the busiest node ${kill_after}s into the window"
+      note "== failover: three nodes, PostgreSQL, kill -9 of ${CLUSTER_BENCH_KILL_NODE:+node }${CLUSTER_BENCH_KILL_NODE:-the busiest node} ${kill_after}s into the window"
       cluster_up 3
       warm failover "$urls"
-      load failover "$urls" "$pids" "$failover_seconds" --kill-busiest-after "${kill_after}s"
+      load failover "$urls" "$pids" "$failover_seconds" --kill-busiest-after "${kill_after}s" \
+        ${CLUSTER_BENCH_KILL_NODE:+--kill-node "$CLUSTER_BENCH_KILL_NODE"}
       stop_all ;;
     *) note "unknown configuration $config (CLUSTER_BENCH_ONLY: sqlite pg1 pg3 failover)"; exit 2 ;;
   esac

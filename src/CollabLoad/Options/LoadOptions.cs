@@ -37,6 +37,11 @@ public sealed record LoadOptions
     public int? DatabasePid { get; init; }
     /// <summary>Failover run: this long into the measured window, kill -9 the busiest of <see cref="CpuPids"/>.</summary>
     public TimeSpan? KillBusiestAfter { get; init; }
+    /// <summary>
+    /// Failover run: kill this node (1-based, in the order of <see cref="CpuPids"/>) instead of the busiest, e.g. the
+    /// oldest, which holds the shard coordinators and must hand them over too. Null: the busiest.
+    /// </summary>
+    public int? KillNode { get; init; }
     public int Seed { get; init; } = Environment.TickCount;
     /// <summary>Folder for the JSON result and the HTML report (none written when null).</summary>
     public string? OutputDirectory { get; init; }

@@ -34,6 +34,8 @@ public static class LoadOptionsParser
                                          its children's over the measured window, reported beside the servers'
           --kill-busiest-after 20s       failover run: kill -9 the busiest of --cpu-pids this long into the window,
                                          and report each document's recovery and each editor's longest stall
+          --kill-node N                  with --kill-busiest-after: kill the N-th of --cpu-pids (1 = the first)
+                                         instead of the busiest
           --seed S                       random seed (printed; default from the clock)
           --out DIR                      write DIR/<label>-result.json and DIR/<label>-report.html
           --label NAME                   run label (default run)
@@ -81,6 +83,7 @@ public static class LoadOptionsParser
                 case "--cpu-pids": o = o with { CpuPids = Value().Split(',', StringSplitOptions.TrimEntries).Select(v => Int(name, v, 1, int.MaxValue)).ToArray() }; break;
                 case "--database-pid": o = o with { DatabasePid = Int(name, Value(), 1, int.MaxValue) }; break;
                 case "--kill-busiest-after": o = o with { KillBusiestAfter = DurationValue(name, Value(), TimeSpan.Zero, TimeSpan.FromHours(1)) }; break;
+                case "--kill-node": o = o with { KillNode = Int(name, Value(), 1, 1000) }; break;
                 case "--seed": o = o with { Seed = Int(name, Value(), int.MinValue, int.MaxValue) }; break;
                 case "--out": o = o with { OutputDirectory = Value() }; break;
                 case "--label": o = o with { Label = Name(name, Value()) }; break;
@@ -95,6 +98,11 @@ public static class LoadOptionsParser
             if (o.CpuPids.Count < 2) throw new LoadOptionsException("--kill-busiest-after needs --cpu-pids with at least two nodes (one must survive).");
             if (urls.Length < 2) throw new LoadOptionsException("--kill-busiest-after needs --url with at least two nodes to reconnect to.");
             if (after >= o.Duration) throw new LoadOptionsException($"--kill-busiest-after ({after}) must be within --duration ({o.Duration}).");
+        }
+        if (o.KillNode is int node)
+        {
+            if (o.KillBusiestAfter is null) throw new LoadOptionsException("--kill-node needs --kill-busiest-after (when to kill).");
+            if (node > o.CpuPids.Count) throw new LoadOptionsException($"--kill-node {node} is past the {o.CpuPids.Count} nodes of --cpu-pids.");
         }
         return o with { Url = urls[0], OtherUrls = urls[1..] };
     }

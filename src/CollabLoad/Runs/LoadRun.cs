@@ -80,18 +80,19 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
         }
     }
 
-    /// <summary>kill -9 of the node that used the most CPU since the window began (the busiest), noting when.</summary>
+    /// <summary>kill -9 of the node that used the most CPU since the window began (the busiest), or the one named, noting when.</summary>
     private int KillBusiest(CpuSample atStart)
     {
         CpuSample now = CpuSample.Take(options);
-        int victim = options.CpuPids.MaxBy(pid => now.Of(pid) - atStart.Of(pid));
+        int victim = options.KillNode is int node ? options.CpuPids[node - 1] : options.CpuPids.MaxBy(pid => now.Of(pid) - atStart.Of(pid));
         using (Process process = Process.GetProcessById(victim))
         {
             Interlocked.Exchange(ref Metrics.KilledAtTimestamp, Stopwatch.GetTimestamp());
             process.Kill(); // SIGKILL on Linux: no graceful leave, no hand-off
         }
         // The wall-clock time, to line up with the nodes' logs (unreachable, downed, removed, shards back).
-        progress.Line($"killed node pid {victim} (kill -9) at {DateTime.UtcNow:HH:mm:ss.fff} UTC, the busiest of {string.Join(", ", options.CpuPids)}");
+        string which = options.KillNode is int named ? $"node {named}" : "the busiest";
+        progress.Line($"killed node pid {victim} (kill -9) at {DateTime.UtcNow:HH:mm:ss.fff} UTC, {which} of {string.Join(", ", options.CpuPids)}");
         return victim;
     }
 

@@ -20,6 +20,14 @@ public sealed class LoadOptionsParserTests
     }
 
     [Fact]
+    public void A_failover_run_may_name_the_node_it_kills()
+    {
+        LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:1/ws,ws://127.0.0.1:2/ws,ws://127.0.0.1:3/ws",
+            "--cpu-pids", "11,12,13", "--kill-busiest-after", "15s", "--duration", "60s", "--kill-node", "1"]);
+        Assert.Equal(1, o.KillNode);
+    }
+
+    [Fact]
     public void Editors_of_one_document_are_spread_over_the_nodes_and_reconnect_to_the_others_in_turn()
     {
         LoadOptions o = LoadOptionsParser.Parse(["--url", "ws://127.0.0.1:1/ws, ws://127.0.0.1:2/ws,ws://127.0.0.1:3/ws", "--docs", "40",
@@ -28,6 +36,7 @@ public sealed class LoadOptionsParserTests
         Assert.Equal([11, 12, 13], o.CpuPids);
         Assert.Equal(20, o.DatabasePid);
         Assert.Equal(TimeSpan.FromSeconds(15), o.KillBusiestAfter);
+        Assert.Null(o.KillNode);
         // Document 7's editors are 7, 47 and 87: one on each node.
         Assert.Equal(new[] { 2, 3, 1 }, new[] { 7, 47, 87 }.Select(i => o.ServerFor(i).First.Port));
         (Uri first, IReadOnlyList<Uri> others) = o.ServerFor(47);
@@ -118,6 +127,9 @@ public sealed class LoadOptionsParserTests
     [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "--cpu-pids", "12", "--kill-busiest-after", "5s" }, "at least two nodes (one must survive)")]
     [InlineData(new[] { "--url", "ws://127.0.0.1:1/", "--cpu-pids", "12,13", "--kill-busiest-after", "5s" }, "--url with at least two nodes")]
     [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "--cpu-pids", "12,13", "--duration", "10s", "--kill-busiest-after", "10s" }, "must be within --duration")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "--cpu-pids", "12,13", "--kill-node", "1" }, "--kill-node needs --kill-busiest-after")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "--cpu-pids", "12,13", "--kill-busiest-after", "5s", "--kill-node", "3" }, "--kill-node 3 is past the 2 nodes")]
+    [InlineData(new[] { "--url", "ws://127.0.0.1:1/,ws://127.0.0.1:2/", "--cpu-pids", "12,13", "--kill-busiest-after", "5s", "--kill-node", "0" }, "--kill-node must be between")]
     public void A_bad_command_line_gets_a_clear_error(string[] args, string expected)
     {
         var e = Assert.Throws<LoadOptionsException>(() => LoadOptionsParser.Parse(args));
