@@ -16,7 +16,7 @@ namespace CollabHost.Persistence;
 /// Akka.Persistence.Sql's journal with its own write path (<see cref="JournalWriter"/>: one writer thread, prepared
 /// statements, one transaction per queue drain) for SQLite and PostgreSQL; replay, highest sequence number, deletes
 /// and the query side stay the plugin's, and read the rows written here. Replay and the highest sequence number run on
-/// the <see cref="JournalReadLane"/>, never on this actor's thread, so a live document's write is never queued behind
+/// the <see cref="JournalLane"/>, never on this actor's thread, so a live document's write is never queued behind
 /// recoveries. config/akka.hocon names it as the journal.
 /// </summary>
 public sealed class QueuedWriteJournal : SqlWriteJournal
@@ -24,7 +24,7 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
     private readonly JournalConfig _config;
     private readonly Akka.Serialization.Serialization _serialization;
     private readonly JournalWriter _writer;
-    private readonly JournalReadLane _reads;
+    private readonly JournalLane _reads;
 
     // Per persistence id, its last write not yet finished: a recovery that reads the highest sequence number waits
     // for it first, as the plugin's own write path does (the base class tracks only writes it made itself).
@@ -38,7 +38,7 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
         // The same settings the base class reads (it keeps its own private); we use no DataOptionsSetup.
         _config = new JournalConfig(journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration));
         _serialization = Context.System.Serialization;
-        _reads = JournalReadLane.For(Context.System);
+        _reads = JournalLane.For(Context.System);
         // One writer uuid per journal incarnation, as the plugin writes it.
         string? writerUuid = _config.TableConfig.EventJournalTable.UseWriterUuidColumn ? Guid.NewGuid().ToString("N") : null;
         TimeSpan commitWindow = journalConfig.GetTimeSpan(CommitWindowSetting, TimeSpan.Zero);

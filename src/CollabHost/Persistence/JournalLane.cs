@@ -3,9 +3,10 @@ using Akka.Actor;
 namespace CollabHost.Persistence;
 
 /// <summary>
-/// Where the journal's and snapshot store's reads run (a recovering document's snapshot load, highest sequence
-/// number and replay; history reads): a few threads of their own, in the order the reads came, at most
-/// <c>collab-journal-reads.max-concurrent</c> at once, one lane per ActorSystem.
+/// Where the plugin's database calls that are not the journal writer's run: reads (a recovering document's snapshot
+/// load, highest sequence number and replay; history reads) and snapshot saves. A few threads of their own, in the
+/// order the calls came, at most <c>collab-journal-reads.max-concurrent</c> at once (the setting's name is from when
+/// only reads ran here), one lane per ActorSystem.
 /// </summary>
 /// <remarks>
 /// Akka.Persistence calls a journal's read of the highest sequence number, and a snapshot store's load, on the
@@ -15,21 +16,28 @@ namespace CollabHost.Persistence;
 /// ten connections creating documents held another editor's acks for up to a second (issue 19 item 10,
 /// docs/persistence.md). Here the plugin actors only queue a read and go on with their mailbox; writes never wait
 /// behind reads, and however many recoveries are asked for, only this many threads read, none of them the pool's.
+/// Snapshot saves are the same kind of call: on the pool, a hundred documents reaching their snapshot interval
+/// together held a hundred pool threads in SQLite's synchronous writes, and on a host pinned to one CPU every ack
+/// waited 150–250 ms for a thread (ack p99 150–245 ms at 2,000 edits/s; 11.5–12.3 ms with the saves here,
+/// docs/benchmarks.md, "Snapshot saves off the thread pool").
 /// </remarks>
-public sealed class JournalReadLane : IExtension, IDisposable
+public sealed class JournalLane : IExtension, IDisposable
 {
     /// <summary>The setting in config/akka.hocon.</summary>
     public const string MaxConcurrentSetting = "collab-journal-reads.max-concurrent";
 
+    /// <summary>The lane's threads are named this and a number.</summary>
+    public const string ThreadNamePrefix = "collab-journal-lane-";
+
     private readonly BlockingQueue<Action> _queue = new();
 
-    public JournalReadLane(int maxConcurrent)
+    public JournalLane(int maxConcurrent)
     {
         if (maxConcurrent < 1) throw new ArgumentOutOfRangeException(nameof(maxConcurrent), $"{MaxConcurrentSetting} must be at least 1.");
         MaxConcurrent = maxConcurrent;
         for (int i = 0; i < maxConcurrent; i++)
         {
-            new Thread(Run) { Name = "collab-journal-reader-" + i, IsBackground = true }.Start();
+            new Thread(Run) { Name = ThreadNamePrefix + i, IsBackground = true }.Start();
         }
     }
 
@@ -37,7 +45,7 @@ public sealed class JournalReadLane : IExtension, IDisposable
     public int MaxConcurrent { get; }
 
     /// <summary>The lane of <paramref name="system"/>, made on first use and stopped with the system.</summary>
-    public static JournalReadLane For(ActorSystem system) => system.WithExtension<JournalReadLane, Provider>();
+    public static JournalLane For(ActorSystem system) => system.WithExtension<JournalLane, Provider>();
 
     /// <summary>
     /// Runs <paramref name="read"/> on a lane thread, which waits for it to finish before taking the next read, so
@@ -57,7 +65,7 @@ public sealed class JournalReadLane : IExtension, IDisposable
                 done.TrySetException(cause);
             }
         });
-        if (!queued) done.TrySetException(new InvalidOperationException("The journal's read lane has stopped."));
+        if (!queued) done.TrySetException(new InvalidOperationException("The journal's lane has stopped."));
         return done.Task;
     }
 
@@ -75,11 +83,11 @@ public sealed class JournalReadLane : IExtension, IDisposable
         while (_queue.TryTake(out Action read)) read();
     }
 
-    private sealed class Provider : ExtensionIdProvider<JournalReadLane>
+    private sealed class Provider : ExtensionIdProvider<JournalLane>
     {
-        public override JournalReadLane CreateExtension(ExtendedActorSystem system)
+        public override JournalLane CreateExtension(ExtendedActorSystem system)
         {
-            var lane = new JournalReadLane(system.Settings.Config.GetInt(MaxConcurrentSetting, 4));
+            var lane = new JournalLane(system.Settings.Config.GetInt(MaxConcurrentSetting, 4));
             system.RegisterOnTermination(lane.Dispose);
             return lane;
         }
