@@ -18,7 +18,7 @@ namespace CollabHost.Persistence;
 /// behind reads, and however many recoveries are asked for, only this many threads read, none of them the pool's.
 /// Snapshot saves are the same kind of call: on the pool, a hundred documents reaching their snapshot interval
 /// together held a hundred pool threads in SQLite's synchronous writes, and on a host pinned to one CPU every ack
-/// waited 150–250 ms for a thread (ack p99 150–245 ms at 2,000 edits/s; 11.5–12.3 ms with the saves here,
+/// waited 150–250 ms for a thread (ack p99 151–245 ms at 2,000 edits/s; 11.3–16.9 ms with the saves here,
 /// docs/benchmarks.md, "Snapshot saves off the thread pool").
 /// </remarks>
 public sealed class JournalLane : IExtension, IDisposable
@@ -48,17 +48,17 @@ public sealed class JournalLane : IExtension, IDisposable
     public static JournalLane For(ActorSystem system) => system.WithExtension<JournalLane, Provider>();
 
     /// <summary>
-    /// Runs <paramref name="read"/> on a lane thread, which waits for it to finish before taking the next read, so
-    /// the bound holds for databases whose reads are truly asynchronous (PostgreSQL) too.
+    /// Runs <paramref name="call"/> on a lane thread, which waits for it to finish before taking the next call, so
+    /// the bound holds for databases whose calls are truly asynchronous (PostgreSQL) too.
     /// </summary>
-    public Task<T> Run<T>(Func<Task<T>> read)
+    public Task<T> Run<T>(Func<Task<T>> call)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         bool queued = _queue.TryAdd(() =>
         {
             try
             {
-                done.TrySetResult(read().GetAwaiter().GetResult());
+                done.TrySetResult(call().GetAwaiter().GetResult());
             }
             catch (Exception cause)
             {
@@ -69,18 +69,18 @@ public sealed class JournalLane : IExtension, IDisposable
         return done.Task;
     }
 
-    public Task Run(Func<Task> read) => Run(async () =>
+    public Task Run(Func<Task> call) => Run(async () =>
     {
-        await read();
+        await call();
         return true;
     });
 
-    /// <summary>Takes no more reads; those queued still run.</summary>
+    /// <summary>Takes no more calls; those queued still run.</summary>
     public void Dispose() => _queue.CompleteAdding();
 
     private void Run()
     {
-        while (_queue.TryTake(out Action read)) read();
+        while (_queue.TryTake(out Action call)) call();
     }
 
     private sealed class Provider : ExtensionIdProvider<JournalLane>

@@ -46,7 +46,7 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
             if (options.KillBusiestAfter is TimeSpan killAfter)
             {
                 await Task.Delay(killAfter, ct);
-                killed = KillBusiest(cpuAtStart);
+                killed = KillOneNode(cpuAtStart);
                 await Task.Delay(options.Duration - killAfter, ct);
             }
             else
@@ -81,7 +81,7 @@ public sealed class LoadRun(LoadOptions options, IProgressSink progress)
     }
 
     /// <summary>kill -9 of the node that used the most CPU since the window began (the busiest), or the one named, noting when.</summary>
-    private int KillBusiest(CpuSample atStart)
+    private int KillOneNode(CpuSample atStart)
     {
         CpuSample now = CpuSample.Take(options);
         int victim = options.KillNode is int node ? options.CpuPids[node - 1] : options.CpuPids.MaxBy(pid => now.Of(pid) - atStart.Of(pid));
