@@ -1,11 +1,12 @@
 using CollabActors.Protocol;
 using CsCheck;
+using CollabHost.Tests.Support;
 using Xunit.Abstractions;
 
 namespace CollabHost.Tests.Fuzzing;
 
 /// <summary>The wire decoders on hostile input: every frame decodes to a message or an error value, never an exception.</summary>
-[Collection(FuzzCollection.Name)]
+[Collection(LiveHeapCollection.Name)]
 public class DecoderFuzzTests(ITestOutputHelper output)
 {
     [Fact]

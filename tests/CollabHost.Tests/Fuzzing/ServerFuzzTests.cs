@@ -6,6 +6,7 @@ using Akka.Actor;
 using CollabHost.Tests.Security;
 using CsCheck;
 using Microsoft.Extensions.DependencyInjection;
+using CollabHost.Tests.Support;
 using Xunit.Abstractions;
 using AkkaError = Akka.Event.Error;
 
@@ -15,7 +16,7 @@ namespace CollabHost.Tests.Fuzzing;
 /// Hostile frames through the real host: its receive loop, a real ConnectionActor, and the document and presence
 /// actors behind it. Rate limits are lifted so every frame reaches the session.
 /// </summary>
-[Collection(FuzzCollection.Name)]
+[Collection(LiveHeapCollection.Name)]
 public class ServerFuzzTests(ITestOutputHelper output)
 {
     private const int FramesPerBatch = 1_000;

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using CollabHost.Tests.Support;
 
 namespace CollabHost.Tests.Security;
 
 /// <summary>The in-memory op log is bounded by bytes, not only by count: large pastes cannot pin the heap.</summary>
+[Collection(LiveHeapCollection.Name)]
 public class OpLogMemoryTests
 {
     [Fact]
