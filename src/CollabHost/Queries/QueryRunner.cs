@@ -50,7 +50,7 @@ public sealed class QueryRunner : IDocumentQueries
             try
             {
                 TimeSpan timeLeft = _options.Timeout - started.Elapsed;
-                return await Task.Run(() => Execute(compiled, timeLeft, deadline.Token), deadline.Token);
+                return await Task.Run(() => Execute(compiled, timeLeft, started, deadline.Token), deadline.Token);
             }
             finally
             {
@@ -59,6 +59,7 @@ public sealed class QueryRunner : IDocumentQueries
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested
                                   && (e is DbException db && _database.StoppedForTime(db)
+                                      || e is TimeoutException
                                       || deadline.IsCancellationRequested && e is OperationCanceledException or DbException))
         {
             throw new QueryRejectedException(ProtocolErrorCodes.QueryUnavailable,
@@ -66,8 +67,16 @@ public sealed class QueryRunner : IDocumentQueries
         }
     }
 
-    private QueryResults Execute(CompiledQuery compiled, TimeSpan timeLeft, CancellationToken deadline)
+    private QueryResults Execute(CompiledQuery compiled, TimeSpan timeLeft, System.Diagnostics.Stopwatch started, CancellationToken deadline)
     {
+        // The deadline's timer fires on the thread pool, so on a busy host it can come late, after the statement is
+        // done: the clock decides whether an answer is late, the token only stops a statement early.
+        void ThrowIfLate()
+        {
+            deadline.ThrowIfCancellationRequested();
+            if (started.Elapsed > _options.Timeout) throw new TimeoutException();
+        }
+
         using DbConnection connection = _database.Open();
         using DbTransaction? transaction = _database.BeginQuery(connection, timeLeft);
         using DbCommand command = connection.CreateCommand();
@@ -75,13 +84,13 @@ public sealed class QueryRunner : IDocumentQueries
         command.CommandText = compiled.Sql;
         foreach ((string name, object value) in compiled.Parameters) ReadModelDatabase.Add(command, name, value);
         using IDisposable stop = _database.StopOnCancel(connection, command, deadline);
-        deadline.ThrowIfCancellationRequested();
+        ThrowIfLate();
         if (compiled.Count)
         {
             long count = Convert.ToInt64(command.ExecuteScalar());
             // A cancel that came before the statement's first step is lost on SQLite (sqlite3_interrupt stops only
             // running statements), so a query can run past its time: its answer is late, and refused as late.
-            deadline.ThrowIfCancellationRequested();
+            ThrowIfLate();
             return new QueryResults([], count);
         }
 
@@ -96,7 +105,7 @@ public sealed class QueryRunner : IDocumentQueries
             var snapshot = new WireSnapshot(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
             documents.Add(new QueriedDocument(id, snapshot, reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt64(5)));
         }
-        deadline.ThrowIfCancellationRequested();
+        ThrowIfLate();
         return new QueryResults(documents, null);
     }
 }
