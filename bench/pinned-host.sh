@@ -4,7 +4,7 @@
 # server CPU per acked op (from /proc, over the window only), ack latency, and the server's fsync and pwrite calls
 # over 10 s of the window (perf stat, which adds a little CPU to every run alike). For trying a runtime or journal
 # setting against the host as built, several runs each (docs/benchmarks.md, "Runtime settings and the journal's
-# commit window").
+# commit window"). Each thread's CPU per acked op over the same window goes to threads.txt (bench/thread-cpu/threads.py).
 #
 #   bench/pinned-host.sh                                   as built
 #   PINNED_HOST_ENV="DOTNET_TieredPGO=1" bench/pinned-host.sh   with NAME=VALUE words in the host's environment
@@ -52,6 +52,13 @@ echo "load $(cut -d' ' -f1-3 /proc/loadavg); CollabHost pid $pid on CPU 1; env '
 load --duration "${warmup}s" --label warmup >"$out/warmup.log" 2>&1 || true
 load --duration 30s --label measured --server-pid "$pid" --out "$out" >"$out/load.log" 2>&1 &
 load_pid=$!
+# Each thread's CPU over CollabLoad's window (from its "ramp-up done" line to its "typing stopped" line, read within
+# 50 ms): which part of the host a setting moves, less disturbed by the rest of the machine than the process's total.
+(until grep -q '^ramp-up done' "$out/load.log" 2>/dev/null; do kill -0 $load_pid 2>/dev/null || exit; sleep 0.05; done
+ python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/threads-before.json"
+ until grep -q '^typing stopped' "$out/load.log" 2>/dev/null; do kill -0 $load_pid 2>/dev/null || exit; sleep 0.05; done
+ python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/threads-after.json") &
+threads_pid=$!
 sleep 12 # ramp-up (5 s) and the first seconds of the window
 counters_pid=
 if [ -n "${PINNED_ALLOCATIONS:-}" ]; then
@@ -67,6 +74,7 @@ if [ -n "${PINNED_ALLOCATION_STACKS:-}" ]; then
 fi
 perf stat -e 'syscalls:sys_enter_fsync,syscalls:sys_enter_pwrite64' -p "$pid" -- sleep 10 2>&1 | grep -E "syscalls" | tee "$out/perf-stat.txt"
 wait $load_pid || true
+wait $threads_pid || true
 [ -z "$counters_pid" ] || wait "$counters_pid" || true
 [ -z "$probe_pid" ] || wait "$probe_pid" || true
 grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
@@ -80,5 +88,9 @@ fi
 if [ -s "$out/allocations.nettrace" ]; then
   dotnet "$probe_dll" report "$out/allocations.nettrace" > "$out/allocation-stacks.txt"
   head -20 "$out/allocation-stacks.txt"
+fi
+if [ -s "$out/threads-after.json" ]; then
+  acked=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(round(r["ackedOpsPerSecond"]*r["measuredSeconds"]))' "$out/measured-result.json")
+  python3 bench/thread-cpu/threads.py report "$out/threads-before.json" "$out/threads-after.json" "$acked" | tee "$out/threads.txt"
 fi
 echo "results in $out"
