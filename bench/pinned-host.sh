@@ -14,7 +14,8 @@
 #                                                           (dotnet-counters, over 15 s of the window; installed as a
 #                                                           dotnet tool if missing)
 #   PINNED_ALLOCATION_STACKS=1 bench/pinned-host.sh         also where the server allocates, by type and stack, over
-#                                                           10 s of the window (bench/CollabAllocationProbe)
+#                                                           10 s of the window (bench/CollabAllocationProbe), and each
+#                                                           GC pause split into stopping the threads and collecting
 # Needs perf (Debian linux-perf) and a Release build (it builds CollabHost and CollabLoad first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +89,7 @@ fi
 if [ -s "$out/allocations.nettrace" ]; then
   dotnet "$probe_dll" report "$out/allocations.nettrace" > "$out/allocation-stacks.txt"
   head -20 "$out/allocation-stacks.txt"
+  dotnet "$probe_dll" pauses "$out/allocations.nettrace" | tee "$out/gc-pauses.txt"
 fi
 if [ -s "$out/threads-after.json" ]; then
   acked=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(round(r["ackedOpsPerSecond"]*r["measuredSeconds"]))' "$out/measured-result.json")

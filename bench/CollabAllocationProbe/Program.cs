@@ -3,6 +3,7 @@
 //
 //   dotnet CollabAllocationProbe.dll record PID SECONDS FILE.nettrace
 //   dotnet CollabAllocationProbe.dll report FILE.nettrace [TYPES_WITH_STACKS (3)] [STACKS_PER_TYPE (5)]
+//   dotnet CollabAllocationProbe.dll pauses FILE.nettrace     each GC pause split into stopping the threads and collecting
 //
 // An allocation tick is raised about every 100 KB a thread allocates and names the type of the object that crossed
 // the mark, so the figures are a sample: a type's share is good to a few percent over ten seconds of a busy server.
@@ -17,7 +18,10 @@ switch (args)
     case ["report", var file, .. var rest]:
         AllocationReport.Print(file, rest.Length > 0 ? int.Parse(rest[0]) : 3, rest.Length > 1 ? int.Parse(rest[1]) : 5, Console.Out);
         return 0;
+    case ["pauses", var file]:
+        GcPauseReport.Print(file, Console.Out);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: record PID SECONDS FILE.nettrace | report FILE.nettrace [TYPES_WITH_STACKS] [STACKS_PER_TYPE]");
+        Console.Error.WriteLine("usage: record PID SECONDS FILE.nettrace | report FILE.nettrace [TYPES_WITH_STACKS] [STACKS_PER_TYPE] | pauses FILE.nettrace");
         return 2;
 }

@@ -1,6 +1,6 @@
 namespace CollabAllocationProbe.Tests;
 
-/// <summary>The probe records a live process (this test's own) and names what it allocated, and where.</summary>
+/// <summary>The probe records a live process (this test's own) and names what it allocated, and where, and how its collections paused it.</summary>
 public sealed class AllocationProbeTests
 {
     /// <summary>An object of a type nothing else allocates, so its share in the report is the test's alone.</summary>
@@ -33,6 +33,28 @@ public sealed class AllocationProbeTests
         Assert.Contains("by type:", lines[2]);
         Assert.EndsWith("  " + nameof(Marker), lines[3].TrimEnd()); // a nested type goes by its own name
         Assert.Contains(nameof(AllocateMarkers), text);
+    }
+
+    [Fact]
+    public async Task A_recording_splits_each_collection_s_pause_by_generation()
+    {
+        string trace = Path.Combine(Path.GetTempPath(), $"probe-{Guid.NewGuid():N}.nettrace");
+        Task recording = AllocationRecording.RecordAsync(Environment.ProcessId, TimeSpan.FromSeconds(3), trace);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        for (int i = 0; i < 3; i++) GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        for (int i = 0; i < 2; i++) GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        await recording;
+
+        var report = new StringWriter();
+        GcPauseReport.Print(trace, report);
+        File.Delete(trace);
+        string text = report.ToString();
+        // At least the five collections this test made, each in a pause of its own and in a generation's row (the
+        // runtime may collect an older generation than asked, and the test host may collect on its own too).
+        Assert.Matches(@"^\d+ pauses in ", text);
+        int collections = text.Split('\n').Where(line => line.StartsWith("| gen", StringComparison.Ordinal))
+            .Sum(line => int.Parse(line.Split('|')[2].Trim()));
+        Assert.True(collections >= 5, text);
     }
 
     private static void AllocateMarkers(CancellationToken stop)
