@@ -53,7 +53,6 @@ internal sealed class SqliteJournalDatabase : IJournalDatabase
             SqlitePreparedInsert insert = _insert ??= Open();
             // BEGIN IMMEDIATE: takes the write lock first, so the commit cannot fail for a reader's lock upgrade.
             using SqliteTransaction transaction = _connection!.BeginTransaction(deferred: false);
-            insert.Use(transaction);
             foreach (JournalWriteRequest request in requests)
             {
                 foreach (JournalEvent journalEvent in request.Events) insert.Insert(journalEvent, _writerUuid);

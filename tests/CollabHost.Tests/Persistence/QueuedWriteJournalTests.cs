@@ -109,6 +109,31 @@ public sealed class QueuedWriteJournalTests
 
     [Theory]
     [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task A_persistence_id_and_tag_outside_ascii_are_stored_as_the_same_text_the_plugin_reads_back(string provider)
+    {
+        using JournalStore store = JournalStore.Create(provider);
+        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+        IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+        string id = "naïve-文書-😀-" + Guid.NewGuid().ToString("N")[..8];
+
+        var inbox = new Inbox(system);
+        journal.Tell(Write(inbox, [Atomic(id, 1, "first"), Atomic(id, 2, new Tagged("second", ["étiquette-🏷"]))]));
+        await inbox.Expect<WriteMessagesSuccessful>();
+        Assert.Equal(new object[] { "first", "second" }, await Replay(system, journal, id));
+
+        await using DbConnection connection = await store.OpenAsync();
+        await using DbCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT t.tag FROM tags t WHERE t.persistence_id = @id";
+        DbParameter parameter = command.CreateParameter();
+        parameter.ParameterName = "@id";
+        parameter.Value = id;
+        command.Parameters.Add(parameter);
+        Assert.Equal("étiquette-🏷", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
     public async Task Tagged_events_get_tag_rows_that_point_at_their_own_journal_rows(string provider)
     {
         using JournalStore store = JournalStore.Create(provider);
