@@ -12,6 +12,17 @@ internal sealed class JournalSql(JournalConfig config)
 
     public string JournalTable => Table(_tables.SchemaName, _tables.EventJournalTable.Name);
 
+    /// <summary>
+    /// The plugin's indexes on the journal by <c>created</c> and by <c>sequence_number</c> alone, as its SQLite schema
+    /// names them (<c>{table}_{column}_idx</c>). No query of the plugin's or ours filters by either (every one goes by
+    /// persistence id or by ordering), yet every row written pays for both.
+    /// </summary>
+    public IReadOnlyList<string> UnqueriedIndexes =>
+    [
+        Quote($"{_tables.EventJournalTable.Name}_{Columns.Created}_idx"),
+        Quote($"{_tables.EventJournalTable.Name}_{Columns.SequenceNumber}_idx"),
+    ];
+
     public string TagTable => Table(_tables.SchemaName, _tables.TagTable.Name);
 
     public JournalTableColumnNames Columns => _tables.EventJournalTable.ColumnNames;

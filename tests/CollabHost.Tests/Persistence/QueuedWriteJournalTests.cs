@@ -196,6 +196,34 @@ public sealed class QueuedWriteJournalTests
         Assert.Equal(new object[] { "kept", "then this" }, await Replay(system, journal, id));
     }
 
+    [Fact]
+    public async Task On_SQLite_the_journal_keeps_only_the_index_its_reads_use_after_every_start()
+    {
+        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        string id = "indexed-" + Guid.NewGuid().ToString("N")[..8];
+        // The plugin creates its two other indexes again at every start; the writer drops them before its first commit.
+        for (int start = 1; start <= 2; start++)
+        {
+            await using (InProcessHost host = await InProcessHost.StartAsync(store))
+            {
+                ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+                IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+                var inbox = new Inbox(system);
+                journal.Tell(Write(inbox, [Atomic(id, start, $"event {start}")]));
+                await inbox.Expect<WriteMessagesSuccessful>();
+                Assert.Equal(Enumerable.Range(1, start).Select(k => (object)$"event {k}"), await Replay(system, journal, id));
+            }
+
+            await using DbConnection connection = await store.OpenAsync();
+            await using DbCommand command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'journal' ORDER BY name";
+            var indexes = new List<string>();
+            await using DbDataReader rows = await command.ExecuteReaderAsync();
+            while (await rows.ReadAsync()) indexes.Add(rows.GetString(0));
+            Assert.Equal(["journal_uq"], indexes);
+        }
+    }
+
     private static WriteMessages Write(Inbox replyTo, IEnumerable<AtomicWrite> writes) =>
         new(writes.Cast<IPersistentEnvelope>().ToArray(), replyTo.Ref, actorInstanceId: 1);
 
