@@ -92,7 +92,6 @@ if [ -s "$out/allocations.nettrace" ]; then
   dotnet "$probe_dll" pauses "$out/allocations.nettrace" | tee "$out/gc-pauses.txt"
 fi
 if [ -s "$out/threads-after.json" ]; then
-  acked=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(round(r["ackedOpsPerSecond"]*r["measuredSeconds"]))' "$out/measured-result.json")
-  python3 bench/thread-cpu/threads.py report "$out/threads-before.json" "$out/threads-after.json" "$acked" | tee "$out/threads.txt"
+  python3 bench/thread-cpu/threads.py report "$out/threads-before.json" "$out/threads-after.json" "$out/measured-result.json" | tee "$out/threads.txt"
 fi
 echo "results in $out"

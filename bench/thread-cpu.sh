@@ -73,6 +73,5 @@ threads snapshot "$host_pid" >"$out/after.json"
 wait $load_pid || echo "CollabLoad exited non-zero (see $out/load.log)" | tee -a "$out/thread-cpu.txt"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/thread-cpu.txt"
 grep -E '^edits/s|^errors|^server CPU' "$out/load.log" | tee -a "$out/thread-cpu.txt"
-acked=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(round(r["ackedOpsPerSecond"]*r["measuredSeconds"]))' "$out/measured-result.json")
-threads report "$out/before.json" "$out/after.json" "$acked" | tee -a "$out/thread-cpu.txt"
+threads report "$out/before.json" "$out/after.json" "$out/measured-result.json" | tee -a "$out/thread-cpu.txt"
 echo "reproduce: bench/thread-cpu.sh $*; results in $out"

@@ -2,12 +2,13 @@
 """CPU time of one process and of each of its threads, from /proc, for bench/thread-cpu.sh.
 
   threads.py snapshot PID                    one JSON line: the process's utime+stime and every live thread's, by name
-  threads.py report BEFORE AFTER ACKED_OPS   µs per acked op of the process and of each thread name between two snapshots
+  threads.py report BEFORE AFTER ACKED       µs per acked op of the process and of each thread name between two snapshots;
+                                             ACKED is a number of ops or CollabLoad's result JSON (the ops acked in its window)
 
-Threads are grouped by name with trailing digits dropped (collab-journal-reader-0 and -1 are one line; .NET names a
+Threads are grouped by name with trailing digits dropped (collab-journal-lane-0 and -1 are one line; .NET names a
 thread's comm with its first 15 characters, so collab-read-model shows as collab-read-mod, and the journal writer and
-its readers all show as collab-journal-: under steady load the readers, which recover documents, are idle and that
-line is the writer's; the snapshots list every thread by id to check). The process's figure comes
+its lane threads all show as collab-journal-: under steady load that line is the writer's and the lane's snapshot
+saves, the lane's recoveries being idle; the snapshots list every thread by id to check). The process's figure comes
 from /proc/PID/stat, which also counts threads that ended inside the window; the per-name figures count only threads
 alive at both snapshots (a thread that started inside the window counts from zero).
 """
@@ -37,6 +38,15 @@ def snapshot(pid):
     return {"process": cpu_ticks(f"/proc/{pid}/stat"), "threads": threads}
 
 
+def acked_ops(acked):
+    """A number of ops, or the path of CollabLoad's result JSON: the ops it saw acked in its measured window."""
+    if os.path.isfile(acked):
+        with open(acked) as f:
+            result = json.load(f)
+        return round(result["ackedOpsPerSecond"] * result["measuredSeconds"])
+    return int(float(acked))
+
+
 def report(before, after, acked):
     def us_per_op(ticks):
         return ticks / TICKS * 1e6 / acked
@@ -59,6 +69,6 @@ if __name__ == "__main__":
         print(json.dumps(snapshot(sys.argv[2])))
     elif len(sys.argv) == 5 and sys.argv[1] == "report":
         with open(sys.argv[2]) as b, open(sys.argv[3]) as a:
-            report(json.load(b), json.load(a), int(float(sys.argv[4])))
+            report(json.load(b), json.load(a), acked_ops(sys.argv[4]))
     else:
         sys.exit(__doc__)
