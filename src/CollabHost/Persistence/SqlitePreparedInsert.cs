@@ -17,8 +17,6 @@ namespace CollabHost.Persistence;
 /// </remarks>
 internal sealed class SqlitePreparedInsert : IDisposable
 {
-    private const int SqliteDone = 101;
-
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _row;
     private readonly int _created;
@@ -108,7 +106,7 @@ internal sealed class SqlitePreparedInsert : IDisposable
     {
         int rc = raw.sqlite3_step(statement);
         raw.sqlite3_reset(statement);
-        if (rc != SqliteDone) SqliteException.ThrowExceptionForRC(rc, _db);
+        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
     }
 
     private void Check(int rc)

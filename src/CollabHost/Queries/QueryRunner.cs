@@ -49,8 +49,7 @@ public sealed class QueryRunner : IDocumentQueries
             await _turns.WaitAsync(deadline.Token);
             try
             {
-                TimeSpan timeLeft = _options.Timeout - started.Elapsed;
-                return await Task.Run(() => Execute(compiled, timeLeft, started, deadline.Token), deadline.Token);
+                return await Task.Run(() => Execute(compiled, started, deadline.Token), deadline.Token);
             }
             finally
             {
@@ -67,7 +66,7 @@ public sealed class QueryRunner : IDocumentQueries
         }
     }
 
-    private QueryResults Execute(CompiledQuery compiled, TimeSpan timeLeft, System.Diagnostics.Stopwatch started, CancellationToken deadline)
+    private QueryResults Execute(CompiledQuery compiled, System.Diagnostics.Stopwatch started, CancellationToken deadline)
     {
         // The deadline's timer fires on the thread pool, so on a busy host it can come late, after the statement is
         // done: the clock decides whether an answer is late, the token only stops a statement early.
@@ -78,7 +77,7 @@ public sealed class QueryRunner : IDocumentQueries
         }
 
         using DbConnection connection = _database.Open();
-        using DbTransaction? transaction = _database.BeginQuery(connection, timeLeft);
+        using DbTransaction? transaction = _database.BeginQuery(connection, _options.Timeout - started.Elapsed);
         using DbCommand command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = compiled.Sql;

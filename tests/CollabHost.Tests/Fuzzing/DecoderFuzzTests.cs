@@ -1,6 +1,6 @@
 using CollabActors.Protocol;
-using CsCheck;
 using CollabHost.Tests.Support;
+using CsCheck;
 using Xunit.Abstractions;
 
 namespace CollabHost.Tests.Fuzzing;
