@@ -18,6 +18,13 @@ const { values: a } = parseArgs({
 });
 const results = a.results;
 const read = (file) => (existsSync(path.join(results, file)) ? JSON.parse(readFileSync(path.join(results, file), 'utf8')) : null);
+// The server's context switches per acked op over CollabLoad's window, all threads (bench/thread-cpu/threads.py report).
+const switchesOf = (file) => {
+  const p = path.join(results, file);
+  if (!existsSync(p)) return null;
+  const m = readFileSync(p, 'utf8').match(/^process .*?([\d.]+) switches\/op/m);
+  return m ? Number(m[1]) : null;
+};
 const cpuOf = (file) => { // "user sys" seconds from bash's time, or null
   const p = path.join(results, file);
   if (!existsSync(p)) return null;
@@ -31,6 +38,7 @@ const data = Object.fromEntries(SERVERS.map(({ kind }) => [kind, {
   load: read(`${kind}-pinned-result.json`),
   driver: read(`${kind}-driver-result.json`),
   idle: read(`${kind}-pinned-idle-idle.json`),
+  switches: switchesOf(`${kind}-pinned-threads.txt`),
   loadCpu: cpuOf(`${kind}-pinned.time`),
   driverCpu: cpuOf(`${kind}-driver.time`),
 }]));
@@ -53,6 +61,7 @@ lines.push('|---|---|---|---|');
 const row = (label, f, digits = 0) => lines.push(`| ${label} | ${fmt(f(s), digits)} | ${fmt(f(c), digits)} | ${ratio(f(c), f(s))} |`);
 row('server CPU per acked op, µs (CollabLoad)', (d) => d.load?.serverCpuMicrosPerAckedOp, 1);
 row('server CPU per acked op, µs (Node driver)', (d) => d.driver?.serverCpuMicrosPerAckedOp, 1);
+row('server context switches per acked op, all threads (CollabLoad)', (d) => d.switches, 2);
 row('acked ops/s (CollabLoad)', (d) => d.load?.ackedOpsPerSecond, 0);
 row('ack p50, ms (CollabLoad)', (d) => d.load?.ackLatency?.p50Ms, 1);
 row('ack p99, ms (CollabLoad)', (d) => d.load?.ackLatency?.p99Ms, 1);
@@ -74,7 +83,9 @@ lines.push(...checks.map((t) => `- ${t}`));
 lines.push('');
 lines.push('Server CPU per acked op is the server process\'s user+system time (/proc/PID/stat) read by the load generator at ' +
   'the start and the end of its measured window, divided by the ops acknowledged in that window: ramp-up, warm-up and ' +
-  'the convergence check are outside it, for both servers. The Node driver (bench/compare/driver.mjs, raw protocol over ' +
+  'the convergence check are outside it, for both servers. Context switches are every server thread\'s switches out ' +
+  '(sleeps and preemptions, /proc/PID/task/*/status) over the same window, per acked op: on one CPU each is a hand-off ' +
+  'from one thread to another. The Node driver (bench/compare/driver.mjs, raw protocol over ' +
   '`ws`, no code shared with CollabLoad) measures the same point on new documents. Memory per idle connection is server ' +
   'RSS while holding the connections minus RSS before connecting, on a fresh server. A load generator near 100 % of ' +
   'CPU 0 would limit the offered load; the figures above say how close each came.');

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""CPU time of one process and of each of its threads, from /proc, for bench/thread-cpu.sh.
+"""CPU time and context switches of one process and of each of its threads, from /proc, for bench/thread-cpu.sh.
 
   threads.py snapshot PID                    one JSON line: the process's utime+stime and every live thread's, by name
-  threads.py report BEFORE AFTER ACKED       µs per acked op of the process and of each thread name between two snapshots;
+  threads.py report BEFORE AFTER ACKED       µs per acked op of the process and of each thread name between two snapshots,
+                                             and how often each was switched out per acked op (a sleep or a preemption:
+                                             on one CPU each is a hand-off to another thread);
                                              ACKED is a number of ops or CollabLoad's result JSON (the ops acked in its window)
 
 Threads are grouped by name with trailing digits dropped (collab-journal-lane-0 and -1 are one line; .NET names a
@@ -26,13 +28,21 @@ def cpu_ticks(stat_path):
     return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat, counted after the comm)
 
 
+def context_switches(status_path):
+    """Times the thread was switched out: it slept (voluntary: a wait, a lock, blocking I/O) or was preempted."""
+    with open(status_path) as f:
+        fields = dict(line.split(":", 1) for line in f if "ctxt_switches" in line)
+    return int(fields["voluntary_ctxt_switches"]) + int(fields["nonvoluntary_ctxt_switches"])
+
+
 def snapshot(pid):
     threads = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
                 name = f.read().strip()
-            threads[tid] = {"name": name, "ticks": cpu_ticks(f"/proc/{pid}/task/{tid}/stat")}
+            threads[tid] = {"name": name, "ticks": cpu_ticks(f"/proc/{pid}/task/{tid}/stat"),
+                            "switches": context_switches(f"/proc/{pid}/task/{tid}/status")}
         except FileNotFoundError:
             pass  # ended while listed
     return {"process": cpu_ticks(f"/proc/{pid}/stat"), "threads": threads}
@@ -51,17 +61,22 @@ def report(before, after, acked):
     def us_per_op(ticks):
         return ticks / TICKS * 1e6 / acked
 
-    groups = {}
+    groups, switches = {}, {}
     for tid, t in after["threads"].items():
-        start = before["threads"].get(tid, {"ticks": 0})["ticks"]
+        start = before["threads"].get(tid, {"ticks": 0, "switches": 0})
         name = re.sub(r"[-_ ]?\d+$", "", t["name"]) or t["name"]
-        groups[name] = groups.get(name, 0) + t["ticks"] - start
+        groups[name] = groups.get(name, 0) + t["ticks"] - start["ticks"]
+        # Snapshots written before switches were counted have none: the column is left out then.
+        if "switches" in t and "switches" in start:
+            switches[name] = switches.get(name, 0) + t["switches"] - start["switches"]
     process = after["process"] - before["process"]
     print(f"acked ops in the window: {acked}")
-    print(f"{'process':<24} {us_per_op(process):8.1f} µs/op  ({process / TICKS:.2f} s CPU)")
+    total = f"  {sum(switches.values()) / acked:5.2f} switches/op" if switches else ""
+    print(f"{'process':<24} {us_per_op(process):8.1f} µs/op  ({process / TICKS:.2f} s CPU){total}")
     for name, ticks in sorted(groups.items(), key=lambda g: -g[1]):
-        if ticks > 0:
-            print(f"  {name:<22} {us_per_op(ticks):8.1f} µs/op  ({ticks / TICKS:.2f} s CPU)")
+        if ticks > 0 or switches.get(name, 0) > 0:
+            switched = f"  {switches[name] / acked:5.2f} switches/op" if name in switches else ""
+            print(f"  {name:<22} {us_per_op(ticks):8.1f} µs/op  ({ticks / TICKS:.2f} s CPU){switched}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ public sealed class AllocationProbeTests
     }
 
     [Fact]
-    public async Task A_recording_splits_each_collection_s_pause_by_generation()
+    public async Task A_recording_splits_each_collection_s_pause_by_generation_and_its_time_by_phase()
     {
         string trace = Path.Combine(Path.GetTempPath(), $"probe-{Guid.NewGuid():N}.nettrace");
         Task recording = AllocationRecording.RecordAsync(Environment.ProcessId, TimeSpan.FromSeconds(3), trace);
@@ -52,9 +52,17 @@ public sealed class AllocationProbeTests
         // At least the five collections this test made, each in a pause of its own and in a generation's row (the
         // runtime may collect an older generation than asked, and the test host may collect on its own too).
         Assert.Matches(@"^\d+ pauses in ", text);
-        int collections = text.Split('\n').Where(line => line.StartsWith("| gen", StringComparison.Ordinal))
+        string[] tables = text.Split("What a collection's time went to");
+        Assert.Equal(2, tables.Length);
+        int collections = tables[0].Split('\n').Where(line => line.StartsWith("| gen", StringComparison.Ordinal))
             .Sum(line => int.Parse(line.Split('|')[2].Trim()));
         Assert.True(collections >= 5, text);
+        // Every collection marks from the stacks and then plans; a row per generation collected, each phase in ms.
+        string[] phaseRows = [.. tables[1].Split('\n').Where(line => line.StartsWith("| gen", StringComparison.Ordinal))];
+        Assert.Contains("| marking from stacks |", tables[1]);
+        Assert.EndsWith("| planning, relocating, compacting |", tables[1].Split('\n').First(line => line.StartsWith("| collection", StringComparison.Ordinal)));
+        Assert.Contains(phaseRows, row => row.StartsWith("| gen0 |", StringComparison.Ordinal) || row.StartsWith("| gen1 |", StringComparison.Ordinal));
+        Assert.All(phaseRows, row => Assert.All(row.Split('|')[2..^1], cell => Assert.True(double.Parse(cell.Trim(), System.Globalization.CultureInfo.InvariantCulture) >= 0, row)));
     }
 
     private static void AllocateMarkers(CancellationToken stop)
