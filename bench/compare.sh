@@ -221,7 +221,8 @@ ramp_phase() { # ramp_phase sharedb|collabhost: steps up the edit rate until a s
 # --- pinned mode ---------------------------------------------------------------------------------------
 # One load point for both servers, each fresh and warmed up first: P_DOCS documents × P_EDITORS editors × P_RATE
 # edits/s (2,000 edits/s by default) for P_SECONDS. CollabLoad measures it (server CPU from /proc over its measured
-# window only, acked ops in that window, ack p50/p99), then the independent Node driver (bench/compare/driver.mjs)
+# window only, acked ops in that window, ack p50/p99; every server thread's CPU and context switches over the same
+# window, bench/thread-cpu/threads.py, in KIND-pinned-threads.txt), then the independent Node driver (bench/compare/driver.mjs)
 # measures the same point again on new documents as a cross-check. The loaders' own CPU is recorded (.time files):
 # if a loader used most of CPU 0, its figures would be limited by it, and the report says so. Then, on a fresh
 # server, P_IDLE idle connections (handshaken, 1 in P_IDLE_SUBSCRIBE_EVERY subscribed): RSS growth per connection.
