@@ -6,8 +6,11 @@ namespace CollabHost.Persistence;
 /// </summary>
 public sealed class JournalWriteRequest(IReadOnlyList<JournalEvent> events)
 {
-    // Continuations run on the thread pool, never on the writer thread, which goes straight on to the next commit.
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run on the writer thread, as it completes the request: they are the journal's bookkeeping (the
+    // circuit breaker's timeout, Akka.Persistence's result handling, a Tell to the resequencer and one to the journal
+    // actor), microseconds each and never blocking. Sent to the thread pool instead, every commit woke a pool worker
+    // for them, one more hand-off between threads per transaction (docs/benchmarks.md, "Hand-offs between threads").
+    private readonly TaskCompletionSource _completion = new();
 
     public IReadOnlyList<JournalEvent> Events { get; } = events;
 

@@ -50,6 +50,21 @@ public sealed class JournalWriterTests
         Assert.Equal([["a"]], database.Transactions);
     }
 
+    [Fact]
+    public async Task A_write_queued_as_another_is_acknowledged_is_committed_in_a_transaction_after_it()
+    {
+        // A write's continuations run on the writer thread as it acknowledges the write; one that queues the next
+        // write (an actor persisting again at once) must find the writer still taking writes, not waiting on itself.
+        var database = new RecordingDatabase();
+        using var writer = new JournalWriter(database, "test", NoLogger.Instance);
+
+        Task<Task> next = writer.WriteAsync([Event("a", 1)])
+            .ContinueWith(_ => writer.WriteAsync([Event("a", 2)]), TaskContinuationOptions.ExecuteSynchronously);
+        await (await next.WaitAsync(Timeout)).WaitAsync(Timeout);
+
+        Assert.Equal([["a"], ["a"]], database.Transactions);
+    }
+
     private static JournalEvent Event(string persistenceId, long sequenceNumber) =>
         new(persistenceId, sequenceNumber, DateTime.UtcNow.Ticks, [1], "m", 1, []);
 
