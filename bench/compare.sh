@@ -235,9 +235,9 @@ thread_snapshots() { # thread_snapshots LABEL PID: each thread's CPU and context
   # CollabLoad's window (its "ramp-up done" and "typing stopped" lines), for bench/thread-cpu/threads.py report
   local label=$1 pid=$2 i
   for ((i = 0; i < 6000; i++)); do grep -q '^ramp-up done' "$out/$label.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
-  python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/$label-threads-before.json"
+  on_cpus "$loader_cpus" python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/$label-threads-before.json"
   for ((i = 0; i < 6000; i++)); do grep -q '^typing stopped' "$out/$label.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
-  python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/$label-threads-after.json"
+  on_cpus "$loader_cpus" python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/$label-threads-after.json"
 }
 
 pinned_phase() { # pinned_phase sharedb|collabhost
