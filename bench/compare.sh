@@ -231,15 +231,6 @@ p_seconds=${COMPARE_PINNED_SECONDS:-20}; p_warmup=${COMPARE_PINNED_WARMUP_SECOND
 p_idle=${COMPARE_PINNED_IDLE_CONNECTIONS:-5000}; p_idle_every=${COMPARE_PINNED_IDLE_SUBSCRIBE_EVERY:-10}
 if [ "$quick" = 1 ]; then p_docs=10; p_seconds=5; p_warmup=3; p_idle=300; fi
 
-thread_snapshots() { # thread_snapshots LABEL PID: each thread's CPU and context switches at the start and the end of
-  # CollabLoad's window (its "ramp-up done" and "typing stopped" lines), for bench/thread-cpu/threads.py report
-  local label=$1 pid=$2 i
-  for ((i = 0; i < 6000; i++)); do grep -q '^ramp-up done' "$out/$label.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
-  on_cpus "$loader_cpus" python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/$label-threads-before.json"
-  for ((i = 0; i < 6000; i++)); do grep -q '^typing stopped' "$out/$label.log" 2>/dev/null && break; kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
-  on_cpus "$loader_cpus" python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/$label-threads-after.json"
-}
-
 pinned_phase() { # pinned_phase sharedb|collabhost
   local kind=$1 status
   start_server "$kind" pinned
@@ -248,13 +239,14 @@ pinned_phase() { # pinned_phase sharedb|collabhost
     --duration "${p_warmup}s" --ramp-up 5s --source-addresses "$source_addresses" --seed 20261204 || true
   log "$kind: CollabLoad at $((p_docs * p_editors * p_rate)) edits/s for ${p_seconds} s, server CPU over the measured window"
   status=0
-  rm -f "$out/$kind-pinned.log"
-  thread_snapshots "$kind-pinned" "$server_pid" &
-  local snapshots=$!
   run_loader "$kind-pinned" --docs "$p_docs" --editors-per-doc "$p_editors" --rate "$p_rate" --mode open \
     --duration "${p_seconds}s" --ramp-up 5s --source-addresses "$source_addresses" --seed 20261204 \
-    --server-pid "$server_pid" --settle-timeout 60s || status=$?
-  wait "$snapshots" || true
+    --server-pid "$server_pid" --settle-timeout 60s &
+  local loader=$!
+  # Each thread's CPU and context switches over CollabLoad's window; the snapshots run on the loaders' CPU.
+  on_cpus "$loader_cpus" python3 bench/thread-cpu/threads.py window "$server_pid" "$out/$kind-pinned.log" \
+    "$out/$kind-pinned-threads-before.json" "$out/$kind-pinned-threads-after.json" "$loader" || true
+  wait "$loader" || status=$?
   if [ -s "$out/$kind-pinned-threads-after.json" ] && [ -s "$out/$kind-pinned-result.json" ]; then
     python3 bench/thread-cpu/threads.py report "$out/$kind-pinned-threads-before.json" "$out/$kind-pinned-threads-after.json" \
       "$out/$kind-pinned-result.json" >"$out/$kind-pinned-threads.txt" || true

@@ -55,10 +55,8 @@ load --duration 30s --label measured --server-pid "$pid" --out "$out" >"$out/loa
 load_pid=$!
 # Each thread's CPU over CollabLoad's window (from its "ramp-up done" line to its "typing stopped" line, read within
 # 50 ms): which part of the host a setting moves, less disturbed by the rest of the machine than the process's total.
-(until grep -q '^ramp-up done' "$out/load.log" 2>/dev/null; do kill -0 $load_pid 2>/dev/null || exit; sleep 0.05; done
- taskset -c 0 python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/threads-before.json"
- until grep -q '^typing stopped' "$out/load.log" 2>/dev/null; do kill -0 $load_pid 2>/dev/null || exit; sleep 0.05; done
- taskset -c 0 python3 bench/thread-cpu/threads.py snapshot "$pid" >"$out/threads-after.json") &
+taskset -c 0 python3 bench/thread-cpu/threads.py window "$pid" "$out/load.log" "$out/threads-before.json" \
+  "$out/threads-after.json" $load_pid &
 threads_pid=$!
 sleep 12 # ramp-up (5 s) and the first seconds of the window
 counters_pid=

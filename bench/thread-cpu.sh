@@ -66,10 +66,7 @@ load --duration "${seconds}s" --ramp-up 10s --seed 16 --collection bench --serve
   --label measured --out "$out" >"$out/load.log" 2>&1 &
 load_pid=$!
 # The window is CollabLoad's: from its "ramp-up done" line to its "typing stopped" line (read within 50 ms).
-until grep -q '^ramp-up done' "$out/load.log" 2>/dev/null; do kill -0 $load_pid 2>/dev/null || break; sleep 0.05; done
-threads snapshot "$host_pid" >"$out/before.json"
-until grep -q '^typing stopped' "$out/load.log" 2>/dev/null; do kill -0 $load_pid 2>/dev/null || break; sleep 0.05; done
-threads snapshot "$host_pid" >"$out/after.json"
+threads window "$host_pid" "$out/load.log" "$out/before.json" "$out/after.json" $load_pid
 wait $load_pid || echo "CollabLoad exited non-zero (see $out/load.log)" | tee -a "$out/thread-cpu.txt"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/thread-cpu.txt"
 grep -E '^edits/s|^errors|^server CPU' "$out/load.log" | tee -a "$out/thread-cpu.txt"

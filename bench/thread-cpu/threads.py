@@ -2,6 +2,10 @@
 """CPU time and context switches of one process and of each of its threads, from /proc, for bench/thread-cpu.sh.
 
   threads.py snapshot PID                    one JSON line: the process's utime+stime and every live thread's, by name
+  threads.py window PID LOG BEFORE AFTER LOADER_PID
+                                             a snapshot into BEFORE when CollabLoad's LOG says "ramp-up done" and one
+                                             into AFTER when it says "typing stopped" (its measured window, read within
+                                             50 ms); gives up when LOADER_PID ends first or after 15 minutes
   threads.py report BEFORE AFTER ACKED       µs per acked op of the process and of each thread name between two snapshots,
                                              and how often each was switched out per acked op (a sleep or a preemption:
                                              on one CPU each is a hand-off to another thread);
@@ -18,6 +22,7 @@ import json
 import os
 import re
 import sys
+import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -79,9 +84,37 @@ def report(before, after, acked):
             print(f"  {name:<22} {us_per_op(ticks):8.1f} µs/op  ({ticks / TICKS:.2f} s CPU){switched}")
 
 
+def wait_for_line(log, prefix, loader_pid, deadline):
+    """True once a line of LOG starts with PREFIX; False if the loader ended first or the deadline passed."""
+    while time.monotonic() < deadline:
+        try:
+            with open(log, errors="replace") as f:
+                if any(line.startswith(prefix) for line in f):
+                    return True
+        except FileNotFoundError:
+            pass  # the loader has not opened its log yet
+        try:
+            os.kill(loader_pid, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def window(pid, log, before, after, loader_pid):
+    deadline = time.monotonic() + 15 * 60
+    for prefix, path in (("ramp-up done", before), ("typing stopped", after)):
+        if not wait_for_line(log, prefix, loader_pid, deadline):
+            return
+        with open(path, "w") as f:
+            print(json.dumps(snapshot(pid)), file=f)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "snapshot":
         print(json.dumps(snapshot(sys.argv[2])))
+    elif len(sys.argv) == 7 and sys.argv[1] == "window":
+        window(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]))
     elif len(sys.argv) == 5 and sys.argv[1] == "report":
         with open(sys.argv[2]) as b, open(sys.argv[3]) as a:
             report(json.load(b), json.load(a), acked_ops(sys.argv[4]))
