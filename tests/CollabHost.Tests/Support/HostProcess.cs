@@ -51,13 +51,6 @@ public sealed class HostProcess : IDisposable
     /// <summary><paramref name="count"/> distinct free ports on 127.0.0.1.</summary>
     public static int[] FreePorts(int count) => FreeLoopbackPorts.Take(count);
 
-    /// <summary>A free port for the host's Akka remoting that is not <paramref name="httpPort"/>.</summary>
-    private static int RemotingPortBeside(int httpPort)
-    {
-        int[] ports = FreePorts(2);
-        return ports[0] != httpPort ? ports[0] : ports[1];
-    }
-
     /// <summary>Starts the host and returns once a document answers over HTTP (the one-node cluster has formed).</summary>
     public static async Task<HostProcess> StartAsync(int port, JournalStore store, params string[] settings)
     {
@@ -68,9 +61,9 @@ public sealed class HostProcess : IDisposable
             UseShellExecute = false,
         };
         // Remoting on a port of its own: left at 0, the OS may hand it the HTTP port just freed by FreePort, and
-        // Kestrel then cannot bind.
+        // Kestrel then cannot bind. FreePort never hands out a port twice in this process.
         foreach (string arg in (string[])[HostDll(), "--urls", $"http://127.0.0.1:{port}", .. store.HostArguments(),
-                     $"--Collab:Cluster:Port={RemotingPortBeside(port)}", "--Logging:LogLevel:Default=Warning", .. settings])
+                     $"--Collab:Cluster:Port={FreePort()}", "--Logging:LogLevel:Default=Warning", .. settings])
             start.ArgumentList.Add(arg);
         var output = new StringBuilder();
         var process = new Process { StartInfo = start };
