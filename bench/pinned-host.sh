@@ -16,6 +16,10 @@
 #   PINNED_ALLOCATION_STACKS=1 bench/pinned-host.sh         also where the server allocates, by type and stack, over
 #                                                           10 s of the window (bench/CollabAllocationProbe), and each
 #                                                           GC pause split into stopping the threads and collecting
+#   PINNED_GC_TIMELINE=1 bench/pinned-host.sh               also every GC pause of 20 ms or more over the whole window
+#                                                           with its time (UTC), beside the seconds in which acks fell
+#                                                           behind (CollabLoad's lines end with their time): whether a
+#                                                           stall was a collection (GC events only, cheap)
 # Needs perf (Debian linux-perf) and a Release build (it builds CollabHost and CollabLoad first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +29,7 @@ warmup=${PINNED_WARMUP_SECONDS:-30}
 out="artifacts/pinned-host/$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$out"
 dotnet build src/CollabHost/CollabHost.csproj -c Release --nologo -v quiet >"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 dotnet build src/CollabLoad/CollabLoad.csproj -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
-if [ -n "${PINNED_ALLOCATION_STACKS:-}" ]; then
+if [ -n "${PINNED_ALLOCATION_STACKS:-}${PINNED_GC_TIMELINE:-}" ]; then
   dotnet build bench/CollabAllocationProbe -c Release --nologo -v quiet >>"$out/build.log" 2>&1 || { cat "$out/build.log"; exit 1; }
 fi
 probe_dll=bench/CollabAllocationProbe/bin/Release/net10.0/CollabAllocationProbe.dll
@@ -53,6 +57,11 @@ echo "load $(cut -d' ' -f1-3 /proc/loadavg); CollabHost pid $pid on CPU 1; env '
 load --duration "${warmup}s" --label warmup >"$out/warmup.log" 2>&1 || true
 load --duration 30s --label measured --server-pid "$pid" --out "$out" >"$out/load.log" 2>&1 &
 load_pid=$!
+gc_pid=
+if [ -n "${PINNED_GC_TIMELINE:-}" ]; then
+  taskset -c 0 dotnet "$probe_dll" record-gc "$pid" 40 "$out/gc-timeline.nettrace" &
+  gc_pid=$!
+fi
 # Each thread's CPU over CollabLoad's window (from its "ramp-up done" line to its "typing stopped" line, read within
 # 50 ms): which part of the host a setting moves, less disturbed by the rest of the machine than the process's total.
 taskset -c 0 python3 bench/thread-cpu/threads.py window "$pid" "$out/load.log" "$out/threads-before.json" \
@@ -76,6 +85,7 @@ wait $load_pid || true
 wait $threads_pid || true
 [ -z "$counters_pid" ] || wait "$counters_pid" || true
 [ -z "$probe_pid" ] || wait "$probe_pid" || true
+[ -z "$gc_pid" ] || wait "$gc_pid" || true
 grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
 if [ -s "$out/counters.csv" ]; then
   acked=$(sed -nE 's/.*acked ops\/s ([0-9.]+);.*/\1/p' "$out/load.log" | tail -1)
@@ -88,6 +98,12 @@ if [ -s "$out/allocations.nettrace" ]; then
   dotnet "$probe_dll" report "$out/allocations.nettrace" > "$out/allocation-stacks.txt"
   head -20 "$out/allocation-stacks.txt"
   dotnet "$probe_dll" pauses "$out/allocations.nettrace" | tee "$out/gc-pauses.txt"
+fi
+if [ -s "$out/gc-timeline.nettrace" ]; then
+  { echo "Seconds of the window in which acks fell behind (acked/s under 90 % of edits/s):"
+    awk '/ measuring / { e = $0; sub(/.*edits\/s=/, "", e); sub(/ .*/, "", e); a = $0; sub(/.*acked\/s=/, "", a); sub(/ .*/, "", a)
+                          if (a + 0 < 0.9 * (e + 0)) print "  " $0 }' "$out/load.log"
+    dotnet "$probe_dll" pauses "$out/gc-timeline.nettrace" 20 | sed -n '/^Pauses of/,$p'; } | tee "$out/gc-timeline.txt"
 fi
 if [ -s "$out/threads-after.json" ]; then
   python3 bench/thread-cpu/threads.py report "$out/threads-before.json" "$out/threads-after.json" "$out/measured-result.json" | tee "$out/threads.txt"

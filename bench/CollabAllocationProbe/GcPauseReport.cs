@@ -39,6 +39,7 @@ public static class GcPauseReport
         public double PhaseMark = double.NaN;
 
         public double SuspendStart;
+        public DateTime StartUtc;
         public double SuspendStop = double.NaN;
         public double CollectStart = double.NaN;
         public double CollectStop = double.NaN;
@@ -51,7 +52,8 @@ public static class GcPauseReport
         public double CollectMs => double.IsNaN(CollectStop) ? End - CollectStart : CollectStop - CollectStart;
     }
 
-    public static void Print(string nettrace, TextWriter output)
+    /// <param name="listLongerThanMs">When a number, every pause at least this long is also listed with its start time (UTC).</param>
+    public static void Print(string nettrace, TextWriter output, double listLongerThanMs = double.NaN)
     {
         using var log = new TraceLog(TraceLog.CreateFromEventPipeDataFile(nettrace));
         var pauses = new List<Pause>();
@@ -84,7 +86,7 @@ public static class GcPauseReport
                     switch (e.EventName)
                     {
                         case "GC/SuspendEEStart":
-                            current = new Pause { SuspendStart = t };
+                            current = new Pause { SuspendStart = t, StartUtc = e.TimeStamp.ToUniversalTime() };
                             break;
                         case "GC/SuspendEEStop" when current is not null:
                             current.SuspendStop = t;
@@ -115,6 +117,21 @@ public static class GcPauseReport
                                  : "| – | – |"));
         }
         PrintPhases(pauses, output);
+        if (!double.IsNaN(listLongerThanMs)) PrintLongPauses(pauses, listLongerThanMs, output);
+    }
+
+    private static void PrintLongPauses(List<Pause> pauses, double longerThanMs, TextWriter output)
+    {
+        output.WriteLine();
+        output.WriteLine($"Pauses of {longerThanMs:0.#} ms or more, as they came:");
+        output.WriteLine();
+        output.WriteLine("| started (UTC) | collection | pause ms | collecting ms | promoted KB |");
+        output.WriteLine("|---|---|---|---|---|");
+        foreach (Pause p in pauses.Where(p => p.TotalMs >= longerThanMs))
+        {
+            string collecting = p.Kind == NoCollection ? "–" : $"{p.CollectMs:0.0}";
+            output.WriteLine($"| {p.StartUtc:HH:mm:ss.fff} | {p.Kind} | {p.TotalMs:0.0} | {collecting} | {p.PromotedBytes / 1000.0:0} |");
+        }
     }
 
     /// <summary>Planning, relocating, compacting or sweeping: the collection from its last mark to GC/Stop.</summary>

@@ -65,6 +65,35 @@ public sealed class AllocationProbeTests
         Assert.All(phaseRows, row => Assert.All(row.Split('|')[2..^1], cell => Assert.True(double.Parse(cell.Trim(), System.Globalization.CultureInfo.InvariantCulture) >= 0, row)));
     }
 
+    [Fact]
+    public async Task A_gc_only_recording_lists_each_pause_over_the_threshold_with_the_time_it_started()
+    {
+        string trace = Path.Combine(Path.GetTempPath(), $"probe-{Guid.NewGuid():N}.nettrace");
+        DateTime from = DateTime.UtcNow;
+        Task recording = GcRecording.RecordAsync(Environment.ProcessId, TimeSpan.FromSeconds(3), trace);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        for (int i = 0; i < 3; i++) GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        await recording;
+        DateTime to = DateTime.UtcNow;
+
+        var report = new StringWriter();
+        GcPauseReport.Print(trace, report, listLongerThanMs: 0);
+        File.Delete(trace);
+        string text = report.ToString();
+        string[] listed = text.Split("Pauses of 0 ms or more, as they came:")[1].Split('\n')
+            .Where(line => line.StartsWith("| ", StringComparison.Ordinal) && char.IsDigit(line[2])).ToArray();
+        // The three forced collections at least, each row a time inside the recording and a generation collected.
+        Assert.True(listed.Length >= 3, text);
+        Assert.All(listed, row =>
+        {
+            string[] cells = row.Split('|');
+            TimeSpan started = TimeSpan.Parse(cells[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            double sinceFrom = ((started - from.TimeOfDay).TotalSeconds + 86_400 + 1) % 86_400; // across midnight too
+            Assert.InRange(sinceFrom, 0, (to - from).TotalSeconds + 2);
+        });
+        Assert.Contains(listed, row => row.Split('|')[2].Trim() is "gen1" or "gen2");
+    }
+
     private static void AllocateMarkers(CancellationToken stop)
     {
         Marker[] keep = new Marker[1024];
