@@ -60,7 +60,7 @@ public sealed class DocumentHistoryReadTests : Akka.TestKit.Xunit2.TestKit
     public void A_snapshot_at_an_early_time_of_a_long_history_is_the_document_as_it_was_then()
     {
         var settings = DocumentSettings.Default with { OpLogCapacity = 4, SnapshotEvery = 10_000 };
-        int after = DocumentHistoryReader.TimeReplayChunk * 3 + 17;
+        int after = DocumentHistoryReader.TimeReplayMaxChunk * 3 + 17;
         (IActorRef document, long between) = DocumentWithHistory(settings, opsBefore: 7, opsAfter: after);
 
         document.Tell(new DocumentCommands.FetchSnapshotAtTime(_doc, ++_nextRequestId, TestActor, between));
@@ -71,6 +71,17 @@ public sealed class DocumentHistoryReadTests : Akka.TestKit.Xunit2.TestKit
         // And a time after everything reads the whole history, chunk by chunk.
         document.Tell(new DocumentCommands.FetchSnapshotAtTime(_doc, ++_nextRequestId, TestActor, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000));
         Assert.Equal(new WireSnapshot(8 + after, TextUnicodeType.Uri, new string('x', 7 + after)), ExpectMsg<DocumentReplies.SnapshotAt>().Snapshot);
+    }
+
+    [Fact]
+    public void A_read_at_a_time_asks_the_journal_for_a_few_ops_first_then_twice_as_many_each_time_up_to_the_most()
+    {
+        var chunks = new List<int>();
+        for (int chunk = 0, i = 0; i < 10; i++) chunks.Add(chunk = DocumentHistoryReader.TimeReplayChunkAfter(chunk));
+
+        Assert.Equal([16, 32, 64, 128, 200, 200, 200, 200, 200, 200], chunks);
+        Assert.Equal(DocumentHistoryReader.TimeReplayFirstChunk, chunks[0]);
+        Assert.Equal(DocumentHistoryReader.TimeReplayMaxChunk, chunks[^1]);
     }
 
     [Fact]

@@ -9,9 +9,10 @@ namespace CollabHost.Tests.Security;
 /// document with a long history of large ops used to replay the whole journal per request at once — 60 of them took
 /// 11 s and a 3.5 GB peak and held another client's submit for 10 s. Now they stop replaying at the time asked for
 /// and queue behind a few slots, so nobody else waits.
-/// Runs alone: its reads replay 30 MB of history under the host's 30 s reply timeout and it times another client's
-/// ack, so on two cores shared with the suite's other hosts it measured them, not the server (one fresh-clone run
-/// closed the reader with 1012 after 31 s; alone on a quiet machine the 60 reads take about 3 s).
+/// Runs alone: its reads replay history under the host's 30 s reply timeout and it times another client's ack, so
+/// on two cores shared with the suite's other hosts it measured them, not the server. Fresh-clone runs closed the
+/// reader with 1012 after 31 s when every read replayed a first chunk of 200 ops (19 MB here; 1.2-1.5 s for the 60
+/// alone on a quiet machine); with a first chunk of 16 ops they take 0.3-0.4 s there.
 /// </summary>
 [Collection(nameof(HistoryReadFloodTests))]
 public class HistoryReadFloodTests(ITestOutputHelper output)
