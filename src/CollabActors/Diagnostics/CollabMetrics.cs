@@ -26,6 +26,10 @@ public static class CollabMetrics
     private static readonly Histogram<double> JournalWriteLatency = Meter.CreateHistogram<double>(
         "collab_journal_write_seconds", "s", "From Persist of a committed op to its persist callback.");
 
+    private static readonly Histogram<double> JournalLockWait = Meter.CreateHistogram<double>(
+        "collab_journal_lock_wait_seconds", "s",
+        "How long the SQLite journal writer waited for the database's write lock before a transaction (held by the snapshot store, the read model or another process).");
+
     private static readonly Counter<long> SlowConsumers = Meter.CreateCounter<long>("collab_slow_consumers_dropped",
         description: "Connections closed (1008) because they did not read what was sent to them.");
 
@@ -85,6 +89,8 @@ public static class CollabMetrics
         OpsCommittedCounter.Add(1);
         JournalWriteLatency.Record(journalWrite.TotalSeconds);
     }
+
+    public static void RecordJournalLockWait(TimeSpan waited) => JournalLockWait.Record(waited.TotalSeconds);
 
     public static void OpAcknowledged(long receivedAtTimestamp) =>
         AckLatency.Record(Stopwatch.GetElapsedTime(receivedAtTimestamp).TotalSeconds);

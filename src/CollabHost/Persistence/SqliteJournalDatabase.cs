@@ -1,12 +1,14 @@
 using Akka.Persistence.Sql.Config;
+using CollabActors.Diagnostics;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using static CollabHost.Persistence.JournalSql;
 
 namespace CollabHost.Persistence;
 
 /// <summary>
 /// SQLite for the <see cref="JournalWriter"/>: one open connection, one prepared INSERT run once per row, one
-/// BEGIN IMMEDIATE transaction per queue drain (one fsync of the WAL).
+/// BEGIN IMMEDIATE transaction per queue drain (one fsync of the WAL), begun and committed by <see cref="SqliteWriteLock"/>.
 /// </summary>
 internal sealed class SqliteJournalDatabase : IJournalDatabase
 {
@@ -16,13 +18,20 @@ internal sealed class SqliteJournalDatabase : IJournalDatabase
     private readonly string _dropUnqueriedIndexesSql;
     private readonly bool _withWriterUuid;
     private readonly string? _writerUuid;
+    private readonly TimeSpan _lockTimeout;
 
     // Dropped after any failed transaction and opened again for the next one.
     private SqliteConnection? _connection;
     private SqlitePreparedInsert? _insert;
 
-    public SqliteJournalDatabase(JournalConfig config, string? writerUuid)
+    public SqliteJournalDatabase(JournalConfig config, string? writerUuid) : this(config, writerUuid, SqliteWriteLock.Timeout)
     {
+    }
+
+    /// <param name="lockTimeout">How long a transaction waits for the database's write lock before it fails.</param>
+    public SqliteJournalDatabase(JournalConfig config, string? writerUuid, TimeSpan lockTimeout)
+    {
+        _lockTimeout = lockTimeout;
         RequireTagTable(config, "SQLite");
         // Our own connection, not from the pool: it stays open for the life of the journal.
         _connectionString = new SqliteConnectionStringBuilder(config.ConnectionString) { Pooling = false }.ToString();
@@ -53,13 +62,13 @@ internal sealed class SqliteJournalDatabase : IJournalDatabase
         try
         {
             SqlitePreparedInsert insert = _insert ??= Open();
-            // BEGIN IMMEDIATE: takes the write lock first, so the commit cannot fail for a reader's lock upgrade.
-            using SqliteTransaction transaction = _connection!.BeginTransaction(deferred: false);
+            sqlite3 db = _connection!.Handle!;
+            CollabMetrics.RecordJournalLockWait(SqliteWriteLock.Begin(db, _lockTimeout));
             foreach (JournalWriteRequest request in requests)
             {
                 foreach (JournalEvent journalEvent in request.Events) insert.Insert(journalEvent, _writerUuid);
             }
-            transaction.Commit();
+            SqliteWriteLock.Commit(db);
         }
         catch
         {
@@ -88,8 +97,8 @@ internal sealed class SqliteJournalDatabase : IJournalDatabase
                 // WAL is already the file's mode (JournalSetup). synchronous = FULL is SQLite's default, said here
                 // because acks depend on it: a commit returns only after the WAL is fsync'd, so an acked op survives
                 // a power cut (NORMAL would not sync at commit in WAL mode).
-                // busy_timeout: while the snapshot store or a delete holds the write lock, SQLite's own busy handler
-                // waits in short sleeps (as long as a command's default timeout, 30 s) before BEGIN IMMEDIATE gives up.
+                // busy_timeout while opening: SQLite's own busy handler waits for a schema lock here. Set to 0 below,
+                // once the connection is ready: SqliteWriteLock waits for the write lock itself, in 1 ms steps.
                 pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
                 pragma.ExecuteNonQuery();
             }
@@ -102,6 +111,7 @@ internal sealed class SqliteJournalDatabase : IJournalDatabase
                 drop.CommandText = _dropUnqueriedIndexesSql;
                 drop.ExecuteNonQuery();
             }
+            raw.sqlite3_busy_timeout(connection.Handle!, 0);
             _connection = connection;
             return new SqlitePreparedInsert(connection, _insertRowSql, _insertTagSql, _withWriterUuid);
         }
