@@ -17,7 +17,7 @@ using CollabAllocationProbe;
 switch (args)
 {
     case ["record", var pid, var seconds, var file]:
-        await AllocationRecording.RecordAsync(int.Parse(pid), TimeSpan.FromSeconds(int.Parse(seconds)), file);
+        await EventPipeRecording.AllocationsAsync(int.Parse(pid), TimeSpan.FromSeconds(int.Parse(seconds)), file);
         return 0;
     case ["report", var file, .. var rest]:
         AllocationReport.Print(file, rest.Length > 0 ? int.Parse(rest[0]) : 3, rest.Length > 1 ? int.Parse(rest[1]) : 5, Console.Out);
@@ -26,7 +26,7 @@ switch (args)
         GcPauseReport.Print(file, Console.Out, rest.Length > 0 ? double.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : double.NaN);
         return 0;
     case ["record-gc", var pid, var seconds, var file]:
-        await GcRecording.RecordAsync(int.Parse(pid), TimeSpan.FromSeconds(int.Parse(seconds)), file);
+        await EventPipeRecording.CollectionsAsync(int.Parse(pid), TimeSpan.FromSeconds(int.Parse(seconds)), file);
         return 0;
     default:
         Console.Error.WriteLine("usage: record PID SECONDS FILE.nettrace | record-gc PID SECONDS FILE.nettrace | report FILE.nettrace [TYPES_WITH_STACKS] [STACKS_PER_TYPE] | pauses FILE.nettrace [LONGER_THAN_MS]");

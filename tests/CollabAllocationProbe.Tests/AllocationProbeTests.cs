@@ -15,7 +15,7 @@ public sealed class AllocationProbeTests
         allocating.Start();
         try
         {
-            await AllocationRecording.RecordAsync(Environment.ProcessId, TimeSpan.FromSeconds(2), trace);
+            await EventPipeRecording.AllocationsAsync(Environment.ProcessId, TimeSpan.FromSeconds(2), trace);
         }
         finally
         {
@@ -39,7 +39,7 @@ public sealed class AllocationProbeTests
     public async Task A_recording_splits_each_collection_s_pause_by_generation_and_its_time_by_phase()
     {
         string trace = Path.Combine(Path.GetTempPath(), $"probe-{Guid.NewGuid():N}.nettrace");
-        Task recording = AllocationRecording.RecordAsync(Environment.ProcessId, TimeSpan.FromSeconds(3), trace);
+        Task recording = EventPipeRecording.AllocationsAsync(Environment.ProcessId, TimeSpan.FromSeconds(3), trace);
         await Task.Delay(TimeSpan.FromSeconds(1));
         for (int i = 0; i < 3; i++) GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         for (int i = 0; i < 2; i++) GC.Collect(1, GCCollectionMode.Forced, blocking: true);
@@ -70,7 +70,7 @@ public sealed class AllocationProbeTests
     {
         string trace = Path.Combine(Path.GetTempPath(), $"probe-{Guid.NewGuid():N}.nettrace");
         DateTime from = DateTime.UtcNow;
-        Task recording = GcRecording.RecordAsync(Environment.ProcessId, TimeSpan.FromSeconds(3), trace);
+        Task recording = EventPipeRecording.CollectionsAsync(Environment.ProcessId, TimeSpan.FromSeconds(3), trace);
         await Task.Delay(TimeSpan.FromSeconds(1));
         for (int i = 0; i < 3; i++) GC.Collect(1, GCCollectionMode.Forced, blocking: true);
         await recording;
