@@ -224,6 +224,50 @@ public sealed class QueuedWriteJournalTests
         }
     }
 
+    [Fact]
+    public async Task On_SQLite_a_recovery_that_starts_while_its_ids_write_waits_for_the_database_reads_after_that_write()
+    {
+        using JournalStore store = JournalStore.Create(JournalStore.Sqlite);
+        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+        IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+        string run = Guid.NewGuid().ToString("N")[..8];
+
+        // Writes of many ids sent together first: the journal drops each from what it waits for as it finishes.
+        var many = new Inbox(system);
+        string[] ids = Enumerable.Range(0, 600).Select(i => $"many-{run}-{i}").ToArray();
+        foreach (string id in ids) journal.Tell(Write(many, [Atomic(id, 1, id)]));
+        for (int i = 0; i < ids.Length; i++)
+        {
+            await many.Expect<WriteMessagesSuccessful>();
+            await many.Expect<WriteMessageSuccess>();
+        }
+
+        // Another connection holds the write lock: the next write waits in the journal writer.
+        await using DbConnection holder = await store.OpenAsync();
+        await using (DbCommand begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+        string waiting = $"waiting-{run}";
+        var writer = new Inbox(system);
+        journal.Tell(Write(writer, [Atomic(waiting, 1, "first")]));
+        var recovery = new Inbox(system);
+        journal.Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, waiting, recovery.Ref));
+        await recovery.ExpectNothingWithin(TimeSpan.FromMilliseconds(500)); // the recovery waits for the write
+
+        await using (DbCommand commit = holder.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync();
+        }
+        await writer.Expect<WriteMessagesSuccessful>();
+        Assert.Equal("first", (await recovery.Expect<ReplayedMessage>()).Persistent.Payload);
+        Assert.Equal(1, (await recovery.Expect<RecoverySuccess>()).HighestSequenceNr);
+        Assert.Equal(new object[] { ids[0] }, await Replay(system, journal, ids[0]));
+    }
+
     private static WriteMessages Write(Inbox replyTo, IEnumerable<AtomicWrite> writes) =>
         new(writes.Cast<IPersistentEnvelope>().ToArray(), replyTo.Ref, actorInstanceId: 1);
 
@@ -277,6 +321,19 @@ public sealed class QueuedWriteJournalTests
         }
 
         public async Task<T> Expect<T>() => Assert.IsType<T>(await Next());
+
+        public async Task ExpectNothingWithin(TimeSpan quiet)
+        {
+            using var timeout = new CancellationTokenSource(quiet);
+            try
+            {
+                object message = await _messages.Reader.ReadAsync(timeout.Token);
+                throw new Xunit.Sdk.XunitException($"expected nothing within {quiet}, got {message}");
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
 
         private sealed class Forwarder : ReceiveActor
         {
