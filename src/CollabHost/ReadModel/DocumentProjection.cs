@@ -67,7 +67,7 @@ public sealed class DocumentProjection
             case EditChange edit:
                 OtType type = _type ?? throw new InvalidOperationException($"{_collection}/{_id}: an edit at version {Version} of a document that does not exist.");
                 _document ??= type.Restore(_stored ?? throw new InvalidOperationException($"{_collection}/{_id} has no stored data."), int.MaxValue);
-                _document.Apply(type.Read(edit.Op));
+                _document.ApplyForward(type.Read(edit.Op)); // no undo: the read model never steps back
                 _stored = null;
                 break;
             case DeleteChange:

@@ -17,6 +17,13 @@ public abstract class OtDocument
     /// <summary>Applies an op that passed <see cref="Check"/>; returns how to undo it.</summary>
     public abstract OtUndo Apply(OtOp op);
 
+    /// <summary>
+    /// Applies an op as <see cref="Apply"/> does, keeping nothing to undo it: for a reader that only moves forward
+    /// (the read model's projector), which would otherwise compute an inverse per op and drop it. Types whose undo
+    /// costs something (an inverse op) override it.
+    /// </summary>
+    public virtual void ApplyForward(OtOp op) => Apply(op);
+
     /// <summary>Steps the document back over the op whose <see cref="Apply"/> returned <paramref name="undo"/> (the last one applied).</summary>
     public abstract void StepBack(OtUndo undo);
 

@@ -131,15 +131,24 @@ public sealed class RichTextOtType : OtType
 
         public override OtUndo Apply(OtOp op)
         {
+            Delta result = CheckedResult(op);
+            var undo = new Undo(new Op(RichTextType.Invert(Unwrap(op), _value), asObject: true));
+            _value = result;
+            return undo;
+        }
+
+        public override void ApplyForward(OtOp op) => _value = CheckedResult(op);
+
+        /// <summary>The document with <paramref name="op"/> applied: what the <see cref="Check"/> just made for it found, or a new check's.</summary>
+        private Delta CheckedResult(OtOp op)
+        {
             if (_checked is not { } done || !ReferenceEquals(done.Op, op))
             {
                 Check(op);
                 done = _checked!.Value;
             }
             _checked = null;
-            var undo = new Undo(new Op(RichTextType.Invert(Unwrap(op), _value), asObject: true));
-            _value = done.Result;
-            return undo;
+            return done.Result;
         }
 
         public override void StepBack(OtUndo undo)

@@ -138,6 +138,8 @@ public sealed class TextUnicodeOtType : OtType
             return new Undo(inverse);
         }
 
+        public override void ApplyForward(OtOp op) => text.Apply(Unwrap(op));
+
         public override void StepBack(OtUndo undo) => text.Apply(Unwrap(((Undo)undo).Inverse));
 
         public override OtDocument Copy() => new Document(new TextDocument(text.ToString(), text.MaxUtf16Length));
