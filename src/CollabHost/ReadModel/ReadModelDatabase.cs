@@ -233,30 +233,36 @@ public abstract class ReadModelDatabase
                 return false;
             }
         }
-        if (rows.Count > 0)
-        {
-            using DbCommand upsert = Command(connection, transaction,
-                $"INSERT INTO {DocumentsTable} (collection, id, type, version, ctime, mtime, created_order, stored, data) " +
-                $"VALUES (@c, @d, @type, @v, @ctime, @mtime, @order, @stored, {DataParameter}) {UpsertConflictClause}");
-            DbParameter c = Add(upsert, "@c", ""), d = Add(upsert, "@d", ""), type = Add(upsert, "@type", ""),
-                v = Add(upsert, "@v", 0L), ctime = Add(upsert, "@ctime", 0L), mtime = Add(upsert, "@mtime", 0L),
-                order = Add(upsert, "@order", 0L), stored = Add(upsert, "@stored", ""), data = Add(upsert, "@data", "");
-            foreach (DocumentRow row in rows)
-            {
-                c.Value = row.Collection;
-                d.Value = row.Id;
-                type.Value = (object?)row.Type ?? DBNull.Value;
-                v.Value = row.Version;
-                ctime.Value = (object?)row.CreatedMs ?? DBNull.Value;
-                mtime.Value = row.ModifiedMs;
-                order.Value = row.CreatedOrder;
-                stored.Value = (object?)row.Stored ?? DBNull.Value;
-                data.Value = (object?)row.Data ?? DBNull.Value;
-                upsert.ExecuteNonQuery();
-            }
-        }
+        if (rows.Count > 0) Upsert(connection, transaction, rows);
         transaction.Commit();
         return true;
+    }
+
+    /// <summary>The rows' upsert: one statement with every column a parameter (<c>@c</c>, <c>@d</c>, <c>@type</c>, ...).</summary>
+    protected string UpsertSql =>
+        $"INSERT INTO {DocumentsTable} (collection, id, type, version, ctime, mtime, created_order, stored, data) " +
+        $"VALUES (@c, @d, @type, @v, @ctime, @mtime, @order, @stored, {DataParameter}) {UpsertConflictClause}";
+
+    /// <summary>Inserts or replaces each row in <paramref name="transaction"/>, with <see cref="UpsertSql"/> run per row.</summary>
+    protected virtual void Upsert(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<DocumentRow> rows)
+    {
+        using DbCommand upsert = Command(connection, transaction, UpsertSql);
+        DbParameter c = Add(upsert, "@c", ""), d = Add(upsert, "@d", ""), type = Add(upsert, "@type", ""),
+            v = Add(upsert, "@v", 0L), ctime = Add(upsert, "@ctime", 0L), mtime = Add(upsert, "@mtime", 0L),
+            order = Add(upsert, "@order", 0L), stored = Add(upsert, "@stored", ""), data = Add(upsert, "@data", "");
+        foreach (DocumentRow row in rows)
+        {
+            c.Value = row.Collection;
+            d.Value = row.Id;
+            type.Value = (object?)row.Type ?? DBNull.Value;
+            v.Value = row.Version;
+            ctime.Value = (object?)row.CreatedMs ?? DBNull.Value;
+            mtime.Value = row.ModifiedMs;
+            order.Value = row.CreatedOrder;
+            stored.Value = (object?)row.Stored ?? DBNull.Value;
+            data.Value = (object?)row.Data ?? DBNull.Value;
+            upsert.ExecuteNonQuery();
+        }
     }
 
     /// <summary>What an upsert of a row does when the document has one already: the new row replaces it.</summary>
