@@ -18,20 +18,13 @@ internal sealed class SqliteJournalDatabase : IJournalDatabase
     private readonly string _dropUnqueriedIndexesSql;
     private readonly bool _withWriterUuid;
     private readonly string? _writerUuid;
-    private readonly TimeSpan _lockTimeout;
 
     // Dropped after any failed transaction and opened again for the next one.
     private SqliteConnection? _connection;
     private SqlitePreparedInsert? _insert;
 
-    public SqliteJournalDatabase(JournalConfig config, string? writerUuid) : this(config, writerUuid, SqliteWriteLock.Timeout)
+    public SqliteJournalDatabase(JournalConfig config, string? writerUuid)
     {
-    }
-
-    /// <param name="lockTimeout">How long a transaction waits for the database's write lock before it fails.</param>
-    public SqliteJournalDatabase(JournalConfig config, string? writerUuid, TimeSpan lockTimeout)
-    {
-        _lockTimeout = lockTimeout;
         RequireTagTable(config, "SQLite");
         // Our own connection, not from the pool: it stays open for the life of the journal.
         _connectionString = new SqliteConnectionStringBuilder(config.ConnectionString) { Pooling = false }.ToString();
@@ -63,7 +56,7 @@ internal sealed class SqliteJournalDatabase : IJournalDatabase
         {
             SqlitePreparedInsert insert = _insert ??= Open();
             sqlite3 db = _connection!.Handle!;
-            CollabMetrics.RecordJournalLockWait(SqliteWriteLock.Begin(db, _lockTimeout));
+            CollabMetrics.RecordJournalLockWait(SqliteWriteLock.Begin(db, SqliteWriteLock.Timeout));
             foreach (JournalWriteRequest request in requests)
             {
                 foreach (JournalEvent journalEvent in request.Events) insert.Insert(journalEvent, _writerUuid);

@@ -159,7 +159,5 @@ public sealed class PostgreSqlReadModelDatabase(JournalConfig journal) : ReadMod
 
     protected override string DataAsText => "data::text";
 
-    protected override string DataParameter => "CAST(@data AS jsonb)";
-
     protected override string JsonColumnType => "JSONB";
 }

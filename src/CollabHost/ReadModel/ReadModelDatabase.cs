@@ -216,54 +216,11 @@ public abstract class ReadModelDatabase
     }
 
     /// <summary>
-    /// Writes the rows and moves the position from <paramref name="from"/> to <paramref name="to"/>, in one transaction:
-    /// the rows never get ahead of or behind the position. Writes nothing and returns false when the position is not
-    /// at <paramref name="from"/> (another writer moved it since this projector read it; it must read again).
+    /// Writes the rows and moves the position from <paramref name="from"/> to <paramref name="to"/>, atomically: the
+    /// rows never get ahead of or behind the position. Writes nothing and returns false when the position is not at
+    /// <paramref name="from"/> (another writer moved it since this projector read it; it must read again).
     /// </summary>
-    public virtual bool Write(DbConnection connection, IReadOnlyCollection<DocumentRow> rows, long from, long to)
-    {
-        using DbTransaction transaction = connection.BeginTransaction();
-        using (DbCommand save = Command(connection, transaction, $"UPDATE {PositionTable} SET position = @to WHERE name = 'documents' AND position = @from"))
-        {
-            Add(save, "@to", to);
-            Add(save, "@from", from);
-            if (save.ExecuteNonQuery() != 1)
-            {
-                transaction.Rollback();
-                return false;
-            }
-        }
-        if (rows.Count > 0) Upsert(connection, transaction, rows);
-        transaction.Commit();
-        return true;
-    }
-
-    /// <summary>The rows' upsert: one statement with every column a parameter (<c>@c</c>, <c>@d</c>, <c>@type</c>, ...).</summary>
-    protected string UpsertSql =>
-        $"INSERT INTO {DocumentsTable} (collection, id, type, version, ctime, mtime, created_order, stored, data) " +
-        $"VALUES (@c, @d, @type, @v, @ctime, @mtime, @order, @stored, {DataParameter}) {UpsertConflictClause}";
-
-    /// <summary>Inserts or replaces each row in <paramref name="transaction"/>, with <see cref="UpsertSql"/> run per row.</summary>
-    protected virtual void Upsert(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<DocumentRow> rows)
-    {
-        using DbCommand upsert = Command(connection, transaction, UpsertSql);
-        DbParameter c = Add(upsert, "@c", ""), d = Add(upsert, "@d", ""), type = Add(upsert, "@type", ""),
-            v = Add(upsert, "@v", 0L), ctime = Add(upsert, "@ctime", 0L), mtime = Add(upsert, "@mtime", 0L),
-            order = Add(upsert, "@order", 0L), stored = Add(upsert, "@stored", ""), data = Add(upsert, "@data", "");
-        foreach (DocumentRow row in rows)
-        {
-            c.Value = row.Collection;
-            d.Value = row.Id;
-            type.Value = (object?)row.Type ?? DBNull.Value;
-            v.Value = row.Version;
-            ctime.Value = (object?)row.CreatedMs ?? DBNull.Value;
-            mtime.Value = row.ModifiedMs;
-            order.Value = row.CreatedOrder;
-            stored.Value = (object?)row.Stored ?? DBNull.Value;
-            data.Value = (object?)row.Data ?? DBNull.Value;
-            upsert.ExecuteNonQuery();
-        }
-    }
+    public abstract bool Write(DbConnection connection, IReadOnlyCollection<DocumentRow> rows, long from, long to);
 
     /// <summary>What an upsert of a row does when the document has one already: the new row replaces it.</summary>
     protected const string UpsertConflictClause =
@@ -287,9 +244,6 @@ public abstract class ReadModelDatabase
 
     /// <summary>The JSON column as text in a SELECT list.</summary>
     protected abstract string DataAsText { get; }
-
-    /// <summary>The @data parameter as the JSON column takes it.</summary>
-    protected abstract string DataParameter { get; }
 
     /// <summary>The JSON column's type.</summary>
     protected abstract string JsonColumnType { get; }

@@ -45,14 +45,34 @@ public sealed class SqliteReadModelDatabase(JournalConfig journal) : ReadModelDa
     }
 
     /// <summary>
-    /// On SQLitePCL's own calls (<see cref="SqliteStatement"/>), not a command's parameters: a pass writes every
-    /// document changed since the last one, whole, and a command's binders and UTF-8 copies of the texts were a few
-    /// percent of what the host allocated per op (docs/benchmarks.md, "The read model's upsert without
-    /// Microsoft.Data.Sqlite's command").
+    /// One transaction: the position's UPDATE, then the rows' upsert on SQLitePCL's own calls (<see cref="SqliteStatement"/>),
+    /// not a command's parameters: a pass writes every document changed since the last one, whole, and a command's
+    /// binders and UTF-8 copies of the texts were a few percent of what the host allocated per op (docs/benchmarks.md,
+    /// "The read model's upsert without Microsoft.Data.Sqlite's command").
     /// </summary>
-    protected override void Upsert(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<DocumentRow> rows)
+    public override bool Write(DbConnection connection, IReadOnlyCollection<DocumentRow> rows, long from, long to)
     {
-        using var upsert = new SqliteStatement((SqliteConnection)connection, UpsertSql);
+        using DbTransaction transaction = connection.BeginTransaction();
+        using (DbCommand save = Command(connection, transaction, $"UPDATE {PositionTable} SET position = @to WHERE name = 'documents' AND position = @from"))
+        {
+            Add(save, "@to", to);
+            Add(save, "@from", from);
+            if (save.ExecuteNonQuery() != 1)
+            {
+                transaction.Rollback();
+                return false;
+            }
+        }
+        if (rows.Count > 0) Upsert((SqliteConnection)connection, rows);
+        transaction.Commit();
+        return true;
+    }
+
+    private void Upsert(SqliteConnection connection, IReadOnlyCollection<DocumentRow> rows)
+    {
+        using var upsert = new SqliteStatement(connection,
+            $"INSERT INTO {DocumentsTable} (collection, id, type, version, ctime, mtime, created_order, stored, data) " +
+            $"VALUES (@c, @d, @type, @v, @ctime, @mtime, @order, @stored, @data) {UpsertConflictClause}");
         int c = upsert.Parameter("@c"), d = upsert.Parameter("@d"), type = upsert.Parameter("@type"), v = upsert.Parameter("@v"),
             ctime = upsert.Parameter("@ctime"), mtime = upsert.Parameter("@mtime"), order = upsert.Parameter("@order"),
             stored = upsert.Parameter("@stored"), data = upsert.Parameter("@data");
@@ -72,8 +92,6 @@ public sealed class SqliteReadModelDatabase(JournalConfig journal) : ReadModelDa
     }
 
     protected override string DataAsText => "data";
-
-    protected override string DataParameter => "@data";
 
     protected override string JsonColumnType => "TEXT";
 }
