@@ -90,7 +90,7 @@ grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
 # The journal writer's waits for SQLite's write lock over the whole run (warm-up included): transactions by how long
 # they waited, cumulative, as /metrics has them.
 curl -sf "http://127.0.0.1:$port/metrics" > "$out/metrics.txt" || true
-awk -F'[{}" ]+' '/^collab_journal_lock_wait_seconds_bucket/ { printf "%s%s<=%ss: %s", sep, "", $3, $NF; sep = ", " }
+awk -F'[{}" ]+' '/^collab_journal_lock_wait_seconds_bucket/ { printf "%s<=%ss: %s", sep, $3, $NF; sep = ", " }
                   END { if (sep) print "" }' "$out/metrics.txt" | sed 's/^/journal lock waits (transactions, cumulative): /' | tee "$out/lock-waits.txt"
 if [ -s "$out/counters.csv" ]; then
   acked=$(sed -nE 's/.*acked ops\/s ([0-9.]+);.*/\1/p' "$out/load.log" | tail -1)
