@@ -25,6 +25,12 @@
 # the shard coordinators; default: the busiest), CLUSTER_BENCH_ONLY (e.g. "sqlite pg1 pg3 failover": which configurations run),
 # CLUSTER_NODE_ENV (NAME=VALUE words added to every node's environment, not the load generator's: to measure a
 # runtime setting, e.g. "DOTNET_gcServer=0").
+#
+# CLUSTER_BENCH_PINNED=1: the pinned mode of issue 15's comparison, for the cluster. Every node (one or three, and the
+# SQLite host) runs on CPU 1 only; CollabLoad and PostgreSQL (the postmaster and every backend, which inherit it) on
+# CPU 0 (`taskset`; PostgreSQL's CPUs are given back at the end). So the nodes compete with each other for their CPU,
+# as one node does with itself, and not with the load generator or the database, and a thread woken on a node never
+# has to be woken on the other CPU. What it does not show: nodes on machines of their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -43,6 +49,13 @@ only=${CLUSTER_BENCH_ONLY:-"sqlite pg1 pg3 failover"}
 # Ports away from scripts/cluster.sh's defaults, so a cluster someone else runs here is not in the way.
 export HTTP_BASE=${HTTP_BASE:-5600} REMOTING_BASE=${REMOTING_BASE:-4600}
 
+pinned=${CLUSTER_BENCH_PINNED:-}
+node_pin=(); load_pin=()
+if [ -n "$pinned" ]; then
+  export CLUSTER_NODE_CPUS=1
+  node_pin=(taskset -c 1); load_pin=(taskset -c 0)
+fi
+
 out="artifacts/cluster-bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 note() { printf '%s\n' "$*" | tee -a "$out/cluster-bench.log"; }
@@ -59,6 +72,11 @@ scripts/local-postgres.sh collab_cluster >/dev/null 2>"$out/postgres.log"
 pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 pg_data=$(pg_lsclusters -h | awk -v v="$pg_version" '$1 == v && $2 == "main" { print $6 }')
 pg_pid=$(head -1 "$pg_data/postmaster.pid")
+pg_cpus() { # pg_cpus LIST: PostgreSQL's postmaster and its processes on those CPUs (new backends inherit it)
+  local p
+  for p in "$pg_pid" $(pgrep -P "$pg_pid" || true); do taskset -a -p -c "$1" "$p" >/dev/null 2>&1 || true; done
+}
+[ -z "$pinned" ] || pg_cpus 0
 
 sqlite_pid=""
 stop_all() {
@@ -66,7 +84,11 @@ stop_all() {
   sqlite_pid=""
   scripts/cluster.sh down >/dev/null 2>&1 || true
 }
-trap stop_all EXIT
+on_exit() {
+  stop_all
+  [ -z "$pinned" ] || pg_cpus "0-$(($(nproc) - 1))"
+}
+trap on_exit EXIT
 
 wait_http() { # wait_http URL PID: until the host answers (bounded)
   local deadline=$((SECONDS + 120))
@@ -80,7 +102,7 @@ wait_http() { # wait_http URL PID: until the host answers (bounded)
 # load LABEL URLS PIDS SECONDS [extra CollabLoad options…]: one measured CollabLoad run.
 load() {
   local label=$1 urls=$2 pids=$3 window=$4; shift 4
-  dotnet "$load_dll" --url "$urls" --docs "$docs" --editors-per-doc "$editors" --rate "$rate" --mode open \
+  "${load_pin[@]}" dotnet "$load_dll" --url "$urls" --docs "$docs" --editors-per-doc "$editors" --rate "$rate" --mode open \
     --duration "${window}s" --ramp-up 10s --no-presence --plain --seed 16 --collection bench \
     --cpu-pids "$pids" --database-pid "$pg_pid" --settle-timeout 60s --label "$label" --out "$out" "$@" \
     >"$out/$label.log" 2>&1 || note "$label: CollabLoad exited non-zero (see $out/$label.log)"
@@ -89,7 +111,7 @@ load() {
 
 # warm LABEL URLS: a short unmeasured run, so JIT and connection pools are warm before the window.
 warm() {
-  dotnet "$load_dll" --url "$2" --docs "$docs" --editors-per-doc "$editors" --rate "$rate" --mode open \
+  "${load_pin[@]}" dotnet "$load_dll" --url "$2" --docs "$docs" --editors-per-doc "$editors" --rate "$rate" --mode open \
     --duration "${warmup}s" --ramp-up 3s --no-presence --plain --seed 15 --collection warmup >"$out/$1-warmup.log" 2>&1 || true
 }
 
@@ -101,6 +123,7 @@ cluster_up() { # cluster_up N: scripts/cluster.sh up N; sets urls and pids
 
 note "cluster benchmark at $commit: $docs documents × $editors editors × $rate edits/s, window ${seconds}s, warm-up ${warmup}s"
 [ -n "${CLUSTER_NODE_ENV:-}" ] && note "nodes' extra environment: $CLUSTER_NODE_ENV"
+[ -n "$pinned" ] && note "pinned: every node on CPU 1; CollabLoad and PostgreSQL on CPU 0"
 note "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start (shared with other work)"
 
 for config in $only; do
@@ -110,7 +133,7 @@ for config in $only; do
       data=$(mktemp -d)
       port=$((HTTP_BASE + 9))
       # shellcheck disable=SC2086 # CLUSTER_NODE_ENV: NAME=VALUE words for the node (scripts/cluster.sh)
-      env ${CLUSTER_NODE_ENV:-} dotnet "$host_dll" --urls "http://127.0.0.1:$port" --Collab:DataDir="$data" >"$out/sqlite-host.log" 2>&1 &
+      env ${CLUSTER_NODE_ENV:-} "${node_pin[@]}" dotnet "$host_dll" --urls "http://127.0.0.1:$port" --Collab:DataDir="$data" >"$out/sqlite-host.log" 2>&1 &
       sqlite_pid=$!
       wait_http "http://127.0.0.1:$port" "$sqlite_pid"
       warm sqlite "ws://127.0.0.1:$port/ws"
@@ -135,4 +158,4 @@ for config in $only; do
 done
 
 note "machine: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-python3 bench/cluster/summarise.py "$out" "bench/cluster.sh $*" | tee "$out/summary.md"
+python3 bench/cluster/summarise.py "$out" "${pinned:+CLUSTER_BENCH_PINNED=1 }bench/cluster.sh $*" | tee "$out/summary.md"

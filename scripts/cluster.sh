@@ -13,6 +13,7 @@
 # Collab__Journal__Provider, ...), as on a real deployment. State (pids, logs, data dirs) lives in .cluster/.
 # CLUSTER_NODE_ENV (space-separated NAME=VALUE) adds to every node's environment and to no other process's, e.g.
 # CLUSTER_NODE_ENV="DOTNET_gcServer=0" to measure a runtime setting on the nodes alone (bench/cluster.sh passes it on).
+# CLUSTER_NODE_CPUS (a taskset CPU list, e.g. 1) runs every node on those CPUs only (bench/cluster.sh's pinned mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HTTP_BASE=${HTTP_BASE:-5100}
@@ -50,7 +51,9 @@ up() {
     for s in "${!seeds[@]}"; do env+=("Collab__Cluster__SeedNodes__$s=${seeds[$s]}"); done
     # shellcheck disable=SC2206 # NAME=VALUE words, split on spaces on purpose
     [ -n "${CLUSTER_NODE_ENV:-}" ] && env+=(${CLUSTER_NODE_ENV})
-    env "${env[@]}" nohup dotnet "$dll" --urls "http://127.0.0.1:$((HTTP_BASE + i))" > "$state/node$i.log" 2>&1 &
+    local pin=()
+    [ -n "${CLUSTER_NODE_CPUS:-}" ] && pin=(taskset -c "$CLUSTER_NODE_CPUS")
+    env "${env[@]}" nohup "${pin[@]}" dotnet "$dll" --urls "http://127.0.0.1:$((HTTP_BASE + i))" > "$state/node$i.log" 2>&1 &
     echo $! > "$state/node$i.pid"
   done
   for i in $(seq 1 "$n"); do
