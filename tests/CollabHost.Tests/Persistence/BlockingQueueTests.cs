@@ -112,4 +112,42 @@ public sealed class BlockingQueueTests
 
         Assert.False(await taker.WaitAsync(Timeout));
     }
+
+    [Fact]
+    public async Task Completion_wakes_every_taker_sleeping_on_an_empty_queue()
+    {
+        var queue = new BlockingQueue<int>();
+        Task<bool>[] takers = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(() => queue.TryTake(out _),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        await Task.Delay(100);
+
+        queue.CompleteAdding();
+
+        Assert.All(await Task.WhenAll(takers).WaitAsync(Timeout), Assert.False);
+    }
+
+    [Fact]
+    public async Task Items_added_one_at_a_time_to_a_sleeping_taker_all_arrive()
+    {
+        // The taker sleeps between most items: every add must wake it, none may be left behind until the next one.
+        var queue = new BlockingQueue<int>();
+        var taken = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        Task taker = Task.Factory.StartNew(() =>
+        {
+            while (queue.TryTake(out int item)) taken.Enqueue(item);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        for (int i = 0; i < 200; i++)
+        {
+            queue.TryAdd(i);
+            if (i % 10 == 0) await Task.Delay(1);
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 5;
+            while (taken.Count <= i && System.Diagnostics.Stopwatch.GetTimestamp() < until) await Task.Yield();
+            Assert.True(taken.Count > i, $"item {i} was not taken within 200 ms of its add");
+        }
+        queue.CompleteAdding();
+        await taker.WaitAsync(Timeout);
+
+        Assert.Equal(Enumerable.Range(0, 200), taken);
+    }
 }
