@@ -92,6 +92,11 @@ grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
 curl -sf "http://127.0.0.1:$port/metrics" > "$out/metrics.txt" || true
 awk -F'[{}" ]+' '/^collab_journal_lock_wait_seconds_bucket/ { printf "%s<=%ss: %s", sep, $3, $NF; sep = ", " }
                   END { if (sep) print "" }' "$out/metrics.txt" | sed 's/^/journal lock waits (transactions, cumulative): /' | tee "$out/lock-waits.txt"
+# How long the journal's transactions took (lock wait, rows and fsync), cumulative, and the ones the host logged as
+# slow (JournalWriter.SlowCommit) with their time: every ack waits behind a slow one.
+awk -F'[{}" ]+' '/^collab_journal_commit_seconds_bucket/ { printf "%s<=%ss: %s", sep, $3, $NF; sep = ", " }
+                  END { if (sep) print "" }' "$out/metrics.txt" | sed 's/^/journal transactions by duration (cumulative): /' | tee "$out/commits.txt"
+grep "journal transaction of" "$out/server.log" | sed -E 's/.*\]\[[0-9/]+ ([0-9:.]+Z)\].*\] /  \1 /' | tee -a "$out/commits.txt" || true
 if [ -s "$out/counters.csv" ]; then
   acked=$(sed -nE 's/.*acked ops\/s ([0-9.]+);.*/\1/p' "$out/load.log" | tail -1)
   awk -F, -v acked="$acked" '

@@ -26,6 +26,10 @@ public static class CollabMetrics
     private static readonly Histogram<double> JournalWriteLatency = Meter.CreateHistogram<double>(
         "collab_journal_write_seconds", "s", "From Persist of a committed op to its persist callback.");
 
+    private static readonly Histogram<double> JournalCommit = Meter.CreateHistogram<double>(
+        "collab_journal_commit_seconds", "s",
+        "One journal transaction, from its begin to its commit's return (the wait for the write lock, the rows and the fsync): every write the journal writer took together.");
+
     private static readonly Histogram<double> JournalLockWait = Meter.CreateHistogram<double>(
         "collab_journal_lock_wait_seconds", "s",
         "How long the SQLite journal writer waited for the database's write lock before a transaction (held by the snapshot store, the read model or another process).");
@@ -91,6 +95,8 @@ public static class CollabMetrics
     }
 
     public static void RecordJournalLockWait(TimeSpan waited) => JournalLockWait.Record(waited.TotalSeconds);
+
+    public static void RecordJournalCommit(TimeSpan took) => JournalCommit.Record(took.TotalSeconds);
 
     public static void OpAcknowledged(long receivedAtTimestamp) =>
         AckLatency.Record(Stopwatch.GetElapsedTime(receivedAtTimestamp).TotalSeconds);

@@ -30,6 +30,16 @@ public sealed class JournalWriter : IDisposable
     private readonly Thread _thread;
     private readonly long _commitWindowTicks;
 
+    /// <summary>
+    /// A transaction that takes longer than this is logged (at most once a second), with its rows: every ack of the
+    /// node waits behind it, so it is the first thing to look for when acks stall (a slow disk's fsync, a lock held).
+    /// All of them are in <c>collab_journal_commit_seconds</c>.
+    /// </summary>
+    public static readonly TimeSpan SlowCommit = TimeSpan.FromMilliseconds(250);
+
+    // When the last slow transaction was logged (a Stopwatch timestamp; 0: never).
+    private long _lastSlowCommitLoggedAt;
+
     /// <param name="commitWindow">
     /// How long a transaction waits for more writes after its first before it commits (zero: it commits what is
     /// queued at once). More writes per transaction means fewer fsyncs per op, for at most this much more latency.
@@ -75,11 +85,32 @@ public sealed class JournalWriter : IDisposable
         _database.Dispose();
     }
 
+    /// <summary>One transaction, timed (<see cref="SlowCommit"/>).</summary>
+    private void Commit(IReadOnlyList<JournalWriteRequest> requests)
+    {
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            _database.Commit(requests);
+        }
+        finally
+        {
+            TimeSpan took = Stopwatch.GetElapsedTime(started);
+            CollabActors.Diagnostics.CollabMetrics.RecordJournalCommit(took);
+            if (took > SlowCommit && (_lastSlowCommitLoggedAt == 0 || Stopwatch.GetElapsedTime(_lastSlowCommitLoggedAt) > TimeSpan.FromSeconds(1)))
+            {
+                _lastSlowCommitLoggedAt = Stopwatch.GetTimestamp();
+                _log.Warning("{0} journal transaction of {1} rows took {2:F0} ms (every ack of this node waited behind it)",
+                    _name, requests.Sum(r => r.Events.Count), took.TotalMilliseconds);
+            }
+        }
+    }
+
     private void WriteBatch(List<JournalWriteRequest> batch)
     {
         try
         {
-            _database.Commit(batch);
+            Commit(batch);
             foreach (JournalWriteRequest request in batch) request.Committed();
             ReadModel.JournalCommitSignal.Raise();
             return;
@@ -101,7 +132,7 @@ public sealed class JournalWriter : IDisposable
         {
             try
             {
-                _database.Commit([request]);
+                Commit([request]);
                 request.Committed();
                 ReadModel.JournalCommitSignal.Raise();
             }

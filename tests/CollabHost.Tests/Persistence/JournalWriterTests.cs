@@ -69,6 +69,87 @@ public sealed class JournalWriterTests
         new(persistenceId, sequenceNumber, DateTime.UtcNow.Ticks, [1], "m", 1, []);
 
     /// <summary>Keeps the persistence ids of each transaction's writes, in order.</summary>
+    [Fact]
+    public async Task A_transaction_slower_than_a_quarter_second_is_measured_and_logged_with_its_rows()
+    {
+        using var measured = new CommitMeasurements();
+        var log = new WarningLog();
+        using var held = new ManualResetEventSlim();
+        var database = new HeldDatabase(held);
+        using var writer = new JournalWriter(database, "test", log);
+
+        Task write = writer.WriteAsync([Event("a", 1), Event("a", 2)]);
+        await Task.Delay(JournalWriter.SlowCommit + TimeSpan.FromMilliseconds(100));
+        held.Set();
+        await write.WaitAsync(Timeout);
+
+        Assert.Contains(measured.Seconds, s => s >= JournalWriter.SlowCommit.TotalSeconds);
+        string warning = Assert.Single(log.Warnings);
+        Assert.StartsWith("test journal transaction of 2 rows took ", warning);
+    }
+
+    [Fact]
+    public async Task A_quick_transaction_is_measured_and_not_logged()
+    {
+        using var measured = new CommitMeasurements();
+        var log = new WarningLog();
+        using var writer = new JournalWriter(new RecordingDatabase(), "test", log);
+
+        await writer.WriteAsync([Event("a", 1)]).WaitAsync(Timeout);
+
+        Assert.NotEmpty(measured.Seconds);
+        Assert.Empty(log.Warnings);
+    }
+
+    /// <summary>What <c>collab_journal_commit_seconds</c> records while it lives (every writer's, this test's among them).</summary>
+    private sealed class CommitMeasurements : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<double> _seconds = new();
+
+        public CommitMeasurements()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "collab_journal_commit_seconds") listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<double>((_, value, _, _) => _seconds.Enqueue(value));
+            _listener.Start();
+        }
+
+        public IReadOnlyCollection<double> Seconds => _seconds.ToArray();
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>A database whose transactions last until the test lets them end (a lock held, a slow disk).</summary>
+    private sealed class HeldDatabase(ManualResetEventSlim released) : IJournalDatabase
+    {
+        public void Commit(IReadOnlyList<JournalWriteRequest> requests) => released.Wait(Timeout);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>The warnings the writer logs, formatted.</summary>
+    private sealed class WarningLog() : LoggingAdapterBase(DefaultLogMessageFormatter.Instance)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+        public IReadOnlyCollection<string> Warnings => _warnings.ToArray();
+
+        public override bool IsDebugEnabled => false;
+        public override bool IsInfoEnabled => false;
+        public override bool IsWarningEnabled => true;
+        public override bool IsErrorEnabled => true;
+
+        protected override void NotifyLog(LogLevel logLevel, object message, Exception cause)
+        {
+            if (logLevel == LogLevel.WarningLevel) _warnings.Enqueue(message.ToString()!);
+        }
+    }
+
     private sealed class RecordingDatabase : IJournalDatabase
     {
         private readonly List<string[]> _transactions = [];
