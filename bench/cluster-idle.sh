@@ -38,5 +38,5 @@ for pid in "${pids[@]}"; do
 done
 awk -v n="$n" -v t="$total" -v s="$seconds" -v a="$load_start" -v b="$(cut -d' ' -f1-3 /proc/loadavg)" \
   'BEGIN { printf "%d idle nodes: %.1f ms CPU per second in all over %d s (load average %s -> %s)\n", n, t * 10 / s, s, a, b }'
-thread_report "$threads/start.txt" "$threads/end.txt" "$((seconds * 1000))" "ms per s"
+thread_report "$threads/start.txt" "$threads/end.txt" "$((seconds * 1000))" "ms per s" "$seconds" "switches per s"
 rm -r "$threads"

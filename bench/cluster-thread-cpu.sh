@@ -3,7 +3,8 @@
 # the cluster benchmark's load (40 documents × 3 editors × 5 edits/s, open loop, no cursors, editors spread over the
 # nodes), a warm-up that is not measured, then a window in which the CPU time of every thread of every node
 # (utime+stime from /proc/PID/task/*/stat) is read at its start and end, summed by thread name over the nodes and
-# divided by the ops acked in the window. Run it with 1 and with 3 to see which threads a cluster adds to an op.
+# divided by the ops acked in the window, and how often each thread was switched out (slept or was preempted, from
+# /proc/PID/task/*/status) per acked op. Run it with 1 and with 3 to see which threads a cluster adds to an op.
 #
 #   bench/cluster-thread-cpu.sh 3      three nodes (1: one node, the same load)
 #
@@ -55,5 +56,5 @@ tail -2 "$out/load.log"
 
 # Threads by name, summed over nodes: µs of CPU per acked op.
 ops=$(echo "$acked_per_second * $window" | bc)
-thread_report "$out/start.txt" "$out/end.txt" "$ops" "µs per op" | tee "$out/thread-cpu.txt"
+thread_report "$out/start.txt" "$out/end.txt" "$ops" "µs per op" "$ops" "switches per op" | tee "$out/thread-cpu.txt"
 echo "acked ops/s $acked_per_second over ${window} s; $nodes node(s); results in $out"
