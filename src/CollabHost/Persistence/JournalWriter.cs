@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Event;
+using CollabActors.Diagnostics;
 
 namespace CollabHost.Persistence;
 
@@ -96,7 +97,7 @@ public sealed class JournalWriter : IDisposable
         finally
         {
             TimeSpan took = Stopwatch.GetElapsedTime(started);
-            CollabActors.Diagnostics.CollabMetrics.RecordJournalCommit(took);
+            CollabMetrics.RecordJournalCommit(took);
             if (took > SlowCommit && (_lastSlowCommitLoggedAt == 0 || Stopwatch.GetElapsedTime(_lastSlowCommitLoggedAt) > TimeSpan.FromSeconds(1)))
             {
                 _lastSlowCommitLoggedAt = Stopwatch.GetTimestamp();
