@@ -87,15 +87,17 @@ wait $threads_pid || true
 [ -z "$probe_pid" ] || wait "$probe_pid" || true
 [ -z "$gc_pid" ] || wait "$gc_pid" || true
 grep -E '^edits/s|^server CPU|^errors' "$out/load.log"
-# The journal writer's waits for SQLite's write lock over the whole run (warm-up included): transactions by how long
-# they waited, cumulative, as /metrics has them.
 curl -sf "http://127.0.0.1:$port/metrics" > "$out/metrics.txt" || true
-awk -F'[{}" ]+' '/^collab_journal_lock_wait_seconds_bucket/ { printf "%s<=%ss: %s", sep, $3, $NF; sep = ", " }
-                  END { if (sep) print "" }' "$out/metrics.txt" | sed 's/^/journal lock waits (transactions, cumulative): /' | tee "$out/lock-waits.txt"
-# How long the journal's transactions took (lock wait, rows and fsync), cumulative, and the ones the host logged as
-# slow (JournalWriter.SlowCommit) with their time: every ack waits behind a slow one.
-awk -F'[{}" ]+' '/^collab_journal_commit_seconds_bucket/ { printf "%s<=%ss: %s", sep, $3, $NF; sep = ", " }
-                  END { if (sep) print "" }' "$out/metrics.txt" | sed 's/^/journal transactions by duration (cumulative): /' | tee "$out/commits.txt"
+# buckets HISTOGRAM LABEL: a histogram of /metrics over the whole run (warm-up included) on one line, cumulative.
+buckets() {
+  awk -F'[{}" ]+' -v name="$1_bucket" '$1 == name { printf "%s<=%ss: %s", sep, $3, $NF; sep = ", " }
+                                       END { if (sep) print "" }' "$out/metrics.txt" | sed "s/^/$2: /"
+}
+# The journal writer's waits for SQLite's write lock: transactions by how long they waited.
+buckets collab_journal_lock_wait_seconds "journal lock waits (transactions, cumulative)" | tee "$out/lock-waits.txt"
+# How long the journal's transactions took (lock wait, rows and fsync), and the ones the host logged as slow
+# (JournalWriter.SlowCommit) with their time: every ack waits behind a slow one.
+buckets collab_journal_commit_seconds "journal transactions by duration (cumulative)" | tee "$out/commits.txt"
 grep "journal transaction of" "$out/server.log" | sed -E 's/.*\]\[[0-9/]+ ([0-9:.]+Z)\].*\] /  \1 /' | tee -a "$out/commits.txt" || true
 if [ -s "$out/counters.csv" ]; then
   acked=$(sed -nE 's/.*acked ops\/s ([0-9.]+);.*/\1/p' "$out/load.log" | tail -1)
