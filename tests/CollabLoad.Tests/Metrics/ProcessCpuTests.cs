@@ -51,6 +51,17 @@ public sealed class ProcessCpuTests
     }
 
     [Fact]
+    public void Clock_ticks_convert_exactly_so_that_readings_add_up()
+    {
+        // 113 ticks through a double of seconds came out 1.1299999 s, less than 103 ticks' 1.03 s plus 10 ticks' 0.1 s.
+        for (long ticks = 0; ticks <= 100_000; ticks++)
+        {
+            Assert.Equal(TimeSpan.FromMilliseconds(ticks * 10), ProcessCpu.FromClockTicks(ticks));
+        }
+        Assert.Equal(ProcessCpu.FromClockTicks(103) + ProcessCpu.FromClockTicks(10), ProcessCpu.FromClockTicks(113));
+    }
+
+    [Fact]
     public void A_tree_whose_root_is_not_there_has_no_cpu_time() =>
         Assert.Null(ProcessCpu.TreeUsed(int.MaxValue));
 }
