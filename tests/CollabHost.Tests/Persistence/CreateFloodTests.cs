@@ -66,10 +66,14 @@ public class CreateFloodTests(ITestOutputHelper output)
         output.WriteLine($"editor ack, with {Creators} connections creating ({created / seconds:F0} creates/s acknowledged, {refused} refused): " +
                          $"median {Median(loaded):F1} ms, p90 {loaded[loaded.Count * 9 / 10]:F1} ms, max {loaded[^1]:F1} ms");
         Assert.True(created > 0, "the creators created nothing");
-        // Generous: a shared two-core machine, so only queueing behind the creates fails this, never noise.
+        // Generous: a shared two-core machine, so only queueing behind the creates fails this, never noise. Queueing
+        // holds many acks back (p90 320-837 ms before the fix). One ack near a second with the rest fast is the disk:
+        // a single fsync of this machine's journal has been caught at 623 ms (docs/benchmarks.md, "Slow journal
+        // transactions"), and it holds the one op in flight (the editor sends the next after the ack). So the second
+        // slowest is bounded, not the slowest.
         double p90 = loaded[loaded.Count * 9 / 10];
         Assert.True(p90 < 200, $"p90 ack {p90:F1} ms while others create (quiet median: {Median(quiet):F1} ms)");
-        Assert.True(loaded[^1] < 1000, $"slowest ack {loaded[^1]:F1} ms while others create");
+        Assert.True(loaded[^2] < 1000, $"second slowest ack {loaded[^2]:F1} ms while others create (slowest {loaded[^1]:F1} ms)");
     }
 
     private static double Median(List<double> sorted) => sorted[sorted.Count / 2];
