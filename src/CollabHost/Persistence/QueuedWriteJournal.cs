@@ -27,8 +27,14 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
     private readonly JournalLane _reads;
 
     // Per persistence id, its last write not yet finished: a recovery that reads the highest sequence number waits
-    // for it first, as the plugin's own write path does (the base class tracks only writes it made itself).
+    // for it first, as the plugin's own write path does (the base class tracks only writes it made itself). Finished
+    // ones are swept out now and then (ForgetFinishedWrites); a finished one found here is simply not waited for.
     private readonly Dictionary<string, Task> _writesInProgress = new();
+    private const int MinimumSweep = 1024;
+    private int _sweepAt = MinimumSweep;
+
+    // Writes that came before the plugin's tables were made, in the order they came; null once they are made.
+    private List<WriteMessages>? _waitingForTables = [];
 
     /// <summary>The journal setting (under akka.persistence.journal.sql) for <see cref="JournalWriter"/>'s commit window.</summary>
     public const string CommitWindowSetting = "commit-window";
@@ -53,70 +59,120 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
         };
     }
 
+    /// <summary>
+    /// Writes go to the journal writer from here, not through AsyncWriteJournal's own path: that path wraps every
+    /// WriteMessages in its circuit breaker (a cancellation timer per write), prepares a copy of every event, and sends
+    /// each reply through a resequencer actor, one more hand-off between threads on every commit. Here the events are
+    /// serialized and queued, and the writer's thread tells the document as it finishes the commit
+    /// (<see cref="JournalWriteReplies"/>). Writes that come before the plugin has made its tables wait here, in order,
+    /// until <see cref="TablesMade"/> comes back (see <see cref="PreStart"/>).
+    /// </summary>
     /// <remarks>
-    /// The token (the circuit breaker's call timeout) is not passed to the writer: a queued write is committed or
-    /// fails as a whole, and a write that timed out but commits later is the uncertain case the documents already
-    /// handle (the op was not acked; the client's resend is recognised by src/seq).
+    /// Without the breaker a write has no call timeout: a commit that takes long is waited for. The writer commits one
+    /// transaction at a time, so failing the writes queued behind a slow one would not free anything; it would only
+    /// turn a wait into the uncertain case (not acked, maybe committed later) and the documents' restarts would wait
+    /// for the same commit to read their highest sequence number. A commit that fails fails every write in it at once.
     /// </remarks>
-    protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    protected override bool AroundReceive(Receive receive, object message)
     {
-        long now = DateTime.UtcNow.Ticks;
-        var events = new List<JournalEvent>();
-        var rejections = ImmutableList.CreateBuilder<Exception>();
-        bool anyRejected = false;
-        string? persistenceId = null;
-        foreach (AtomicWrite write in messages)
-        {
-            persistenceId ??= write.PersistenceId;
-            // A payload that does not serialize rejects its own AtomicWrite (the actor's OnPersistRejected) and none
-            // of its events is written; the others go on, as in the plugin.
-            try
-            {
-                int firstOfWrite = events.Count;
-                try
-                {
-                    foreach (IPersistentRepresentation representation in (IImmutableList<IPersistentRepresentation>)write.Payload)
-                    {
-                        events.Add(Serialize(representation, now));
-                    }
-                }
-                catch
-                {
-                    events.RemoveRange(firstOfWrite, events.Count - firstOfWrite);
-                    throw;
-                }
-                rejections.Add(null!);
-            }
-            catch (Exception cause)
-            {
-                rejections.Add(cause);
-                anyRejected = true;
-            }
-        }
-
-        Task written = events.Count == 0 ? Task.CompletedTask : _writer.WriteAsync(events);
-        if (persistenceId is not null && !written.IsCompleted)
-        {
-            _writesInProgress[persistenceId] = written;
-            IActorRef self = Self;
-            written.ContinueWith(
-                finished => self.Tell(new WriteFinished(persistenceId, finished)),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-        return Results(written, anyRejected ? rejections.ToImmutable() : null);
+        if (message is not WriteMessages write) return base.AroundReceive(receive, message);
+        if (_waitingForTables is { } waiting) waiting.Add(write);
+        else Write(write);
+        return true;
     }
 
     /// <summary>
-    /// A failed commit fails the task (every write in it gets OnPersistFailure); otherwise the per-write rejections,
-    /// or null when there are none (AsyncWriteJournal reads null as "all written").
+    /// The plugin stashes every message until it has made its tables and handles them only then, in order; a note
+    /// to itself sent now comes back through <see cref="ReceivePluginInternal"/> once that is done, whatever the
+    /// plugin's way of waiting is.
     /// </summary>
-    private static async Task<IImmutableList<Exception>> Results(Task written, IImmutableList<Exception>? rejections)
+    protected override void PreStart()
     {
-        await written;
-        return rejections!;
+        base.PreStart();
+        Self.Tell(TablesMade.Instance);
     }
+
+    protected override bool ReceivePluginInternal(object message)
+    {
+        if (message is not TablesMade) return base.ReceivePluginInternal(message);
+        List<WriteMessages>? waiting = _waitingForTables;
+        _waitingForTables = null;
+        foreach (WriteMessages write in waiting ?? []) Write(write);
+        return true;
+    }
+
+    private void Write(WriteMessages write)
+    {
+        long now = DateTime.UtcNow.Ticks;
+        var events = new List<JournalEvent>();
+        Exception?[]? rejections = null;
+        string? persistenceId = null;
+        int atomicIndex = 0;
+        foreach (IPersistentEnvelope envelope in write.Messages)
+        {
+            if (envelope is not AtomicWrite atomic) continue;
+            persistenceId ??= atomic.PersistenceId;
+            // A payload that does not serialize rejects its own AtomicWrite (the actor's OnPersistRejected) and none
+            // of its events is written; the others go on, as in the plugin.
+            int firstOfWrite = events.Count;
+            try
+            {
+                foreach (IPersistentRepresentation representation in (IImmutableList<IPersistentRepresentation>)atomic.Payload)
+                {
+                    events.Add(Serialize(AdaptToJournal(representation), now));
+                }
+            }
+            catch (Exception cause)
+            {
+                events.RemoveRange(firstOfWrite, events.Count - firstOfWrite);
+                rejections ??= new Exception?[write.Messages.Count(m => m is AtomicWrite)];
+                rejections[atomicIndex] = cause;
+            }
+            atomicIndex++;
+        }
+
+        var replies = new JournalWriteReplies(write, rejections, Self);
+        if (events.Count == 0)
+        {
+            replies.Send(null);
+            return;
+        }
+        Task written = _writer.WriteAsync(events);
+        _writesInProgress[persistenceId!] = written;
+        ForgetFinishedWrites();
+        written.ContinueWith(
+            static (finished, state) => ((JournalWriteReplies)state!).Send(FailureOf(finished)),
+            replies,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private static Exception? FailureOf(Task finished) => finished switch
+    {
+        { IsFaulted: true, Exception: { InnerExceptions.Count: 1 } aggregate } => aggregate.InnerException,
+        { IsFaulted: true } => finished.Exception,
+        { IsCanceled: true } => new OperationCanceledException("The journal write was cancelled."),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Drops finished writes from the table once it has doubled since the last sweep (a sweep per write would cost a
+    /// pass over every document; a message to this actor per write, as the plugin does, a hand-off per commit).
+    /// </summary>
+    private void ForgetFinishedWrites()
+    {
+        if (_writesInProgress.Count < _sweepAt) return;
+        foreach ((string id, Task write) in _writesInProgress)
+        {
+            if (write.IsCompleted) _writesInProgress.Remove(id);
+        }
+        _sweepAt = Math.Max(MinimumSweep, 2 * _writesInProgress.Count);
+    }
+
+    /// <summary>Not called: <see cref="AroundReceive"/> takes every WriteMessages.</summary>
+    protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("QueuedWriteJournal answers WriteMessages itself; AsyncWriteJournal's write path is not used.");
 
     public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
     {
@@ -135,17 +191,10 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
         Action<IPersistentRepresentation> recoveryCallback) =>
         _reads.Run(() => base.ReplayMessagesAsync(context, persistenceId, fromSequenceNr, toSequenceNr, max, recoveryCallback));
 
-    protected override bool ReceivePluginInternal(object message)
+    /// <summary>The journal's note to itself that the plugin has made its tables (<see cref="PreStart"/>).</summary>
+    private sealed class TablesMade : INoSerializationVerificationNeeded
     {
-        if (message is WriteFinished finished)
-        {
-            if (_writesInProgress.TryGetValue(finished.PersistenceId, out Task? latest) && latest == finished.Write)
-            {
-                _writesInProgress.Remove(finished.PersistenceId);
-            }
-            return true;
-        }
-        return base.ReceivePluginInternal(message);
+        public static readonly TablesMade Instance = new();
     }
 
     protected override void PostStop()
@@ -189,7 +238,4 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
             serializer.Identifier,
             tags);
     }
-
-    /// <summary>Sent to the journal itself when a write's task ends, to drop it from the writes in progress.</summary>
-    private sealed record WriteFinished(string PersistenceId, Task Write);
 }

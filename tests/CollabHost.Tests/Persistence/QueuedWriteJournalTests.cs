@@ -196,6 +196,82 @@ public sealed class QueuedWriteJournalTests
         Assert.Equal(new object[] { "kept", "then this" }, await Replay(system, journal, id));
     }
 
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task Replies_come_in_the_order_written_each_with_the_sender_of_its_event(string provider)
+    {
+        // What AsyncWriteJournal's resequencer guaranteed, now that the writer's thread replies itself: the batch's
+        // outcome first, then one reply per event in the order sent, each from the sender of its command (a persist
+        // handler's Sender), with the actor's instance id.
+        using JournalStore store = JournalStore.Create(provider);
+        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+        IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
+        string id = "ordered-" + Guid.NewGuid().ToString("N")[..8];
+        IActorRef author = new Inbox(system).Ref, later = new Inbox(system).Ref;
+
+        var actor = new Inbox(system);
+        journal.Tell(new WriteMessages(
+            [
+                new AtomicWrite(ImmutableList.Create<IPersistentRepresentation>(Event(id, 1, "one", author), Event(id, 2, "two", author))),
+                new AtomicWrite(Event(id, 3, "three", later)),
+            ],
+            actor.Ref,
+            actorInstanceId: 7));
+
+        await actor.ExpectFrom<WriteMessagesSuccessful>(journal);
+        foreach ((long sequenceNr, IActorRef sender) in new[] { (1L, author), (2L, author), (3L, later) })
+        {
+            WriteMessageSuccess success = await actor.ExpectFrom<WriteMessageSuccess>(sender);
+            Assert.Equal((sequenceNr, 7), (success.Persistent.SequenceNr, success.ActorInstanceId));
+        }
+        Assert.Equal(new object[] { "one", "two", "three" }, await Replay(system, journal, id));
+    }
+
+    [Theory]
+    [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
+    public async Task A_persist_handler_sees_its_commands_sender_and_deferred_handlers_run_after_the_events_before_them(string provider)
+    {
+        using JournalStore store = JournalStore.Create(provider);
+        await using InProcessHost host = await InProcessHost.StartAsync(store);
+        ActorSystem system = host.Services.GetRequiredService<ActorSystem>();
+        var asker = new Inbox(system);
+        string id = "echo-" + Guid.NewGuid().ToString("N")[..8];
+        IActorRef log = system.ActorOf(Props.Create(() => new Echo(id)));
+
+        log.Tell("a", asker.Ref);
+        log.Tell("b", asker.Ref);
+        // Each persist handler answers its command's sender; each command's deferred handler comes after its event.
+        Assert.Equal("persisted a", await asker.ExpectFrom<string>(log));
+        Assert.Equal("deferred after 1", await asker.ExpectFrom<string>(log));
+        Assert.Equal("persisted b", await asker.ExpectFrom<string>(log));
+        Assert.Equal("deferred after 2", await asker.ExpectFrom<string>(log));
+    }
+
+    /// <summary>Persists each string it is sent; answers from the persist handler (to Sender) and from a deferred one.</summary>
+    private sealed class Echo : ReceivePersistentActor
+    {
+        private int _count;
+
+        public Echo(string persistenceId)
+        {
+            PersistenceId = persistenceId;
+            Recover<string>(_ => _count++);
+            Command<string>(text =>
+            {
+                Persist(text, persisted =>
+                {
+                    _count++;
+                    Sender.Tell("persisted " + persisted);
+                });
+                IActorRef asker = Sender;
+                DeferAsync(text, _ => asker.Tell("deferred after " + _count));
+            });
+        }
+
+        public override string PersistenceId { get; }
+    }
+
     [Fact]
     public async Task On_SQLite_the_journal_keeps_only_the_index_its_reads_use_after_every_start()
     {
@@ -233,9 +309,9 @@ public sealed class QueuedWriteJournalTests
         IActorRef journal = Akka.Persistence.Persistence.Instance.Apply(system).JournalFor(null);
         string run = Guid.NewGuid().ToString("N")[..8];
 
-        // Writes of many ids sent together first: the journal drops each from what it waits for as it finishes.
+        // Writes of many ids sent together first, more than the journal keeps before it sweeps out finished ones.
         var many = new Inbox(system);
-        string[] ids = Enumerable.Range(0, 600).Select(i => $"many-{run}-{i}").ToArray();
+        string[] ids = Enumerable.Range(0, 1_500).Select(i => $"many-{run}-{i}").ToArray();
         foreach (string id in ids) journal.Tell(Write(many, [Atomic(id, 1, id)]));
         for (int i = 0; i < ids.Length; i++)
         {
@@ -274,8 +350,8 @@ public sealed class QueuedWriteJournalTests
     private static AtomicWrite Atomic(string persistenceId, long sequenceNr, object payload) =>
         new(Event(persistenceId, sequenceNr, payload));
 
-    private static Persistent Event(string persistenceId, long sequenceNr, object payload) =>
-        new(payload, sequenceNr, persistenceId, manifest: "", isDeleted: false, ActorRefs.NoSender, writerGuid: "test");
+    private static Persistent Event(string persistenceId, long sequenceNr, object payload, IActorRef? sender = null) =>
+        new(payload, sequenceNr, persistenceId, manifest: "", isDeleted: false, sender ?? ActorRefs.NoSender, writerGuid: "test");
 
     /// <summary>The events the plugin's replay (its read code, unchanged) returns for a persistence id.</summary>
     private static async Task<List<object>> Replay(ActorSystem system, IActorRef journal, string persistenceId)
@@ -308,13 +384,15 @@ public sealed class QueuedWriteJournalTests
     /// <summary>An actor that passes every message it receives to the test, in order.</summary>
     private sealed class Inbox
     {
-        private readonly Channel<object> _messages = Channel.CreateUnbounded<object>();
+        private readonly Channel<(object Message, IActorRef Sender)> _messages = Channel.CreateUnbounded<(object, IActorRef)>();
 
         public Inbox(ActorSystem system) => Ref = system.ActorOf(Props.Create(() => new Forwarder(_messages.Writer)));
 
         public IActorRef Ref { get; }
 
-        public async Task<object> Next()
+        public async Task<object> Next() => (await NextWithSender()).Message;
+
+        public async Task<(object Message, IActorRef Sender)> NextWithSender()
         {
             using var timeout = new CancellationTokenSource(Timeout);
             return await _messages.Reader.ReadAsync(timeout.Token);
@@ -322,12 +400,20 @@ public sealed class QueuedWriteJournalTests
 
         public async Task<T> Expect<T>() => Assert.IsType<T>(await Next());
 
+        /// <summary>The next message, which must be a <typeparamref name="T"/> sent by <paramref name="sender"/>.</summary>
+        public async Task<T> ExpectFrom<T>(IActorRef sender)
+        {
+            (object message, IActorRef from) = await NextWithSender();
+            Assert.Equal(sender, from);
+            return Assert.IsType<T>(message);
+        }
+
         public async Task ExpectNothingWithin(TimeSpan quiet)
         {
             using var timeout = new CancellationTokenSource(quiet);
             try
             {
-                object message = await _messages.Reader.ReadAsync(timeout.Token);
+                (object message, _) = await _messages.Reader.ReadAsync(timeout.Token);
                 throw new Xunit.Sdk.XunitException($"expected nothing within {quiet}, got {message}");
             }
             catch (OperationCanceledException)
@@ -337,7 +423,7 @@ public sealed class QueuedWriteJournalTests
 
         private sealed class Forwarder : ReceiveActor
         {
-            public Forwarder(ChannelWriter<object> messages) => ReceiveAny(message => messages.TryWrite(message));
+            public Forwarder(ChannelWriter<(object, IActorRef)> messages) => ReceiveAny(message => messages.TryWrite((message, Sender)));
         }
     }
 

@@ -1,0 +1,58 @@
+using Akka.Actor;
+using Akka.Persistence;
+
+namespace CollabHost.Persistence;
+
+/// <summary>
+/// What a persistent actor is told about one WriteMessages, in the order and with the senders Akka.Persistence's
+/// AsyncWriteJournal uses: first WriteMessagesSuccessful (or WriteMessagesFailed), then one reply per envelope in the
+/// order written: WriteMessageSuccess, WriteMessageRejected for an AtomicWrite that did not serialize, or
+/// WriteMessageFailure when the commit failed; LoopMessageSuccess for a deferred handler's envelope. Each event's
+/// reply goes with the event's own sender, so the actor's persist handler sees the sender of the command.
+/// </summary>
+/// <remarks>
+/// Sent by <see cref="QueuedWriteJournal"/> straight from the journal writer's thread as it finishes the write: the
+/// writer commits in queue order and a persistent actor has one WriteMessages in flight at a time, so these arrive in
+/// order without AsyncWriteJournal's resequencer actor between the commit and the document.
+/// </remarks>
+public sealed class JournalWriteReplies(WriteMessages write, IReadOnlyList<Exception?>? rejections, IActorRef journal)
+{
+    /// <summary>Tells the actor the outcome: <paramref name="failure"/> is null when the events are committed.</summary>
+    public void Send(Exception? failure)
+    {
+        IActorRef actor = write.PersistentActor;
+        int instance = write.ActorInstanceId;
+        if (failure is null)
+        {
+            actor.Tell(WriteMessagesSuccessful.Instance, journal);
+        }
+        else
+        {
+            int atomicWrites = 0;
+            foreach (IPersistentEnvelope envelope in write.Messages)
+            {
+                if (envelope is AtomicWrite) atomicWrites++;
+            }
+            actor.Tell(new WriteMessagesFailed(failure, atomicWrites), journal);
+        }
+
+        int atomicIndex = 0;
+        foreach (IPersistentEnvelope envelope in write.Messages)
+        {
+            if (envelope is not AtomicWrite atomic)
+            {
+                actor.Tell(new LoopMessageSuccess(envelope.Payload, instance), envelope.Sender);
+                continue;
+            }
+            Exception? rejected = rejections?[atomicIndex];
+            atomicIndex++;
+            foreach (IPersistentRepresentation written in (IEnumerable<IPersistentRepresentation>)atomic.Payload)
+            {
+                object reply = failure is not null ? new WriteMessageFailure(written, failure, instance)
+                    : rejected is not null ? new WriteMessageRejected(written, rejected, instance)
+                    : new WriteMessageSuccess(written, instance);
+                actor.Tell(reply, written.Sender);
+            }
+        }
+    }
+}
