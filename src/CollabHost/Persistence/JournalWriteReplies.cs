@@ -11,9 +11,9 @@ namespace CollabHost.Persistence;
 /// reply goes with the event's own sender, so the actor's persist handler sees the sender of the command.
 /// </summary>
 /// <remarks>
-/// Sent by <see cref="QueuedWriteJournal"/> straight from the journal writer's thread as it finishes the write: the
-/// writer commits in queue order and a persistent actor has one WriteMessages in flight at a time, so these arrive in
-/// order without AsyncWriteJournal's resequencer actor between the commit and the document.
+/// Sent by the <see cref="JournalWriter"/> once the write's transaction is over, one work item per transaction: a
+/// persistent actor has one WriteMessages in flight at a time and each is answered whole by one work item, so these
+/// arrive in order without AsyncWriteJournal's resequencer actor between the commit and the document.
 /// </remarks>
 public sealed class JournalWriteReplies(WriteMessages write, IReadOnlyList<Exception?>? rejections, IActorRef journal)
 {

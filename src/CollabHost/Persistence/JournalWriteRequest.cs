@@ -2,9 +2,10 @@ namespace CollabHost.Persistence;
 
 /// <summary>
 /// The events of one WriteMessages (one persistent actor's batch) waiting for the journal writer; Completion ends when
-/// they are committed, or with the error that kept them out.
+/// they are committed, or with the error that kept them out (<see cref="Failure"/>), and <see cref="Replies"/>, if
+/// any, tell the persistent actor.
 /// </summary>
-public sealed class JournalWriteRequest(IReadOnlyList<JournalEvent> events)
+public sealed class JournalWriteRequest(IReadOnlyList<JournalEvent> events, JournalWriteReplies? replies = null)
 {
     // Continuations run on the writer thread, as it completes the request: they are the journal's bookkeeping (the
     // circuit breaker's timeout, Akka.Persistence's result handling, a Tell to the resequencer and one to the journal
@@ -14,9 +15,19 @@ public sealed class JournalWriteRequest(IReadOnlyList<JournalEvent> events)
 
     public IReadOnlyList<JournalEvent> Events { get; } = events;
 
+    /// <summary>What the persistent actor is told once the write is over; sent by the writer (JournalWriter.Answer).</summary>
+    public JournalWriteReplies? Replies { get; } = replies;
+
+    /// <summary>Why the write was not committed; null while it is queued and once it is committed.</summary>
+    public Exception? Failure { get; private set; }
+
     public Task Completion => _completion.Task;
 
     public void Committed() => _completion.TrySetResult();
 
-    public void Failed(Exception cause) => _completion.TrySetException(cause);
+    public void Failed(Exception cause)
+    {
+        Failure = cause;
+        _completion.TrySetException(cause);
+    }
 }

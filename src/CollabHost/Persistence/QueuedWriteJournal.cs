@@ -63,8 +63,8 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
     /// Writes go to the journal writer from here, not through AsyncWriteJournal's own path: that path wraps every
     /// WriteMessages in its circuit breaker (a cancellation timer per write), prepares a copy of every event, and sends
     /// each reply through a resequencer actor, one more hand-off between threads on every commit. Here the events are
-    /// serialized and queued, and the writer's thread tells the document as it finishes the commit
-    /// (<see cref="JournalWriteReplies"/>). Writes that come before the plugin has made its tables wait here, in order,
+    /// serialized and queued, and the writer sends each transaction's replies (<see cref="JournalWriteReplies"/>) in
+    /// one thread-pool work item as it finishes the commit. Writes that come before the plugin has made its tables wait here, in order,
     /// until <see cref="TablesMade"/> comes back (see <see cref="PreStart"/>).
     /// </summary>
     /// <remarks>
@@ -137,24 +137,9 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
             replies.Send(null);
             return;
         }
-        Task written = _writer.WriteAsync(events);
-        _writesInProgress[persistenceId!] = written;
+        _writesInProgress[persistenceId!] = _writer.WriteAsync(events, replies);
         ForgetFinishedWrites();
-        written.ContinueWith(
-            static (finished, state) => ((JournalWriteReplies)state!).Send(FailureOf(finished)),
-            replies,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
     }
-
-    private static Exception? FailureOf(Task finished) => finished switch
-    {
-        { IsFaulted: true, Exception: { InnerExceptions.Count: 1 } aggregate } => aggregate.InnerException,
-        { IsFaulted: true } => finished.Exception,
-        { IsCanceled: true } => new OperationCanceledException("The journal write was cancelled."),
-        _ => null,
-    };
 
     /// <summary>
     /// Drops finished writes from the table once it has doubled since the last sweep (a sweep per write would cost a
