@@ -200,7 +200,7 @@ public sealed class QueuedWriteJournalTests
     [MemberData(nameof(JournalStore.Both), MemberType = typeof(JournalStore))]
     public async Task Replies_come_in_the_order_written_each_with_the_sender_of_its_event(string provider)
     {
-        // What AsyncWriteJournal's resequencer guaranteed, now that the writer's thread replies itself: the batch's
+        // What AsyncWriteJournal's resequencer guaranteed, now that the journal writer replies itself: the batch's
         // outcome first, then one reply per event in the order sent, each from the sender of its command (a persist
         // handler's Sender), with the actor's instance id.
         using JournalStore store = JournalStore.Create(provider);
