@@ -17,6 +17,9 @@ namespace CollabHost.Persistence;
 /// </remarks>
 public sealed class JournalWriteReplies(WriteMessages write, IReadOnlyList<Exception?>? rejections, IActorRef journal)
 {
+    /// <summary>How many of a WriteMessages' envelopes are AtomicWrites (the others are deferred handlers).</summary>
+    public static int AtomicWrites(WriteMessages write) => write.Messages.Count(envelope => envelope is AtomicWrite);
+
     /// <summary>Tells the actor the outcome: <paramref name="failure"/> is null when the events are committed.</summary>
     public void Send(Exception? failure)
     {
@@ -28,12 +31,7 @@ public sealed class JournalWriteReplies(WriteMessages write, IReadOnlyList<Excep
         }
         else
         {
-            int atomicWrites = 0;
-            foreach (IPersistentEnvelope envelope in write.Messages)
-            {
-                if (envelope is AtomicWrite) atomicWrites++;
-            }
-            actor.Tell(new WriteMessagesFailed(failure, atomicWrites), journal);
+            actor.Tell(new WriteMessagesFailed(failure, AtomicWrites(write)), journal);
         }
 
         int atomicIndex = 0;

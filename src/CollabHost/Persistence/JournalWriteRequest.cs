@@ -7,10 +7,10 @@ namespace CollabHost.Persistence;
 /// </summary>
 public sealed class JournalWriteRequest(IReadOnlyList<JournalEvent> events, JournalWriteReplies? replies = null)
 {
-    // Continuations run on the writer thread, as it completes the request: they are the journal's bookkeeping (the
-    // circuit breaker's timeout, Akka.Persistence's result handling, a Tell to the resequencer and one to the journal
-    // actor), microseconds each and never blocking. Sent to the thread pool instead, every commit woke a pool worker
-    // for them, one more hand-off between threads per transaction (docs/benchmarks.md, "Hand-offs between threads").
+    // Continuations run on the writer thread, as it completes the request: nothing of the journal's own replies (the
+    // writer sends those in one work item per transaction, JournalWriter.Answer), only what waits on the task, such
+    // as a recovery of the same id, which queues its own work. Sent to the thread pool instead, every commit would
+    // wake a pool worker for them (docs/benchmarks.md, "Hand-offs between threads").
     private readonly TaskCompletionSource _completion = new();
 
     public IReadOnlyList<JournalEvent> Events { get; } = events;
@@ -19,15 +19,11 @@ public sealed class JournalWriteRequest(IReadOnlyList<JournalEvent> events, Jour
     public JournalWriteReplies? Replies { get; } = replies;
 
     /// <summary>Why the write was not committed; null while it is queued and once it is committed.</summary>
-    public Exception? Failure { get; private set; }
+    public Exception? Failure => _completion.Task.Exception?.InnerException;
 
     public Task Completion => _completion.Task;
 
     public void Committed() => _completion.TrySetResult();
 
-    public void Failed(Exception cause)
-    {
-        Failure = cause;
-        _completion.TrySetException(cause);
-    }
+    public void Failed(Exception cause) => _completion.TrySetException(cause);
 }

@@ -123,18 +123,13 @@ public sealed class JournalWriter : IDisposable
     /// </summary>
     private static void Answer(List<JournalWriteRequest> batch)
     {
-        int answered = 0;
-        foreach (JournalWriteRequest request in batch) if (request.Replies is not null) answered++;
-        if (answered == 0) return;
-        var requests = new JournalWriteRequest[answered];
-        answered = 0;
-        foreach (JournalWriteRequest request in batch) if (request.Replies is not null) requests[answered++] = request;
+        if (!batch.Exists(request => request.Replies is not null)) return;
         ThreadPool.UnsafeQueueUserWorkItem(
             static requests =>
             {
-                foreach (JournalWriteRequest request in requests) request.Replies!.Send(request.Failure);
+                foreach (JournalWriteRequest request in requests) request.Replies?.Send(request.Failure);
             },
-            requests,
+            batch.ToArray(),
             preferLocal: false);
     }
 

@@ -125,7 +125,7 @@ public sealed class QueuedWriteJournal : SqlWriteJournal
             catch (Exception cause)
             {
                 events.RemoveRange(firstOfWrite, events.Count - firstOfWrite);
-                rejections ??= new Exception?[write.Messages.Count(m => m is AtomicWrite)];
+                rejections ??= new Exception?[JournalWriteReplies.AtomicWrites(write)];
                 rejections[atomicIndex] = cause;
             }
             atomicIndex++;
